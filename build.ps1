@@ -1,0 +1,218 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, stages and tests the Lumetra.Engram module.
+
+.DESCRIPTION
+    Run it with the repo's pinned PowerShell: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
+    Needs only the .NET SDK; every other piece (Pester included) comes from NuGet. Never prompts.
+
+    Tasks:
+      Build  compile and stage an importable module at out/Lumetra.Engram/<version>/
+      Test   Build, then the xunit suite, then Pester against the staged module in a fresh pwsh;
+             ends with one line "N passed, N failed" and exits non-zero on any failure
+      Clean  remove out/ and every bin/ and obj/ folder
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test -SkipUnit -PesterPath tests/Pester/Module.Tests.ps1
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Run only the Pester part of Test.
+    [switch] $SkipUnit,
+
+    # Run only the xunit part of Test.
+    [switch] $SkipPester,
+
+    # An xunit filter expression (dotnet test --filter) for a focused run.
+    [string] $UnitFilter,
+
+    # Pester test files or folders for a focused run; default tests/Pester.
+    [string[]] $PesterPath
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+if ([Console]::IsOutputRedirected -or $env:CI) { $PSStyle.OutputRendering = 'PlainText' }
+
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
+
+$RepoRoot = $PSScriptRoot
+$OutDir = Join-Path $RepoRoot 'out'
+$ModuleName = 'Lumetra.Engram'
+$PesterVersion = '5.7.1'
+$Manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'Engram.psd1')
+$ModuleVersion = $Manifest.ModuleVersion
+$StageDir = Join-Path $OutDir "$ModuleName/$ModuleVersion"
+$StagedManifest = Join-Path $StageDir "$ModuleName.psd1"
+$ResultsDir = Join-Path $OutDir 'test-results'
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message" -ForegroundColor Cyan
+}
+
+# Runs a native command and stops the build when it fails, so no step fails quietly.
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @())
+    & $FilePath @ArgumentList | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-Clean {
+    Write-Step 'Clean'
+    if (Test-Path $OutDir) { Remove-Item $OutDir -Recurse -Force }
+    Get-ChildItem -Path (Join-Path $RepoRoot 'src'), (Join-Path $RepoRoot 'tests'), (Join-Path $RepoRoot 'build') -Directory -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Name -in 'bin', 'obj' } |
+        Remove-Item -Recurse -Force
+}
+
+function Invoke-Build {
+    Write-Step "Build $ModuleName $ModuleVersion ($Configuration)"
+    Invoke-Native dotnet @('build', (Join-Path $RepoRoot 'Engram.sln'), '-c', $Configuration, '-nologo', '-v', 'minimal')
+
+    Write-Step "Stage module at $StageDir"
+    $binDir = Join-Path $RepoRoot "src/Engram.PowerShell/bin/$Configuration/netstandard2.0"
+    if (-not (Test-Path (Join-Path $binDir 'Engram.PowerShell.dll'))) {
+        throw "The build produced no Engram.PowerShell.dll in $binDir."
+    }
+    if (Test-Path $StageDir) { Remove-Item $StageDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $StageDir -Force
+
+    # The assemblies the module loads; PowerShell itself provides System.Management.Automation.
+    Get-ChildItem $binDir -Filter '*.dll' |
+        Where-Object Name -ne 'System.Management.Automation.dll' |
+        Copy-Item -Destination $StageDir
+    Copy-Item (Join-Path $binDir 'runtimes') -Destination $StageDir -Recurse
+
+    $psDir = Join-Path $RepoRoot 'src/Engram.PowerShell'
+    Get-ChildItem $psDir -Filter '*.ps1xml' | Copy-Item -Destination $StageDir
+    Copy-Item (Join-Path $RepoRoot 'Engram.psd1') -Destination $StagedManifest
+
+    $helpBuilder = Join-Path $RepoRoot 'build/Build-Help.ps1'
+    if (Test-Path $helpBuilder) {
+        & $helpBuilder -AssemblyPath (Join-Path $StageDir 'Engram.PowerShell.dll') -SourceDir (Join-Path $RepoRoot 'docs/help') -OutputDir $StageDir
+    }
+
+    $null = Test-ModuleManifest -Path $StagedManifest
+    Write-Host "Staged $StagedManifest"
+}
+
+# Pester comes from NuGet, not the PowerShell Gallery: restore a download-only project and use the
+# module folder the package carries under tools/.
+function Get-PesterModulePath {
+    $toolsProject = Join-Path $RepoRoot 'build/BuildTools.csproj'
+    Invoke-Native dotnet @('restore', $toolsProject, '-nologo', '-v', 'quiet')
+    $globalPackages = (& dotnet nuget locals global-packages --list | Select-Object -First 1) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $globalPackages.Trim() "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $pester)) {
+        throw "Pester $PesterVersion was restored but $pester is missing."
+    }
+    $pester
+}
+
+function Read-TrxCounts([string] $TrxPath) {
+    [xml] $trx = Get-Content -Raw $TrxPath
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int] $counters.passed
+        Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        Skipped = [int] $counters.notExecuted
+    }
+}
+
+function Invoke-UnitTests {
+    Write-Step 'xunit'
+    $trxName = 'unit.trx'
+    $trxPath = Join-Path $ResultsDir $trxName
+    if (Test-Path $trxPath) { Remove-Item $trxPath -Force }
+    $testArgs = @(
+        'test', (Join-Path $RepoRoot 'tests/Unit/Engram.Tests.Unit.csproj'),
+        '-c', $Configuration, '--no-build', '-nologo',
+        '--results-directory', $ResultsDir,
+        '--logger', "trx;LogFileName=$trxName",
+        '--logger', 'console;verbosity=normal'
+    )
+    if ($UnitFilter) { $testArgs += @('--filter', $UnitFilter) }
+    & dotnet @testArgs | Out-Host
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $trxPath)) {
+        throw "dotnet test exited with $exit and wrote no results to $trxPath."
+    }
+    $counts = Read-TrxCounts $trxPath
+    if ($exit -ne 0 -and $counts.Failed -eq 0) {
+        # The runner failed in a way the counters do not show (a crashed test host): count it.
+        $counts.Failed = 1
+    }
+    $counts
+}
+
+function Invoke-PesterTests {
+    Write-Step 'Pester (fresh pwsh, staged module)'
+    $pesterModule = Get-PesterModulePath
+    $resultFile = Join-Path $ResultsDir 'pester.json'
+    if (Test-Path $resultFile) { Remove-Item $resultFile -Force }
+    $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $RepoRoot 'tests/Pester') }
+
+    $runner = Join-Path $RepoRoot 'build/Invoke-PesterRun.ps1'
+    # A fresh process, so the tests see the staged module exactly as a user's session would.
+    Push-Location $RepoRoot
+    try {
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File $runner `
+            -PesterModule $pesterModule -ModuleManifest $StagedManifest -TestPath ($paths -join [IO.Path]::PathSeparator) -ResultFile $resultFile | Out-Host
+        $exit = $LASTEXITCODE
+    }
+    finally {
+        Pop-Location
+    }
+    if (-not (Test-Path $resultFile)) {
+        throw "The Pester run exited with $exit and wrote no results to $resultFile."
+    }
+    $counts = Get-Content -Raw $resultFile | ConvertFrom-Json
+    $result = [pscustomobject]@{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed; Skipped = [int] $counts.Skipped }
+    if ($exit -ne 0 -and $result.Failed -eq 0) { $result.Failed = 1 }
+    $result
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $null = New-Item -ItemType Directory -Path $ResultsDir -Force
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $parts = @()
+    if (-not $SkipUnit) { $parts += , @('xunit', (Invoke-UnitTests)) }
+    if (-not $SkipPester) { $parts += , @('Pester', (Invoke-PesterTests)) }
+    foreach ($part in $parts) {
+        $name, $c = $part
+        Write-Host ("{0,-7} {1} passed, {2} failed, {3} skipped" -f $name, $c.Passed, $c.Failed, $c.Skipped)
+        $total.Passed += $c.Passed
+        $total.Failed += $c.Failed
+        $total.Skipped += $c.Skipped
+    }
+    if ($total.Passed + $total.Failed -eq 0) {
+        throw 'No test ran.'
+    }
+    # The one closing line CI reads.
+    Write-Host ("{0} passed, {1} failed" -f $total.Passed, $total.Failed)
+    if ($total.Failed -gt 0) { exit 1 }
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Clean' { Invoke-Clean }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+    }
+}

@@ -1,0 +1,1 @@
+namespace Engram.PowerShell { internal static class Placeholder { } }
