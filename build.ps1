@@ -12,6 +12,8 @@
       Test   Build, then the xunit suite, then Pester against the staged module in a fresh pwsh;
              ends with one line "N passed, N failed" and exits non-zero on any failure
       Clean  remove out/ and every bin/ and obj/ folder
+      Demo   Build, then run examples/demo.ps1 on the embedded engine in a fresh pwsh
+             (its database lives under out/demo/, nothing is left elsewhere)
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
@@ -21,7 +23,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -209,10 +211,29 @@ function Invoke-Test {
     if ($total.Failed -gt 0) { exit 1 }
 }
 
+function Invoke-Demo {
+    Invoke-Build
+    Write-Step 'Demo (fresh pwsh, embedded engine)'
+    $demoDir = Join-Path $OutDir 'demo'
+    # A fresh database each run, so the demo shows first ingestion and then dedup.
+    if (Test-Path $demoDir) { Remove-Item $demoDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $demoDir -Force
+    Push-Location $RepoRoot
+    try {
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/demo.ps1') `
+            -ModulePath $StagedManifest -DatabasePath (Join-Path $demoDir 'engram.db') | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
+    }
+    finally {
+        Pop-Location
+    }
+}
+
 foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
     }
 }
