@@ -66,7 +66,9 @@ namespace Engram.Client.Http
                 return null;
             }
 
-            if (double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+            // Newer runtimes parse "NaN"/"Infinity" whatever the styles say; those are not delays.
+            if (double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) &&
+                !double.IsNaN(seconds) && !double.IsInfinity(seconds))
             {
                 if (seconds <= 0)
                 {
