@@ -287,8 +287,7 @@ namespace Engram.Client
             [EnumeratorCancellation] CancellationToken enumeratorToken)
         {
             ThrowIfDisposed();
-            using (var caller = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken))
-            using (var deadline = new RequestDeadline(caller.Token, streamTimeout))
+            using (var deadline = new RequestDeadline(callToken, enumeratorToken, streamTimeout))
             {
                 HttpResponseMessage? response = null;
                 try

@@ -15,16 +15,26 @@ namespace Engram.Client.Http
     internal sealed class RequestDeadline : IDisposable
     {
         private readonly CancellationToken _caller;
+        private readonly CancellationToken _otherCaller;
         private readonly CancellationTokenSource _timeout;
         private readonly CancellationTokenSource _linked;
         private int _aborted;
 
         public RequestDeadline(CancellationToken caller, TimeSpan timeout)
+            : this(caller, CancellationToken.None, timeout)
+        {
+        }
+
+        /// <param name="caller">The caller's token.</param>
+        /// <param name="otherCaller">A second caller token (a stream's enumerator token).</param>
+        /// <param name="timeout">Our deadline; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</param>
+        public RequestDeadline(CancellationToken caller, CancellationToken otherCaller, TimeSpan timeout)
         {
             _caller = caller;
+            _otherCaller = otherCaller;
             Timeout = timeout;
             _timeout = new CancellationTokenSource();
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _timeout.Token);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, otherCaller, _timeout.Token);
             // CancelAfter takes at most int.MaxValue ms (~24 days); anything longer is effectively infinite.
             if (timeout != System.Threading.Timeout.InfiniteTimeSpan && timeout.TotalMilliseconds < int.MaxValue)
             {
@@ -37,7 +47,9 @@ namespace Engram.Client.Http
         /// <summary>Cancelled by the caller, by the timeout, or by <see cref="Abort"/>.</summary>
         public CancellationToken Token => _linked.Token;
 
-        public bool TimedOut => _timeout.IsCancellationRequested && !_caller.IsCancellationRequested;
+        public bool TimedOut => _timeout.IsCancellationRequested && !CallerCancelled;
+
+        private bool CallerCancelled => _caller.IsCancellationRequested || _otherCaller.IsCancellationRequested;
 
         /// <summary>Stops whatever is in flight (an abandoned stream); failures after this count as cancellation.</summary>
         public void Abort()
@@ -60,9 +72,13 @@ namespace Engram.Client.Http
                 return failure;
             }
 
-            if (_caller.IsCancellationRequested)
+            if (CallerCancelled)
             {
-                return failure as OperationCanceledException ?? new OperationCanceledException("The Engram request was cancelled.", failure, _caller);
+                // Report the caller's own token (not our linked one) so `catch when (e.CancellationToken == mine)` works.
+                var token = _caller.IsCancellationRequested ? _caller : _otherCaller;
+                return failure is OperationCanceledException cancelled && cancelled.CancellationToken == token
+                    ? failure
+                    : new OperationCanceledException("The Engram request was cancelled.", failure, token);
             }
 
             if (_timeout.IsCancellationRequested)

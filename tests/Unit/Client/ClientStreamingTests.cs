@@ -245,13 +245,14 @@ public class ClientStreamingTests
         using var cancel = new CancellationTokenSource();
 
         var stream = client.Service.QueryStreamAsync(new QueryRequest("q"), cancel.Token);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var e in stream)
             {
                 cancel.Cancel(); // while the next read waits on the held-open body
             }
         });
+        Assert.Equal(cancel.Token, error.CancellationToken);
 
         await closed.WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -265,13 +266,14 @@ public class ClientStreamingTests
         using var cancel = new CancellationTokenSource();
 
         var stream = client.Service.QueryStreamAsync(new QueryRequest("q"));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var e in stream.WithCancellation(cancel.Token))
             {
                 cancel.Cancel();
             }
         });
+        Assert.Equal(cancel.Token, error.CancellationToken);
     }
 
     [Fact]
