@@ -21,6 +21,21 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         (Get-EngramBucket -Connection $c).Name | Should -Be 'other'
     }
 
+    It 'tab-completes bucket names from the connected service' {
+        New-EngramBucket -Name complete-me -Connection $c | Out-Null
+        $line = 'Get-EngramMemory -Connection $c -Bucket compl'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'complete-me'
+    }
+
+    It 'offers no completions, without failing, when the service cannot be reached' {
+        $dead = Connect-Engram -BaseUrl 'http://127.0.0.1:9' -ApiKey 'eng_test_unreachable' -PassThru
+        try {
+            $line = 'Get-EngramMemory -Connection $dead -Bucket compl'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
+        }
+        finally { Disconnect-Engram -Connection $dead }
+    }
+
     It 'reports the memory count' {
         'one', 'two' | Add-EngramMemory -Bucket counted -Connection $c | Out-Null
         (Get-EngramBucket -Name counted -Connection $c).MemoryCount | Should -Be 2

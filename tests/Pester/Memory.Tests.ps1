@@ -43,6 +43,21 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             (Get-EngramMemory -Bucket routed-b -Connection $c).Content | Should -Be 'Bravo one'
         }
 
+        It 'reports an object without a content property instead of storing its text form' {
+            $errors = $null
+            $result = [pscustomobject]@{ note = 'no content column' }, @{ Text = 'from a hashtable' } |
+                Add-EngramMemory -Bucket shapeless -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result.Content | Should -Be 'from a hashtable'
+            $errors.Count | Should -Be 1
+            "$($errors[0])" | Should -Match 'no Content, Text, Memory or Fact property'
+            (Get-EngramMemory -Bucket shapeless -Connection $c).Content | Should -Be 'from a hashtable'
+        }
+
+        It 'copies memories between buckets through the pipeline' {
+            Get-EngramMemory -Bucket add-basic -Connection $c | Add-EngramMemory -Bucket add-copy -Dedup Off -Connection $c | Out-Null
+            (Get-EngramMemory -Bucket add-copy -Connection $c).Content | Sort-Object | Should -Be 'first fact', 'second fact', 'third fact'
+        }
+
         It 'lets an explicit -Bucket win over the rows'' bucket column' {
             $rows = [pscustomobject]@{ Bucket = 'ignored-bucket'; Content = 'explicit wins' }
             $result = $rows | Add-EngramMemory -Bucket explicit-bucket -Connection $c
