@@ -97,6 +97,26 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             (Get-EngramMemory -Bucket empties -Connection $c).Count | Should -Be 2
         }
 
+        It 'reports each item of a failed batch as its own error and stores the other batches' {
+            $tooLong = 'b' * 200   # the service rejects bucket names over 128 characters: that batch fails with 400
+            $rows = @(
+                [pscustomobject]@{ Bucket = 'survivors'; Content = 'before the failure' }
+                [pscustomobject]@{ Bucket = $tooLong; Content = 'doomed one' }
+                [pscustomobject]@{ Bucket = $tooLong; Content = 'doomed two' }
+                [pscustomobject]@{ Bucket = 'survivors'; Content = 'after the failure' }
+            )
+            $errors = $null
+            $result = $rows | Add-EngramMemory -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result.Content | Should -Be 'before the failure', 'after the failure'
+            $result.Index | Should -Be 0, 3
+            $errors.Count | Should -Be 2
+            $errors.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'EngramHttp400,*' }
+            $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $errors.TargetObject.Content | Should -Be 'doomed one', 'doomed two'
+            $errors.TargetObject.Index | Should -Be 1, 2
+            (Get-EngramMemory -Bucket survivors -Connection $c).Count | Should -Be 2
+        }
+
         It 'reports a merged write for a re-ingested fact, with the memory that absorbed it' {
             $first = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup -Connection $c
             $again = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup -Connection $c
