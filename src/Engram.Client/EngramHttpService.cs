@@ -72,14 +72,10 @@ namespace Engram.Client
         public EngramHttpService WithTimeouts(TimeSpan? timeout = null, TimeSpan? streamTimeout = null)
         {
             ThrowIfDisposed();
-            var settingsCheck = new EngramClientOptions { Timeout = timeout ?? _timeout, StreamTimeout = streamTimeout ?? _streamTimeout };
-            if ((settingsCheck.Timeout <= TimeSpan.Zero && settingsCheck.Timeout != System.Threading.Timeout.InfiniteTimeSpan) ||
-                (settingsCheck.StreamTimeout <= TimeSpan.Zero && settingsCheck.StreamTimeout != System.Threading.Timeout.InfiniteTimeSpan))
-            {
-                throw new ArgumentOutOfRangeException(nameof(timeout), "Timeouts must be positive (or Timeout.InfiniteTimeSpan).");
-            }
-
-            return new EngramHttpService(this, settingsCheck.Timeout, settingsCheck.StreamTimeout);
+            return new EngramHttpService(
+                this,
+                CheckTimeout(timeout ?? _timeout, nameof(timeout)),
+                CheckTimeout(streamTimeout ?? _streamTimeout, nameof(streamTimeout)));
         }
 
         public async Task<StoreMemoryResult> StoreMemoryAsync(string bucket, string content, DedupPolicy? dedup = null, CancellationToken cancellationToken = default)
@@ -232,7 +228,18 @@ namespace Engram.Client
         }
 
         /// <summary>Shows where the service points; never the key.</summary>
-        public override string ToString() => "EngramHttpService(" + BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + ")";
+        public override string ToString() =>
+            "EngramHttpService(" + BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/') + ")";
+
+        private static TimeSpan CheckTimeout(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero && value != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(name, value, "Timeouts must be positive (or Timeout.InfiniteTimeSpan).");
+            }
+
+            return value;
+        }
 
         private static string BucketOrDefault(string? bucket) => string.IsNullOrEmpty(bucket) ? EngramLimits.DefaultBucket : bucket!;
 
@@ -293,6 +300,10 @@ namespace Engram.Client
                 try
                 {
                     response = await _transport.OpenStreamAsync(request, deadline).ConfigureAwait(false);
+
+                    // Runtimes whose response streams ignore the token (.NET Framework) are unblocked by disposal.
+                    var openResponse = response;
+                    using var abortRegistration = deadline.Token.Register(() => openResponse.Dispose());
                     Stream body;
                     try
                     {
