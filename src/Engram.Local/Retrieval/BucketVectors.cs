@@ -11,8 +11,14 @@ namespace Engram.Local.Retrieval
     /// </summary>
     internal sealed class BucketVectors
     {
-        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors)
+        /// <summary>Up to this many vectors the dedup check scans exactly; above it uses the <see cref="SimilarityIndex"/>.</summary>
+        public const int ExactScanLimit = 4096;
+
+        private readonly SimilarityIndex _index;
+
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, SimilarityIndex index)
         {
+            _index = index;
             BucketId = bucketId;
             Dimensions = dimensions;
             ChangeVersion = changeVersion;
@@ -38,8 +44,8 @@ namespace Engram.Local.Retrieval
 
         private float[] Vectors { get; }
 
-        public static BucketVectors Empty(string bucketId, int dimensions, long changeVersion, long deleteEpoch) =>
-            new BucketVectors(bucketId, dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * dimensions]);
+        public static BucketVectors Empty(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch) =>
+            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new SimilarityIndex(planes));
 
         public long SeqAt(int index) => Seqs[index];
 
@@ -71,11 +77,11 @@ namespace Engram.Local.Retrieval
                 at++;
             }
 
-            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors);
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, _index);
         }
 
         public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
-            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors);
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors, _index);
 
         /// <summary>Cosine of <paramref name="query"/> with the memory <paramref name="seq"/>, or null when it is not in the snapshot.</summary>
         public float? CosineOf(float[] query, long seq)
@@ -84,12 +90,17 @@ namespace Engram.Local.Retrieval
             return index < 0 ? (float?)null : VectorMath.Dot(query, Vectors, index * Dimensions);
         }
 
-        /// <summary>The most similar memory to <paramref name="query"/>, exact (brute force), or null when empty.</summary>
+        /// <summary>
+        /// The most similar memory to <paramref name="query"/> for the dedup check, or null when none.
+        /// Exact for buckets up to <see cref="ExactScanLimit"/> vectors; above that among the
+        /// <see cref="SimilarityIndex"/> candidates, which include a memory at cosine ≥ 0.95 with
+        /// probability ≥ 99 % (rising steeply with similarity).
+        /// </summary>
         public (long Seq, float Cosine)? MostSimilar(float[] query)
         {
             var best = -1;
             var bestCosine = float.NegativeInfinity;
-            for (var i = 0; i < Count; i++)
+            void Consider(int i)
             {
                 var cosine = VectorMath.Dot(query, Vectors, i * Dimensions);
                 if (cosine > bestCosine)
@@ -97,6 +108,18 @@ namespace Engram.Local.Retrieval
                     bestCosine = cosine;
                     best = i;
                 }
+            }
+
+            if (Count <= ExactScanLimit)
+            {
+                for (var i = 0; i < Count; i++)
+                {
+                    Consider(i);
+                }
+            }
+            else
+            {
+                _index.ForEachCandidate(query, Vectors, Count, Consider);
             }
 
             return best < 0 ? ((long, float)?)null : (Seqs[best], bestCosine);

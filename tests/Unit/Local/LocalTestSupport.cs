@@ -30,7 +30,8 @@ public sealed class TempFolder : IDisposable
 
 /// <summary>
 /// An embedder whose vectors the test chooses, so cosines are exact: "v:0.95" embeds as
-/// (0.95, √(1−0.95²), 0, …), "base" as (1, 0, …); anything else as a hashing vector.
+/// (0.95, √(1−0.95²), 0, …), "base" as (1, 0, …), "axis:5" as the unit vector of dimension 5
+/// (use 2 and up: orthogonal to both); anything else as a hashing vector.
 /// </summary>
 public sealed class ChosenVectorEmbedder : IEmbedder
 {
@@ -44,6 +45,12 @@ public sealed class ChosenVectorEmbedder : IEmbedder
         if (text.StartsWith("base", StringComparison.Ordinal))
         {
             v[0] = 1f;
+            return v;
+        }
+
+        if (text.StartsWith("axis:", StringComparison.Ordinal))
+        {
+            v[int.Parse(text.Substring(5).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)] = 1f;
             return v;
         }
 
