@@ -26,6 +26,12 @@ public static class RawHttp
             head.Append("Content-Type: application/json\r\n").Append("Content-Length: ").Append(bodyBytes.Length).Append("\r\n");
         }
 
+        else if (method is "POST" or "PUT" or "PATCH")
+        {
+            // What Go, Python and fetch all send for a body-less POST.
+            head.Append("Content-Length: 0\r\n");
+        }
+
         head.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
         await stream.WriteAsync(bodyBytes);
