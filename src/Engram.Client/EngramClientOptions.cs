@@ -44,5 +44,11 @@ namespace Engram.Client
 
         /// <summary>Current time, for Retry-After HTTP-dates; tests replace it.</summary>
         public Func<DateTimeOffset>? Clock { get; set; }
+
+        /// <summary>The settings for display; the key is only reported as set or not, never shown.</summary>
+        public override string ToString() =>
+            "EngramClientOptions(BaseUrl=" + (string.IsNullOrEmpty(BaseUrl) ? "(default)" : BaseUrl) +
+            ", ApiKey=" + (string.IsNullOrEmpty(ApiKey) ? "(not set)" : "***") +
+            ", Timeout=" + Timeout + ", StreamTimeout=" + StreamTimeout + ", MaxRetriesOn429=" + MaxRetriesOn429 + ")";
     }
 }
