@@ -226,7 +226,14 @@ namespace Engram.Local.Server
                     ? Task.Run(() => RequestPipeline.RefuseShuttingDownAsync(context))
                     : Task.Run(() => _pipeline.ProcessAsync(context, stopping));
                 _inFlight[id] = task;
-                _ = task.ContinueWith(t => _inFlight.TryRemove(id, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _ = task.ContinueWith(
+                    t =>
+                    {
+                        // Observed so a failure the pipeline could not even report never surfaces as unobserved.
+                        _ = t.Exception;
+                        _inFlight.TryRemove(id, out _);
+                    },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
