@@ -40,7 +40,8 @@ namespace Engram.Local.Server.Hosting
             }
             catch (Exception ex) when (IsClientGone(ex))
             {
-                // The client hung up; nothing to answer.
+                // The client hung up; nothing to answer. Noted after its concurrency slot was released.
+                _settings.Trace("client disconnected; request abandoned");
             }
             catch (OperationCanceledException) when (serverStopping.IsCancellationRequested)
             {
@@ -134,6 +135,13 @@ namespace Engram.Local.Server.Hosting
                 case EngramEndpoint.InstallProfiler: return ProfileEndpoints.InstallAsync(context);
                 default: throw new InvalidOperationException("Unhandled endpoint " + context.Route.Endpoint);
             }
+        }
+
+        /// <summary>A request that arrived while the server drains: 503, nothing done.</summary>
+        public static async Task RefuseShuttingDownAsync(HttpListenerContext http)
+        {
+            await TrySendErrorAsync(http.Response, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+            TryClose(http.Response);
         }
 
         /// <summary>429 with an integer Retry-After (wire spec §11); sent only for requests that did nothing.</summary>
