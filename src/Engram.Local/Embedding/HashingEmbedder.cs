@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using Engram.Local.Embedding;
+using Engram.Local.Text;
+
+namespace Engram.Local
+{
+    /// <summary>
+    /// A deterministic embedder that needs no model: feature hashing of lower-cased word unigrams,
+    /// word bigrams and character trigrams into signed buckets, L2-normalised. Identical text gives
+    /// cosine 1.0, texts sharing words score high, unrelated texts score near 0. Stable across
+    /// processes and platforms because it hashes with FNV-1a, never <see cref="string.GetHashCode()"/>.
+    /// </summary>
+    public sealed class HashingEmbedder : IEmbedder
+    {
+        public const int DefaultDimensions = 256;
+
+        // Words carry the meaning; bigrams reward shared phrasing; trigrams tolerate inflection and typos.
+        private const float UnigramWeight = 1.0f;
+        private const float BigramWeight = 0.6f;
+        private const float TrigramWeight = 0.25f;
+        private const float StopWordWeight = 0.3f;
+
+        public HashingEmbedder()
+            : this(DefaultDimensions)
+        {
+        }
+
+        public HashingEmbedder(int dimensions)
+        {
+            if (dimensions < 16)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dimensions), "Use at least 16 dimensions.");
+            }
+
+            Dimensions = dimensions;
+        }
+
+        public int Dimensions { get; }
+
+        public float[] Embed(string text)
+        {
+            if (text == null)
+            {
+                throw new ArgumentNullException(nameof(text));
+            }
+
+            var vector = new float[Dimensions];
+            List<string> words = WordTokenizer.Words(text);
+            for (var i = 0; i < words.Count; i++)
+            {
+                var word = words[i];
+                // Stop words still count (they carry some phrasing) but cannot make unrelated texts look alike.
+                Add(vector, Feature('w', word, null), WordTokenizer.IsContentWord(word) ? UnigramWeight : StopWordWeight);
+                if (i + 1 < words.Count)
+                {
+                    Add(vector, Feature('b', word, words[i + 1]), BigramWeight);
+                }
+
+                // Trigrams of "^word$", hashed in place instead of allocating each substring.
+                var padded = word.Length + 2;
+                for (var j = 0; j + 3 <= padded; j++)
+                {
+                    var hash = Start('t');
+                    for (var k = j; k < j + 3; k++)
+                    {
+                        hash = Step(hash, k == 0 ? '^' : k == padded - 1 ? '$' : word[k - 1]);
+                    }
+
+                    Add(vector, hash, TrigramWeight);
+                }
+            }
+
+            if (words.Count == 0)
+            {
+                // Text with no letters or digits ("!!!") still needs a stable, non-zero vector.
+                Add(vector, Feature('r', text, null), 1.0f);
+            }
+
+            VectorMath.NormalizeInPlace(vector);
+            return vector;
+        }
+
+        private void Add(float[] vector, uint featureHash, float weight)
+        {
+            var hash = Mix(featureHash);
+            var index = (int)((hash & 0x7FFFFFFF) % (uint)Dimensions);
+            var sign = (hash & 0x80000000) != 0 ? -1f : 1f;
+            vector[index] += sign * weight;
+        }
+
+        /// <summary>FNV-1a of "tag:first" or "tag:first second", computed without building the string.</summary>
+        private static uint Feature(char tag, string first, string? second)
+        {
+            var hash = Start(tag);
+            foreach (var c in first)
+            {
+                hash = Step(hash, c);
+            }
+
+            if (second != null)
+            {
+                hash = Step(hash, ' ');
+                foreach (var c in second)
+                {
+                    hash = Step(hash, c);
+                }
+            }
+
+            return hash;
+        }
+
+        private static uint Start(char tag) => Step(Step(2166136261u, tag), ':');
+
+        // FNV-1a over both bytes of the UTF-16 code unit.
+        private static uint Step(uint hash, char c)
+        {
+            hash ^= (byte)c;
+            hash *= 16777619u;
+            hash ^= (byte)(c >> 8);
+            hash *= 16777619u;
+            return hash;
+        }
+
+        // FNV's low bits are weak for short keys; a murmur-style finaliser spreads them over the buckets.
+        private static uint Mix(uint h)
+        {
+            h ^= h >> 16;
+            h *= 0x85EBCA6B;
+            h ^= h >> 13;
+            h *= 0xC2B2AE35;
+            h ^= h >> 16;
+            return h;
+        }
+    }
+}
