@@ -70,15 +70,28 @@ namespace Engram.Local.Retrieval
         /// <summary>
         /// Records rows this process just committed. Applied only when the copy was current right before
         /// the transaction (<paramref name="versionBefore"/>); otherwise the next <see cref="Get"/> catches up.
+        /// Runs after the commit, so it must never fail the write: a reader may already have copied some of
+        /// these rows (it read the counters before our commit and the rows after it), and those are skipped.
         /// </summary>
         public void AppendCommitted(string bucketId, long versionBefore, long versionAfter, long deleteEpoch, IReadOnlyList<(long Seq, float[] Vector)> rows)
         {
             lock (_locks.GetOrAdd(bucketId, _ => new object()))
             {
-                if (_buckets.TryGetValue(bucketId, out var cached) && cached.ChangeVersion == versionBefore && cached.DeleteEpoch == deleteEpoch)
+                if (!_buckets.TryGetValue(bucketId, out var cached) || cached.ChangeVersion != versionBefore || cached.DeleteEpoch != deleteEpoch)
                 {
-                    _buckets[bucketId] = rows.Count == 0 ? cached.WithCounters(versionAfter, deleteEpoch) : cached.Append(rows, versionAfter, deleteEpoch);
+                    return;
                 }
+
+                var unseen = new List<(long Seq, float[] Vector)>(rows.Count);
+                foreach (var row in rows)
+                {
+                    if (row.Seq > cached.MaxSeq && (unseen.Count == 0 || row.Seq > unseen[unseen.Count - 1].Seq))
+                    {
+                        unseen.Add(row);
+                    }
+                }
+
+                _buckets[bucketId] = unseen.Count == 0 ? cached.WithCounters(versionAfter, deleteEpoch) : cached.Append(unseen, versionAfter, deleteEpoch);
             }
         }
 
