@@ -46,6 +46,9 @@ namespace Engram.Local
         /// <summary>Test seam: runs in a single store after the dedup checks and before the insert.</summary>
         internal Action? BeforeInsertHook { get; set; }
 
+        /// <summary>Test hook: runs before each batch transaction of a store-many call.</summary>
+        internal Action? BeforeBatchHook { get; set; }
+
         public static LocalEngine Open(LocalEngineOptions? options = null)
         {
             options ??= new LocalEngineOptions();

@@ -50,9 +50,44 @@ namespace Engram.Local
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 RequestRules.ValidateBucketName(name);
+                // Every item is checked before the first write, so bad input stores nothing.
                 RequestRules.ValidateBatch(contents);
-                return _ingestor.Store(TenantId, name, contents, dedup, cancellationToken);
+                return StoreInChunks(name, contents, dedup, cancellationToken);
             }, cancellationToken);
+
+        /// <summary>
+        /// Stores chunks of at most <see cref="EngramLimits.MaxBatchSize"/> items, one transaction each, as the
+        /// HTTP client splits requests. A failure after earlier chunks were stored reports their results,
+        /// like the HTTP client, so nothing already stored is lost to the caller.
+        /// </summary>
+        private IReadOnlyList<StoreMemoryResult> StoreInChunks(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken)
+        {
+            if (contents.Count <= EngramLimits.MaxBatchSize)
+            {
+                return _ingestor.Store(TenantId, bucket, contents, dedup, cancellationToken);
+            }
+
+            var results = new List<StoreMemoryResult>(contents.Count);
+            for (var start = 0; start < contents.Count; start += EngramLimits.MaxBatchSize)
+            {
+                var chunk = new List<string>(EngramLimits.MaxBatchSize);
+                for (var i = start; i < contents.Count && i < start + EngramLimits.MaxBatchSize; i++)
+                {
+                    chunk.Add(contents[i]);
+                }
+
+                try
+                {
+                    results.AddRange(_ingestor.Store(TenantId, bucket, chunk, dedup, cancellationToken));
+                }
+                catch (EngramException failure) when (results.Count > 0)
+                {
+                    throw new EngramBatchException(failure, results, contents.Count);
+                }
+            }
+
+            return results;
+        }
 
         public Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default) =>
             Run(() =>

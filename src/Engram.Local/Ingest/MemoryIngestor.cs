@@ -99,6 +99,7 @@ namespace Engram.Local.Ingest
             var insertedIds = new List<string>(items.Count);
             var checks = DedupRule.Applies(policy);
 
+            _engine.BeforeBatchHook?.Invoke();
             using var transaction = connection.BeginTransaction(deferred: false);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
             // Inside the write transaction the cache is validated against counters no one else can change now.

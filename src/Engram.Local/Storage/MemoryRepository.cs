@@ -46,13 +46,13 @@ namespace Engram.Local.Storage
             return command.ExecuteScalar() as string;
         }
 
-        /// <summary>Page of a bucket's memories, newest first, ties by id descending (Q4).</summary>
+        /// <summary>Page of a bucket's memories, newest first, ties newest-inserted first (Q4).</summary>
         public static List<MemoryRow> ListPage(SqliteConnection connection, string bucketId, int limit, int offset)
         {
             using var command = connection.CreateCommand();
             command.CommandText =
                 "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE bucket_id = $bucket " +
-                "ORDER BY created_at DESC, id DESC LIMIT $limit OFFSET $offset;";
+                "ORDER BY created_at DESC, seq DESC LIMIT $limit OFFSET $offset;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$limit", limit);
             command.Parameters.AddWithValue("$offset", offset);
@@ -126,7 +126,7 @@ namespace Engram.Local.Storage
             using var command = connection.CreateCommand();
             command.CommandText =
                 "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE bucket_id = $bucket " +
-                "ORDER BY created_at DESC, id DESC LIMIT $limit;";
+                "ORDER BY created_at DESC, seq DESC LIMIT $limit;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$limit", limit);
             return ReadRows(command);

@@ -86,6 +86,11 @@ CREATE TABLE bucket_profilers (
     source            TEXT
 );
 ",
+            // 3: list order ties (one batch shares a timestamp) break by insertion order, not by random id (Q4).
+            @"
+DROP INDEX ix_memories_bucket_order;
+CREATE INDEX ix_memories_bucket_order ON memories (bucket_id, created_at DESC, seq DESC);
+",
         };
 
         public static int LatestVersion => Steps.Count;

@@ -23,16 +23,15 @@ namespace Engram.Local.Validation
             }
         }
 
+        public static readonly string BatchTooLargeMessage =
+            $"a batch holds at most {EngramLimits.MaxBatchSize} memories; split it into smaller batches";
+
+        /// <summary>Every item of a store-many call; the number of items is not limited here (the service splits).</summary>
         public static void ValidateBatch(IReadOnlyList<string>? contents)
         {
             if (contents == null)
             {
                 throw EngramErrors.Invalid("memories is required");
-            }
-
-            if (contents.Count > EngramLimits.MaxBatchSize)
-            {
-                throw EngramErrors.Invalid($"a batch holds at most {EngramLimits.MaxBatchSize} memories; split it into smaller batches");
             }
 
             // All-or-nothing (Q2): every item is checked before anything is written.

@@ -7,12 +7,12 @@ namespace Engram.Tests.Unit.Local;
 public class ListsAndBucketsTests
 {
     [Fact]
-    public async Task Lists_are_newest_first_with_id_descending_ties_and_stable_pages()
+    public async Task Lists_are_newest_first_with_insertion_order_ties_and_stable_pages()
     {
         using var engine = Engines.InMemory();
         using var service = engine.ForTenant("t");
-        // A batch shares one timestamp, so its order is decided by the id tie-break.
-        await service.StoreMemoriesAsync("b", Enumerable.Range(0, 30).Select(i => $"fact number {i} about something {i * 7}").ToList(), DedupPolicy.Off);
+        // A batch shares one timestamp, so its order is decided by the tie-break: newest inserted first.
+        var batch = await service.StoreMemoriesAsync("b", Enumerable.Range(0, 30).Select(i => $"fact number {i} about something {i * 7}").ToList(), DedupPolicy.Off);
         await Task.Delay(5);
         var newest = await service.StoreMemoryAsync("b", "the newest fact of all");
 
@@ -29,8 +29,7 @@ public class ListsAndBucketsTests
         Assert.Equal(31, all.Count);
         Assert.Equal(31, all.Select(m => m.Id).Distinct().Count());
         Assert.Equal(newest.Id, all[0].Id);
-        var expected = all.OrderByDescending(m => m.CreatedAt, StringComparer.Ordinal).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
-        Assert.Equal(expected.Select(m => m.Id), all.Select(m => m.Id));
+        Assert.Equal(batch.Select(r => r.Id).Reverse(), all.Skip(1).Select(m => m.Id));
         Assert.All(all, m =>
         {
             Assert.Equal("b", m.BucketName);

@@ -209,18 +209,71 @@ public class StoreAndDedupTests
     }
 
     [Fact]
-    public async Task Batches_over_100_items_are_rejected_and_an_empty_batch_is_fine()
+    public async Task Store_many_splits_large_input_into_chunks_keeps_input_order_and_an_empty_batch_is_fine()
     {
         using var engine = Engines.InMemory();
         using var service = engine.ForTenant("t");
+        var contents = Enumerable.Range(0, 250).Select(i => "memory number " + i).ToList();
 
-        var error = await Assert.ThrowsAsync<EngramException>(() =>
-            service.StoreMemoriesAsync("b", Enumerable.Range(0, 101).Select(i => "m" + i).ToList()));
+        var results = await service.StoreMemoriesAsync("b", contents, DedupPolicy.Off);
         var empty = await service.StoreMemoriesAsync("b", Array.Empty<string>());
 
-        Assert.Equal(400, error.Status);
         Assert.Empty(empty);
-        Assert.Equal(100, (await service.StoreMemoriesAsync("b", Enumerable.Range(0, 100).Select(i => "memory number " + i).ToList(), DedupPolicy.Off)).Count);
+        Assert.Equal(250, results.Count);
+        Assert.All(results, r => Assert.Equal("stored", r.Status));
+        var listed = await service.ListMemoriesAsync("b", 100, 0);
+        Assert.Equal(250, listed.Total);
+        var byId = results.Select((r, i) => (r.Id, Content: contents[i])).ToDictionary(x => x.Id, x => x.Content);
+        Assert.All(listed.Memories, m => Assert.Equal(byId[m.Id], m.Content));
+    }
+
+    [Fact]
+    public async Task A_bad_item_anywhere_in_a_large_input_stores_nothing()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var contents = Enumerable.Range(0, 250).Select(i => i == 240 ? "  " : "memory number " + i).ToList();
+
+        var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoriesAsync("b", contents));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("memories[240]", error.Message);
+        Assert.Equal(0, (await service.ListMemoriesAsync("b")).Total);
+    }
+
+    [Fact]
+    public async Task A_failure_after_stored_chunks_reports_what_was_stored()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var contents = Enumerable.Range(0, 150).Select(i => "memory number " + i).ToList();
+        // The bucket disappears after the first chunk: the second chunk fails with 404.
+        var chunks = 0;
+        engine.BeforeBatchHook = () =>
+        {
+            if (++chunks == 2)
+            {
+                engine.ForTenant("t").DeleteBucketAsync("b").GetAwaiter().GetResult();
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<EngramBatchException>(() => service.StoreMemoriesAsync("b", contents, DedupPolicy.Off));
+
+        Assert.Equal(404, error.Status);
+        Assert.Equal(100, error.StoredResults.Count);
+        Assert.Equal(150, error.TotalCount);
+    }
+
+    [Fact]
+    public async Task Memories_stored_in_one_batch_list_newest_inserted_first()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var results = await service.StoreMemoriesAsync("b", new[] { "first fact", "second fact", "third fact", "fourth fact" }, DedupPolicy.Off);
+
+        var listed = await service.ListMemoriesAsync("b");
+
+        Assert.Equal(results.Select(r => r.Id).Reverse(), listed.Memories.Select(m => m.Id));
     }
 
     [Theory]

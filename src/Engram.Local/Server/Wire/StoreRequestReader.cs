@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Text.Json;
 using Engram.Client;
+using Engram.Local.Validation;
 
 namespace Engram.Local.Server.Wire
 {
@@ -57,6 +58,12 @@ namespace Engram.Local.Server.Wire
                 }
 
                 var count = memories.GetArrayLength();
+                if (count > EngramLimits.MaxBatchSize)
+                {
+                    // A wire limit (Q2): in-process callers hand any number to the service, which splits them.
+                    throw RequestErrors.Invalid(RequestRules.BatchTooLargeMessage);
+                }
+
                 var contents = new List<string>(count);
                 var index = 0;
                 foreach (var item in memories.EnumerateArray())
@@ -76,7 +83,7 @@ namespace Engram.Local.Server.Wire
         }
 
         /// <summary>
-        /// Only the JSON type is checked here; emptiness, size (413) and batch length are the engine's rules,
+        /// Only the JSON type is checked here; emptiness and size (413) are the engine's rules,
         /// so in-process and HTTP callers get the same refusal with the same message.
         /// </summary>
         private static string ReadContent(JsonElement value, string field)
