@@ -38,17 +38,14 @@ try {
     )
     foreach ($q in $questions) {
         Write-Host "`n== Q: $($q.Question)" -ForegroundColor Cyan
-        $answer = Invoke-EngramQuery -Question $q.Question -Bucket $q.Bucket -TopK 3
-        Write-Host "A: $($answer.Answer)"
-        Write-Host 'Cited memories:'
-        $answer.Explanation.RetrievedMemories | Format-Table BucketName, WeightedScore, Content -AutoSize -Wrap | Out-Host
+        # The default view shows the answer and the memories it cites.
+        Invoke-EngramQuery -Question $q.Question -Bucket $q.Bucket -TopK 3 | Out-Host
     }
 
     Write-Host "`n== Streamed, across two buckets: Who is the escalation contact for the production database?" -ForegroundColor Cyan
     $streamed = Invoke-EngramQuery 'Who is the escalation contact for the production database pg-prod?' -Bucket ops, team -TopK 2 -Stream
-    Write-Host ''
-    Write-Host 'Cited memories:'
-    $streamed.Explanation.RetrievedMemories | Format-Table BucketName, WeightedScore, Content -AutoSize -Wrap | Out-Host
+    Write-Host "`nCited memories:"
+    $streamed.Memories | Format-Table BucketName, WeightedScore, Content -AutoSize -Wrap | Out-Host
 
     Write-Host "`n== JSON answer for an agent: Who owns what on the platform team?" -ForegroundColor Cyan
     $json = Invoke-EngramQuery 'Who owns what on the platform team?' -Bucket team -TopK 4 -ReturnFormat Json
