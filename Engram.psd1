@@ -1,12 +1,12 @@
 # Source manifest of the Lumetra.Engram module. build.ps1 stages it as Lumetra.Engram.psd1.
 # ModuleVersion here is the one version source for the module and every assembly.
 @{
-    RootModule           = 'Engram.PowerShell.dll'
+    RootModule           = 'Lumetra.Engram.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '5d7c8f4e-2b1a-4c3e-9f60-8a1e2d3c4b5a'
     Author               = 'Lumetra'
     CompanyName          = 'Lumetra'
-    Copyright            = '(c) Lumetra. All rights reserved.'
+    Copyright            = '(c) 2026 Lumetra. Licensed under the MIT License (see LICENSE).'
     Description          = 'Engram - durable, explainable memory for AI agents - as PowerShell cmdlets, with an embedded local Engram engine that works offline.'
     CompatiblePSEditions = @('Core', 'Desktop')
     PowerShellVersion    = '5.1'

@@ -86,31 +86,45 @@ function Invoke-Build {
     Write-Step "Build $ModuleName $ModuleVersion ($Configuration)"
     Invoke-Native dotnet @('build', (Join-Path $RepoRoot 'Engram.sln'), '-c', $Configuration, '-nologo', '-v', 'minimal')
 
+    Invoke-Stage
+    $null = Test-ModuleManifest -Path $StagedManifest
+    Write-Host "Staged $StagedManifest"
+}
+
+# The staged (and published) module:
+#   Lumetra.Engram.psd1, Lumetra.Engram.psm1, Engram.PowerShell.Loader.dll   manifest, root module, loader
+#   Lumetra.Engram.format.ps1xml, LICENSE, en-US/ (MAML and about_ help)
+#   lib/  Engram.PowerShell.dll and every dependency, lib/runtimes/<rid>/native (SQLite)
+# lib/ keeps the dependencies out of PowerShell's default probing: the loader gives them their own load
+# context on PowerShell 7, so another module's versions of the same assemblies cannot collide with them.
+function Invoke-Stage {
     Write-Step "Stage module at $StageDir"
     $binDir = Join-Path $RepoRoot "src/Engram.PowerShell/bin/$Configuration/netstandard2.0"
-    if (-not (Test-Path (Join-Path $binDir 'Engram.PowerShell.dll'))) {
-        throw "The build produced no Engram.PowerShell.dll in $binDir."
+    $loaderDir = Join-Path $RepoRoot "src/Engram.PowerShell.Loader/bin/$Configuration/netstandard2.0"
+    foreach ($required in (Join-Path $binDir 'Engram.PowerShell.dll'), (Join-Path $loaderDir 'Engram.PowerShell.Loader.dll')) {
+        if (-not (Test-Path $required)) { throw "The build produced no $required." }
     }
     if (Test-Path $StageDir) { Remove-Item $StageDir -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $StageDir -Force
+    $libDir = Join-Path $StageDir 'lib'
+    $null = New-Item -ItemType Directory -Path $libDir -Force
 
     # The assemblies the module loads; PowerShell itself provides System.Management.Automation.
     Get-ChildItem $binDir -Filter '*.dll' |
         Where-Object Name -ne 'System.Management.Automation.dll' |
-        Copy-Item -Destination $StageDir
-    Copy-Item (Join-Path $binDir 'runtimes') -Destination $StageDir -Recurse
+        Copy-Item -Destination $libDir
+    # SqliteNativeLoader looks for runtimes/<rid>/native next to Engram.Local.dll.
+    Copy-Item (Join-Path $binDir 'runtimes') -Destination $libDir -Recurse
 
-    $psDir = Join-Path $RepoRoot 'src/Engram.PowerShell'
-    Get-ChildItem $psDir -Filter '*.ps1xml' | Copy-Item -Destination $StageDir
+    $loaderSource = Join-Path $RepoRoot 'src/Engram.PowerShell.Loader'
+    Copy-Item (Join-Path $loaderDir 'Engram.PowerShell.Loader.dll') -Destination $StageDir
+    Copy-Item (Join-Path $loaderSource "$ModuleName.psm1") -Destination $StageDir
+    Get-ChildItem (Join-Path $RepoRoot 'src/Engram.PowerShell') -Filter '*.ps1xml' | Copy-Item -Destination $StageDir
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $StageDir
     Copy-Item (Join-Path $RepoRoot 'Engram.psd1') -Destination $StagedManifest
 
+    # Help is generated from the staged module itself, so it describes exactly what ships.
     $helpBuilder = Join-Path $RepoRoot 'build/Build-Help.ps1'
-    if (Test-Path $helpBuilder) {
-        & $helpBuilder -AssemblyPath (Join-Path $StageDir 'Engram.PowerShell.dll') -SourceDir (Join-Path $RepoRoot 'docs/help') -OutputDir $StageDir
-    }
-
-    $null = Test-ModuleManifest -Path $StagedManifest
-    Write-Host "Staged $StagedManifest"
+    & $helpBuilder -ModulePath $StagedManifest -SourceDir (Join-Path $RepoRoot 'docs/help') -OutputDir $StageDir
 }
 
 # Pester comes from NuGet, not the PowerShell Gallery: restore a download-only project and use the

@@ -3,7 +3,7 @@
     Generates the module's MAML help from docs/help and the cmdlets' own parameter metadata.
 
 .DESCRIPTION
-    Called by build.ps1 after staging. For every cmdlet the staged assembly exports, it combines
+    Called by build.ps1 after staging. For every cmdlet the staged module exports, it combines
     docs/help/<Cmdlet>.psd1 (synopsis, description, parameter descriptions, examples, notes, links)
     with what PowerShell itself knows about the cmdlet (parameter sets, types, mandatory, position,
     pipeline input, aliases, wildcards, defaults, output types) and writes
@@ -11,11 +11,13 @@
     beside it. The build fails when a cmdlet, a parameter or an example is missing from the source, so
     help cannot silently fall behind the code.
 
-    The metadata is read in a child pwsh so this (build) process never loads the module's assemblies.
+    The metadata is read in a child pwsh so this (build) process never loads the module's assemblies. The
+    staged manifest is imported the way a user imports it (through the module's loader), so the help is made
+    from exactly what ships.
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [string] $AssemblyPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SourceDir,
     [Parameter(Mandatory)] [string] $OutputDir,
 
@@ -35,8 +37,8 @@ $AutomaticParameters = @{
     IncludeTotalCount = 'Reports the total number of objects in the data set (an integer) followed by the selected objects.'
 }
 
-function Read-CmdletMetadata([string] $Assembly) {
-    $module = Import-Module $Assembly -PassThru -ErrorAction Stop
+function Read-CmdletMetadata([string] $ManifestPath) {
+    $module = Import-Module $ManifestPath -PassThru -ErrorAction Stop
     $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
         $instance = try { [Activator]::CreateInstance($command.ImplementingType) } catch { $null }
@@ -84,7 +86,7 @@ function Read-CmdletMetadata([string] $Assembly) {
 }
 
 if ($MetadataFile) {
-    Read-CmdletMetadata $AssemblyPath | ConvertTo-Json -Depth 8 | Set-Content -Path $MetadataFile -Encoding utf8
+    Read-CmdletMetadata $ModulePath | ConvertTo-Json -Depth 8 | Set-Content -Path $MetadataFile -Encoding utf8
     return
 }
 
@@ -93,19 +95,19 @@ $pwsh = Join-Path $PSHOME ($(if ($IsWindows -or $PSVersionTable.PSEdition -eq 'D
 $metadataPath = Join-Path ([IO.Path]::GetTempPath()) ("engram-help-{0}.json" -f [guid]::NewGuid())
 try {
     if (Test-Path $pwsh) {
-        & $pwsh -NoProfile -NonInteractive -File $PSCommandPath -AssemblyPath $AssemblyPath -SourceDir $SourceDir -OutputDir $OutputDir -MetadataFile $metadataPath
-        if ($LASTEXITCODE -ne 0) { throw "Reading the cmdlet metadata from $AssemblyPath failed (exit code $LASTEXITCODE)." }
+        & $pwsh -NoProfile -NonInteractive -File $PSCommandPath -ModulePath $ModulePath -SourceDir $SourceDir -OutputDir $OutputDir -MetadataFile $metadataPath
+        if ($LASTEXITCODE -ne 0) { throw "Reading the cmdlet metadata from $ModulePath failed (exit code $LASTEXITCODE)." }
         $commands = @(Get-Content -Raw $metadataPath | ConvertFrom-Json)
     }
     else {
         # No pwsh executable beside this host: read in-process (the assembly then stays loaded here).
-        $commands = @(Read-CmdletMetadata $AssemblyPath | ConvertTo-Json -Depth 8 | ConvertFrom-Json)
+        $commands = @(Read-CmdletMetadata $ModulePath | ConvertTo-Json -Depth 8 | ConvertFrom-Json)
     }
 }
 finally {
     if (Test-Path $metadataPath) { Remove-Item $metadataPath -Force }
 }
-if ($commands.Count -eq 0) { throw "No cmdlets found in $AssemblyPath." }
+if ($commands.Count -eq 0) { throw "No cmdlets found in $ModulePath." }
 
 function Get-Paragraphs([string] $Text) {
     if ([string]::IsNullOrWhiteSpace($Text)) { return @() }

@@ -22,7 +22,7 @@ Describe 'The staged Lumetra.Engram module' {
     It 'ships the SQLite native library for every supported runtime' {
         $base = Split-Path $env:ENGRAM_TEST_MODULE
         foreach ($rid in 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64', 'win-x64') {
-            Get-ChildItem (Join-Path $base "runtimes/$rid/native") -File | Should -Not -BeNullOrEmpty -Because "$rid needs its native SQLite"
+            Get-ChildItem (Join-Path $base "lib/runtimes/$rid/native") -File | Should -Not -BeNullOrEmpty -Because "$rid needs its native SQLite"
         }
     }
 
