@@ -14,16 +14,21 @@
       Clean  remove out/ and every bin/ and obj/ folder
       Demo   Build, then run examples/demo.ps1 on the embedded engine in a fresh pwsh
              (its database lives under out/demo/, nothing is left elsewhere)
+      Publish  Build, then publish the staged module to the folder-based repository -Repository
+             (created if needed); users then Install-Module / Install-PSResource from it
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test -SkipUnit -PesterPath tests/Pester/Module.Tests.ps1
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Publish -Repository ./out/repo
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Publish')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -39,7 +44,10 @@ param(
     [string] $UnitFilter,
 
     # Pester test files or folders for a focused run; default tests/Pester.
-    [string[]] $PesterPath
+    [string[]] $PesterPath,
+
+    # Publish: the folder-based repository to publish to (a local path or a file share).
+    [string] $Repository
 )
 
 Set-StrictMode -Version 3.0
@@ -243,11 +251,23 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Publish {
+    if (-not $Repository) {
+        throw 'Publish needs -Repository <folder>: the folder-based repository to publish to (it is created if needed).'
+    }
+    Invoke-Build
+    Write-Step "Publish $ModuleName $ModuleVersion to $Repository"
+    $package = & (Join-Path $RepoRoot 'build/Publish-Module.ps1') -ModulePath $StageDir -Repository $Repository
+    Write-Host "Published $($package.FullName)"
+    Write-Host "Install with: Register-PSResourceRepository -Name Local -Uri '$($package.DirectoryName)' -Trusted; Install-PSResource $ModuleName -Repository Local"
+}
+
 foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Publish' { Invoke-Publish }
     }
 }
