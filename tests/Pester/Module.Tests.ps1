@@ -28,5 +28,6 @@ Describe 'The staged Lumetra.Engram module' {
 
     It 'does not ship System.Management.Automation (PowerShell provides it)' {
         Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'System.Management.Automation.dll' | Should -Not -Exist
+        Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'lib/System.Management.Automation.dll' | Should -Not -Exist
     }
 }
