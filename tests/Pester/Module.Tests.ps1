@@ -30,4 +30,25 @@ Describe 'The staged Lumetra.Engram module' {
         Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'System.Management.Automation.dll' | Should -Not -Exist
         Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'lib/System.Management.Automation.dll' | Should -Not -Exist
     }
+
+    It 'keeps its dependencies out of PowerShell''s default load context' {
+        $null = Connect-Engram -Local -InMemory -PassThru
+        try { $null = Add-EngramMemory 'Load context check.' -Bucket alc }
+        finally { Disconnect-Engram }
+        $lib = Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'lib'
+        foreach ($name in 'Engram.PowerShell', 'Engram.Client', 'Engram.Local', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core', 'Microsoft.Bcl.AsyncInterfaces') {
+            $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name -and $_.Location -like "$lib*" }
+            $assembly | Should -Not -BeNullOrEmpty -Because "$name is loaded from the module's lib folder"
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly) | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        }
+    }
+
+    It 'loads the native SQLite from lib/runtimes/<rid>/native' -Skip:(-not $IsLinux) {
+        $null = Connect-Engram -Local -InMemory -PassThru
+        try { $null = Add-EngramMemory 'Native library check.' -Bucket native }
+        finally { Disconnect-Engram }
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $expected = Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) "lib/runtimes/$rid/native/libe_sqlite3.so"
+        Get-Content "/proc/$PID/maps" | Where-Object { $_.EndsWith($expected) } | Should -Not -BeNullOrEmpty
+    }
 }
