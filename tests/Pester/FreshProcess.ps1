@@ -17,6 +17,11 @@ function Invoke-FreshPwsh {
         }
         else { $arguments += @("-$key", "$value") }
     }
+    # A redirected HOME or XDG_DATA_HOME must exist: .NET answers an empty LocalApplicationData for a
+    # missing folder, and PSResourceGet then writes its settings relative to the working directory.
+    foreach ($key in 'HOME', 'XDG_DATA_HOME') {
+        if ($Environment.ContainsKey($key)) { $null = New-Item -ItemType Directory -Path $Environment[$key] -Force }
+    }
     $saved = @{}
     foreach ($key in $Environment.Keys) {
         $saved[$key] = [Environment]::GetEnvironmentVariable($key)

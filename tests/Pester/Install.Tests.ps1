@@ -26,6 +26,11 @@ Describe 'Publishing to a folder repository' -Skip:$script:skipInstall {
         $result.Package | Should -Exist
     }
 
+    It 'writes no client settings into the working directory' {
+        # PSResourceGet falls back to a relative PSResourceGet/ folder when the user data folder is missing.
+        Join-Path (Get-Location) 'PSResourceGet' | Should -Not -Exist
+    }
+
     It 'leaves no repository registration behind' {
         $result = Get-ChildResult $script:publish
         $result.Repositories | Where-Object { $_ -like 'LumetraEngramPublish-*' } | Should -BeNullOrEmpty
