@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Engram.Client;
+using Engram.Local.Dedup;
+using Engram.Local.Embedding;
+using Engram.Local.Profiles;
+using Engram.Local.Retrieval;
+using Engram.Local.Storage;
+using Engram.Local.Text;
+using Engram.Local.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Local.Ingest
+{
+    /// <summary>
+    /// Stores memories: embed, deduplicate (<see cref="DedupRule"/>), insert, keep the vector cache current.
+    /// A batch is one write transaction with prepared commands, checked item by item in input order so a
+    /// later item can merge into an earlier one. A single store checks before taking the write lock (so
+    /// readers and other writers are not held up by the check) and relies on the unique dedup index when
+    /// an identical write slips in between: that is the <c>concurrent_insert_race</c> case.
+    /// </summary>
+    internal sealed class MemoryIngestor
+    {
+        private readonly LocalEngine _engine;
+
+        public MemoryIngestor(LocalEngine engine) => _engine = engine;
+
+        public IReadOnlyList<StoreMemoryResult> Store(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var connection = _engine.Database.OpenConnection();
+            var bucket = _engine.Options.StrictBuckets
+                ? BucketRepository.Find(connection, tenant, bucketName) ?? throw EngramErrors.NoSuchBucket()
+                : BucketRepository.Ensure(connection, tenant, bucketName);
+            if (contents.Count == 0)
+            {
+                return Array.Empty<StoreMemoryResult>();
+            }
+
+            // CPU work (hashing, embedding) happens before the write lock is taken.
+            var items = new List<PreparedItem>(contents.Count);
+            foreach (var content in contents)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                items.Add(Prepare(content));
+            }
+
+            var results = contents.Count == 1
+                ? new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) }
+                : StoreBatch(connection, tenant, bucket, items, policy, cancellationToken);
+
+            ProfileService.TickIfPending(connection, bucket);
+            return results;
+        }
+
+        private StoreMemoryResult StoreOne(SqliteConnection connection, string tenant, BucketRow bucket, PreparedItem item, DedupPolicy? policy, CancellationToken cancellationToken)
+        {
+            if (DedupRule.Applies(policy))
+            {
+                var sameContent = MemoryRepository.FindByHash(connection, bucket.Id, item.Hash);
+                var similar = sameContent.HasValue ? null : MostSimilar(connection, _engine.Vectors.Get(connection, bucket.Id), item.Vector, null);
+                var decision = DedupRule.Decide(policy, sameContent, similar);
+                if (decision.IsMerge)
+                {
+                    return Merged(bucket, item, decision);
+                }
+            }
+
+            _engine.BeforeInsertHook?.Invoke();
+            cancellationToken.ThrowIfCancellationRequested();
+
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
+            using var inserter = new MemoryInserter(connection, transaction);
+            var id = Guid.NewGuid().ToString();
+            var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, DedupRule.Applies(policy), item.TokenCount, Timestamps.Now(), item.Blob);
+            if (seq == null)
+            {
+                var winner = inserter.FindByDedupKey(bucket.Id, item.Hash)
+                    ?? throw new InvalidOperationException("The dedup index rejected a write but holds no matching memory.");
+                transaction.Rollback();
+                return Merged(bucket, item, DedupDecision.Merge(winner.Id, winner.Seq, MergeReasons.ConcurrentInsertRace, 1.0));
+            }
+
+            var after = BucketRepository.ReadCounters(connection, bucket.Id, transaction)!.Value;
+            transaction.Commit();
+            _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, new[] { (seq.Value, item.Vector) });
+            return Stored(bucket, id, item);
+        }
+
+        private StoreMemoryResult[] StoreBatch(SqliteConnection connection, string tenant, BucketRow bucket, List<PreparedItem> items, DedupPolicy? policy, CancellationToken cancellationToken)
+        {
+            var results = new StoreMemoryResult[items.Count];
+            var inserted = new List<(long Seq, float[] Vector)>(items.Count);
+            var insertedIds = new List<string>(items.Count);
+            var checks = DedupRule.Applies(policy);
+
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
+            // Inside the write transaction the cache is validated against counters no one else can change now.
+            var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;
+            using var inserter = new MemoryInserter(connection, transaction);
+            var createdAt = Timestamps.Now();
+
+            for (var i = 0; i < items.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var item = items[i];
+                if (checks)
+                {
+                    var sameContent = inserter.FindByHash(bucket.Id, item.Hash);
+                    var similar = sameContent.HasValue ? null : MostSimilar(connection, existing!, item.Vector, transaction, inserted, insertedIds);
+                    var decision = DedupRule.Decide(policy, sameContent, similar);
+                    if (decision.IsMerge)
+                    {
+                        results[i] = Merged(bucket, item, decision);
+                        continue;
+                    }
+                }
+
+                var id = Guid.NewGuid().ToString();
+                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, createdAt, item.Blob);
+                if (seq == null)
+                {
+                    var winner = inserter.FindByDedupKey(bucket.Id, item.Hash)!.Value;
+                    results[i] = Merged(bucket, item, DedupDecision.Merge(winner.Id, winner.Seq, MergeReasons.ConcurrentInsertRace, 1.0));
+                    continue;
+                }
+
+                inserted.Add((seq.Value, item.Vector));
+                insertedIds.Add(id);
+                results[i] = Stored(bucket, id, item);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var after = BucketRepository.ReadCounters(connection, bucket.Id, transaction)!.Value;
+            transaction.Commit();
+            _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, inserted);
+            return results;
+        }
+
+        /// <summary>The most similar memory among the bucket's stored ones and those inserted earlier in this batch.</summary>
+        private static (string Id, long Seq, float Cosine)? MostSimilar(
+            SqliteConnection connection,
+            BucketVectors stored,
+            float[] vector,
+            SqliteTransaction? transaction,
+            List<(long Seq, float[] Vector)>? batch = null,
+            List<string>? batchIds = null)
+        {
+            long bestSeq = 0;
+            string? bestId = null;
+            var bestCosine = float.NegativeInfinity;
+            var fromStore = stored.MostSimilar(vector);
+            if (fromStore.HasValue)
+            {
+                bestSeq = fromStore.Value.Seq;
+                bestCosine = fromStore.Value.Cosine;
+            }
+
+            if (batch != null)
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var cosine = VectorMath.Dot(vector, batch[i].Vector);
+                    if (cosine > bestCosine)
+                    {
+                        bestCosine = cosine;
+                        bestSeq = batch[i].Seq;
+                        bestId = batchIds![i];
+                    }
+                }
+            }
+
+            if (bestSeq == 0 || bestCosine < DedupRule.LooseThreshold)
+            {
+                // Below every threshold: no need to look the id up.
+                return bestSeq == 0 ? null : ((string, long, float)?)("", bestSeq, bestCosine);
+            }
+
+            bestId ??= MemoryRepository.IdOf(connection, bestSeq, transaction);
+            return bestId == null ? null : ((string, long, float)?)(bestId, bestSeq, bestCosine);
+        }
+
+        private PreparedItem Prepare(string content)
+        {
+            var vector = _engine.Embedder.Embed(content);
+            if (vector == null || vector.Length != _engine.Embedder.Dimensions)
+            {
+                throw new InvalidOperationException($"The embedder returned a vector of the wrong length (expected {_engine.Embedder.Dimensions}).");
+            }
+
+            vector = (float[])vector.Clone();
+            VectorMath.NormalizeInPlace(vector);
+            return new PreparedItem(content, DedupRule.ContentHash(content), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content));
+        }
+
+        private static StoreMemoryResult Stored(BucketRow bucket, string id, PreparedItem item) => new StoreMemoryResult
+        {
+            Id = id,
+            MemoryId = id,
+            BucketName = bucket.Name,
+            TokenCount = item.TokenCount,
+            Status = StoreMemoryResult.StatusStored,
+        };
+
+        private static StoreMemoryResult Merged(BucketRow bucket, PreparedItem item, DedupDecision decision) => new StoreMemoryResult
+        {
+            Id = decision.CanonicalId!,
+            MemoryId = decision.CanonicalId!,
+            BucketName = bucket.Name,
+            TokenCount = item.TokenCount,
+            Status = StoreMemoryResult.StatusMerged,
+            DedupedInto = decision.CanonicalId,
+            SimilarityScore = decision.Similarity,
+            MergeReason = decision.Reason,
+        };
+
+        private sealed class PreparedItem
+        {
+            public PreparedItem(string content, byte[] hash, float[] vector, byte[] blob, int tokenCount)
+            {
+                Content = content;
+                Hash = hash;
+                Vector = vector;
+                Blob = blob;
+                TokenCount = tokenCount;
+            }
+
+            public string Content { get; }
+
+            public byte[] Hash { get; }
+
+            public float[] Vector { get; }
+
+            public byte[] Blob { get; }
+
+            public int TokenCount { get; }
+        }
+    }
+}

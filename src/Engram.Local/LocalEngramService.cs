@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Engram.Client;
+using Engram.Local.Ingest;
+using Engram.Local.Profiles;
+using Engram.Local.Query;
+using Engram.Local.Storage;
+using Engram.Local.Synthesis;
+using Engram.Local.Validation;
+
+namespace Engram.Local
+{
+    /// <summary>
+    /// The Engram protocol answered in-process for one tenant, over the <see cref="LocalEngine"/>.
+    /// Errors are <see cref="EngramException"/>s with the HTTP status and code the local server sends.
+    /// Work runs synchronously on the caller's thread (SQLite calls are blocking); the returned tasks are
+    /// already complete, and cancellation is honoured between steps without leaving partial writes.
+    /// </summary>
+    public sealed class LocalEngramService : IEngramService
+    {
+        private readonly LocalEngine _engine;
+        private readonly MemoryIngestor _ingestor;
+        private readonly QueryRunner _queries;
+
+        internal LocalEngramService(LocalEngine engine, string tenantId)
+        {
+            _engine = engine;
+            TenantId = tenantId;
+            _ingestor = new MemoryIngestor(engine);
+            _queries = new QueryRunner(engine);
+        }
+
+        public string TenantId { get; }
+
+        public Task<StoreMemoryResult> StoreMemoryAsync(string bucket, string content, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                RequestRules.ValidateBucketName(name);
+                RequestRules.ValidateContent(content);
+                return _ingestor.Store(TenantId, name, new[] { content }, dedup, cancellationToken)[0];
+            }, cancellationToken);
+
+        public Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                RequestRules.ValidateBucketName(name);
+                RequestRules.ValidateBatch(contents);
+                return _ingestor.Store(TenantId, name, contents, dedup, cancellationToken);
+            }, cancellationToken);
+
+        public Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                var effectiveLimit = RequestRules.ClampListLimit(limit);
+                var effectiveOffset = RequestRules.ClampOffset(offset);
+                using var connection = _engine.Database.OpenConnection();
+                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var memories = new List<Memory>();
+                var total = 0;
+                if (row != null)
+                {
+                    total = row.MemoryCount;
+                    memories = MemoryRepository.ListPage(connection, row.Id, effectiveLimit, effectiveOffset)
+                        .Select(m => new Memory { Id = m.Id, Content = m.Content, BucketName = row.Name, CreatedAt = m.CreatedAt, TokenCount = m.TokenCount })
+                        .ToList();
+                }
+
+                return new ListMemoriesResult { Memories = memories, Total = total, Limit = effectiveLimit, Offset = effectiveOffset };
+            }, cancellationToken);
+
+        public Task DeleteMemoryAsync(string bucket, string memoryId, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                using var connection = _engine.Database.OpenConnection();
+                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                if (row == null || string.IsNullOrEmpty(memoryId) || !MemoryRepository.Delete(connection, row.Id, memoryId))
+                {
+                    throw EngramErrors.NoSuchMemory();
+                }
+
+                return true;
+            }, cancellationToken);
+
+        public Task<ClearMemoriesResult> ClearMemoriesAsync(string bucket, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.RequireBucket(bucket, "clear memories");
+                using var connection = _engine.Database.OpenConnection();
+                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var cleared = row == null ? 0 : MemoryRepository.Clear(connection, row.Id);
+                return new ClearMemoriesResult { Success = true, ClearedCount = cleared };
+            }, cancellationToken);
+
+        public Task<QueryResult> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
+            Run(() => _queries.Run(TenantId, request, cancellationToken), cancellationToken);
+
+        public QueryStream QueryStreamAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
+            new QueryStream((stream, enumerationToken) => StreamEvents(stream, request, cancellationToken, enumerationToken));
+
+        public Task<IReadOnlyList<Bucket>> ListBucketsAsync(CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                using var connection = _engine.Database.OpenConnection();
+                return (IReadOnlyList<Bucket>)BucketRepository.List(connection, TenantId).Select(ToBucket).ToList();
+            }, cancellationToken);
+
+        public Task<Bucket> CreateBucketAsync(string name, string? description = null, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                RequestRules.ValidateBucketName(name);
+                using var connection = _engine.Database.OpenConnection();
+                var row = BucketRepository.TryCreate(connection, TenantId, name, description) ?? throw EngramErrors.DuplicateBucket();
+                return ToBucket(row);
+            }, cancellationToken);
+
+        public Task DeleteBucketAsync(string name, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var bucket = RequestRules.RequireBucket(name, "delete a bucket");
+                using var connection = _engine.Database.OpenConnection();
+                var row = RequestRules.IsValidBucketName(bucket) ? BucketRepository.Find(connection, TenantId, bucket) : null;
+                if (row == null || !BucketRepository.Delete(connection, TenantId, bucket))
+                {
+                    throw EngramErrors.NoSuchBucket();
+                }
+
+                _engine.Vectors.Forget(row.Id);
+                return true;
+            }, cancellationToken);
+
+        public Task<ProfileResult> GetProfileAsync(string bucket, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                using var connection = _engine.Database.OpenConnection();
+                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                return ProfileService.Get(connection, row);
+            }, cancellationToken);
+
+        public Task<ProfileResult> RegenerateProfileAsync(string bucket, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                using var connection = _engine.Database.OpenConnection();
+                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                if (row == null || !ProfileService.IsInstalled(connection, row.Id))
+                {
+                    throw EngramErrors.NoProfiler();
+                }
+
+                return ProfileService.Tick(connection, row);
+            }, cancellationToken);
+
+        /// <summary>
+        /// Installs the bucket profiler (wire spec §12, §17 Q29: not part of /v1; a local admin operation).
+        /// The bucket is created when missing unless StrictBuckets. Installing twice keeps the current state.
+        /// </summary>
+        public Task InstallProfilerAsync(string bucket, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                RequestRules.ValidateBucketName(name);
+                using var connection = _engine.Database.OpenConnection();
+                var row = _engine.Options.StrictBuckets
+                    ? BucketRepository.Find(connection, TenantId, name) ?? throw EngramErrors.NoSuchBucket()
+                    : BucketRepository.Ensure(connection, TenantId, name);
+                ProfileService.Install(connection, row);
+                return true;
+            }, cancellationToken);
+
+        /// <summary>Does not dispose the engine: other services may share it.</summary>
+        public void Dispose()
+        {
+        }
+
+        private async IAsyncEnumerable<QueryStreamEvent> StreamEvents(
+            QueryStream stream,
+            QueryRequest request,
+            CancellationToken requestToken,
+            [EnumeratorCancellation] CancellationToken enumerationToken)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestToken, enumerationToken);
+            var token = linked.Token;
+            // Run the query off the caller's thread so the first MoveNextAsync does not block it.
+            var result = await Task.Run(() => Run(() => _queries.Run(TenantId, request, token), token), token).ConfigureAwait(false);
+
+            if (!request.SkipSynthesis)
+            {
+                foreach (var chunk in AnswerChunker.Split(result.Answer))
+                {
+                    token.ThrowIfCancellationRequested();
+                    yield return QueryStreamEvent.Delta(chunk);
+                }
+            }
+
+            token.ThrowIfCancellationRequested();
+            yield return QueryStreamEvent.Done(result);
+            stream.MarkCompleted();
+        }
+
+        private static Bucket ToBucket(BucketRow row) => new Bucket
+        {
+            Id = row.Id,
+            Name = row.Name,
+            Description = row.Description,
+            CreatedAt = row.CreatedAt,
+            MemoryCount = row.MemoryCount,
+        };
+
+        private Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _engine.ThrowIfDisposed();
+                return Task.FromResult(work());
+            }
+            catch (OperationCanceledException)
+            {
+                return Task.FromCanceled<T>(cancellationToken.IsCancellationRequested ? cancellationToken : new CancellationToken(true));
+            }
+            catch (Exception e)
+            {
+                return Task.FromException<T>(e);
+            }
+        }
+    }
+}

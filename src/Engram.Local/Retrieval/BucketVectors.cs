@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using Engram.Local.Embedding;
+
+namespace Engram.Local.Retrieval
+{
+    /// <summary>
+    /// An immutable snapshot of one bucket's embeddings, contiguous for SIMD scans. Appending builds a new
+    /// snapshot that may share the arrays: it writes only past this snapshot's <see cref="Count"/>, so
+    /// readers of older snapshots are never disturbed. Seqs ascend, so a seq is found by binary search.
+    /// </summary>
+    internal sealed class BucketVectors
+    {
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors)
+        {
+            BucketId = bucketId;
+            Dimensions = dimensions;
+            ChangeVersion = changeVersion;
+            DeleteEpoch = deleteEpoch;
+            Count = count;
+            Seqs = seqs;
+            Vectors = vectors;
+        }
+
+        public string BucketId { get; }
+
+        public int Dimensions { get; }
+
+        public long ChangeVersion { get; }
+
+        public long DeleteEpoch { get; }
+
+        public int Count { get; }
+
+        public long MaxSeq => Count == 0 ? 0 : Seqs[Count - 1];
+
+        private long[] Seqs { get; }
+
+        private float[] Vectors { get; }
+
+        public static BucketVectors Empty(string bucketId, int dimensions, long changeVersion, long deleteEpoch) =>
+            new BucketVectors(bucketId, dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * dimensions]);
+
+        public long SeqAt(int index) => Seqs[index];
+
+        /// <summary>A snapshot with <paramref name="rows"/> (ascending seqs above <see cref="MaxSeq"/>) appended.</summary>
+        public BucketVectors Append(IReadOnlyList<(long Seq, float[] Vector)> rows, long changeVersion, long deleteEpoch)
+        {
+            var needed = Count + rows.Count;
+            var seqs = Seqs;
+            var vectors = Vectors;
+            if (needed > seqs.Length)
+            {
+                var capacity = Math.Max(needed, seqs.Length * 2);
+                seqs = new long[capacity];
+                vectors = new float[capacity * Dimensions];
+                Array.Copy(Seqs, seqs, Count);
+                Array.Copy(Vectors, vectors, Count * Dimensions);
+            }
+
+            var at = Count;
+            foreach (var (seq, vector) in rows)
+            {
+                if (at > 0 && seq <= seqs[at - 1])
+                {
+                    throw new InvalidOperationException("Vector rows must be appended in ascending seq order.");
+                }
+
+                seqs[at] = seq;
+                Array.Copy(vector, 0, vectors, at * Dimensions, Dimensions);
+                at++;
+            }
+
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors);
+        }
+
+        public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors);
+
+        /// <summary>Cosine of <paramref name="query"/> with the memory <paramref name="seq"/>, or null when it is not in the snapshot.</summary>
+        public float? CosineOf(float[] query, long seq)
+        {
+            var index = Array.BinarySearch(Seqs, 0, Count, seq);
+            return index < 0 ? (float?)null : VectorMath.Dot(query, Vectors, index * Dimensions);
+        }
+
+        /// <summary>The most similar memory to <paramref name="query"/>, exact (brute force), or null when empty.</summary>
+        public (long Seq, float Cosine)? MostSimilar(float[] query)
+        {
+            var best = -1;
+            var bestCosine = float.NegativeInfinity;
+            for (var i = 0; i < Count; i++)
+            {
+                var cosine = VectorMath.Dot(query, Vectors, i * Dimensions);
+                if (cosine > bestCosine)
+                {
+                    bestCosine = cosine;
+                    best = i;
+                }
+            }
+
+            return best < 0 ? ((long, float)?)null : (Seqs[best], bestCosine);
+        }
+
+        /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>
+        public List<(long Seq, float Cosine)> Nearest(float[] query, int n)
+        {
+            var heap = new TopN(n);
+            for (var i = 0; i < Count; i++)
+            {
+                heap.Offer(i, VectorMath.Dot(query, Vectors, i * Dimensions));
+            }
+
+            var result = new List<(long, float)>();
+            foreach (var (index, cosine) in heap.Descending())
+            {
+                result.Add((Seqs[index], cosine));
+            }
+
+            return result;
+        }
+
+        /// <summary>A bounded min-heap keeping the n largest scores.</summary>
+        private sealed class TopN
+        {
+            private readonly int _capacity;
+            private readonly List<(int Index, float Score)> _heap = new List<(int, float)>();
+
+            public TopN(int capacity) => _capacity = Math.Max(1, capacity);
+
+            public void Offer(int index, float score)
+            {
+                if (_heap.Count < _capacity)
+                {
+                    _heap.Add((index, score));
+                    SiftUp(_heap.Count - 1);
+                }
+                else if (score > _heap[0].Score)
+                {
+                    _heap[0] = (index, score);
+                    SiftDown(0);
+                }
+            }
+
+            public IEnumerable<(int Index, float Score)> Descending()
+            {
+                var items = new List<(int Index, float Score)>(_heap);
+                items.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Index.CompareTo(b.Index));
+                return items;
+            }
+
+            private void SiftUp(int i)
+            {
+                while (i > 0)
+                {
+                    var parent = (i - 1) / 2;
+                    if (_heap[parent].Score <= _heap[i].Score)
+                    {
+                        break;
+                    }
+
+                    (_heap[parent], _heap[i]) = (_heap[i], _heap[parent]);
+                    i = parent;
+                }
+            }
+
+            private void SiftDown(int i)
+            {
+                while (true)
+                {
+                    var left = 2 * i + 1;
+                    var right = left + 1;
+                    var smallest = i;
+                    if (left < _heap.Count && _heap[left].Score < _heap[smallest].Score)
+                    {
+                        smallest = left;
+                    }
+
+                    if (right < _heap.Count && _heap[right].Score < _heap[smallest].Score)
+                    {
+                        smallest = right;
+                    }
+
+                    if (smallest == i)
+                    {
+                        return;
+                    }
+
+                    (_heap[smallest], _heap[i]) = (_heap[i], _heap[smallest]);
+                    i = smallest;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Engram.Local.Embedding;
+using Engram.Local.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Local.Retrieval
+{
+    /// <summary>
+    /// In-memory copies of buckets' embeddings, so a query scans RAM instead of reading every BLOB.
+    /// A copy is trusted only after comparing its counters with the bucket row (change_version and
+    /// delete_epoch, maintained by triggers in the same transaction as every insert and delete), so
+    /// writes by other connections and other processes are always seen:
+    /// unchanged counters → use the copy; only inserts since → read rows with a larger seq and append;
+    /// any delete since → reload the bucket. This process's own commits append in O(1) per row.
+    /// </summary>
+    internal sealed class VectorCache
+    {
+        private readonly int _dimensions;
+        private readonly ConcurrentDictionary<string, BucketVectors> _buckets = new ConcurrentDictionary<string, BucketVectors>();
+        private readonly ConcurrentDictionary<string, object> _locks = new ConcurrentDictionary<string, object>();
+
+        public VectorCache(int dimensions) => _dimensions = dimensions;
+
+        /// <summary>The bucket's vectors as of now, brought up to date first. Empty when the bucket is gone.</summary>
+        public BucketVectors Get(SqliteConnection connection, string bucketId, SqliteTransaction? transaction = null)
+        {
+            var counters = BucketRepository.ReadCounters(connection, bucketId, transaction);
+            if (counters == null)
+            {
+                _buckets.TryRemove(bucketId, out _);
+                return BucketVectors.Empty(bucketId, _dimensions, 0, 0);
+            }
+
+            var (version, epoch) = counters.Value;
+            if (_buckets.TryGetValue(bucketId, out var cached) && cached.ChangeVersion == version && cached.DeleteEpoch == epoch)
+            {
+                return cached;
+            }
+
+            lock (_locks.GetOrAdd(bucketId, _ => new object()))
+            {
+                if (_buckets.TryGetValue(bucketId, out cached) && cached.ChangeVersion == version && cached.DeleteEpoch == epoch)
+                {
+                    return cached;
+                }
+
+                // Counters are read before the rows, so the rows are at least as new as the counters we
+                // label them with; a later check that sees newer counters simply reads again.
+                var basis = cached != null && cached.DeleteEpoch == epoch
+                    ? cached
+                    : BucketVectors.Empty(bucketId, _dimensions, version, epoch);
+                var rows = new List<(long, float[])>();
+                foreach (var (seq, blob) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction))
+                {
+                    rows.Add((seq, VectorMath.FromBytes(blob, _dimensions)));
+                }
+
+                var fresh = basis.Append(rows, version, epoch);
+                _buckets[bucketId] = fresh;
+                return fresh;
+            }
+        }
+
+        /// <summary>
+        /// Records rows this process just committed. Applied only when the copy was current right before
+        /// the transaction (<paramref name="versionBefore"/>); otherwise the next <see cref="Get"/> catches up.
+        /// </summary>
+        public void AppendCommitted(string bucketId, long versionBefore, long versionAfter, long deleteEpoch, IReadOnlyList<(long Seq, float[] Vector)> rows)
+        {
+            lock (_locks.GetOrAdd(bucketId, _ => new object()))
+            {
+                if (_buckets.TryGetValue(bucketId, out var cached) && cached.ChangeVersion == versionBefore && cached.DeleteEpoch == deleteEpoch)
+                {
+                    _buckets[bucketId] = rows.Count == 0 ? cached.WithCounters(versionAfter, deleteEpoch) : cached.Append(rows, versionAfter, deleteEpoch);
+                }
+            }
+        }
+
+        public void Forget(string bucketId) => _buckets.TryRemove(bucketId, out _);
+    }
+}

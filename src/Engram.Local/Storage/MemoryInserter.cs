@@ -1,0 +1,90 @@
+using System;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Local.Storage
+{
+    /// <summary>
+    /// Inserts memory rows inside one transaction with commands prepared once and reused per row:
+    /// bulk ingest spends its time in SQLite, not in re-parsing SQL.
+    /// </summary>
+    internal sealed class MemoryInserter : IDisposable
+    {
+        private const int SqliteConstraint = 19;
+        private const int SqliteConstraintUnique = 2067;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _findHash;
+        private readonly SqliteCommand _findDedupKey;
+
+        public MemoryInserter(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            _insert = connection.CreateCommand();
+            _insert.Transaction = transaction;
+            _insert.CommandText =
+                "INSERT INTO memories (id, tenant, bucket_id, content, content_hash, dedup_key, token_count, created_at, embedding) " +
+                "VALUES ($id, $tenant, $bucket, $content, $hash, $dedup, $tokens, $created, $embedding) RETURNING seq;";
+            foreach (var name in new[] { "$id", "$tenant", "$bucket", "$content", "$hash", "$dedup", "$tokens", "$created", "$embedding" })
+            {
+                _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _insert.Prepare();
+
+            _findHash = connection.CreateCommand();
+            _findHash.Transaction = transaction;
+            _findHash.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND content_hash = $hash ORDER BY seq LIMIT 1;";
+            _findHash.Parameters.Add(new SqliteParameter { ParameterName = "$bucket" });
+            _findHash.Parameters.Add(new SqliteParameter { ParameterName = "$hash" });
+            _findHash.Prepare();
+
+            _findDedupKey = connection.CreateCommand();
+            _findDedupKey.Transaction = transaction;
+            _findDedupKey.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND dedup_key = $hash;";
+            _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$bucket" });
+            _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$hash" });
+            _findDedupKey.Prepare();
+        }
+
+        /// <summary>Inserts one row; returns its seq, or null when the dedup unique index rejected it (a concurrent identical write won).</summary>
+        public long? TryInsert(string id, string tenant, string bucketId, string content, byte[] hash, bool dedupEnforced, int tokenCount, string createdAt, byte[] embedding)
+        {
+            var p = _insert.Parameters;
+            p[0].Value = id;
+            p[1].Value = tenant;
+            p[2].Value = bucketId;
+            p[3].Value = content;
+            p[4].Value = hash;
+            p[5].Value = dedupEnforced ? hash : (object)DBNull.Value;
+            p[6].Value = tokenCount;
+            p[7].Value = createdAt;
+            p[8].Value = embedding;
+            try
+            {
+                return Convert.ToInt64(_insert.ExecuteScalar());
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint && e.SqliteExtendedErrorCode == SqliteConstraintUnique && e.Message.IndexOf("dedup_key", StringComparison.Ordinal) >= 0)
+            {
+                return null;
+            }
+        }
+
+        public (string Id, long Seq)? FindByHash(string bucketId, byte[] hash) => Find(_findHash, bucketId, hash);
+
+        /// <summary>The row that holds the dedup key (the winner of a concurrent identical insert).</summary>
+        public (string Id, long Seq)? FindByDedupKey(string bucketId, byte[] hash) => Find(_findDedupKey, bucketId, hash);
+
+        private static (string Id, long Seq)? Find(SqliteCommand command, string bucketId, byte[] hash)
+        {
+            command.Parameters[0].Value = bucketId;
+            command.Parameters[1].Value = hash;
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : ((string, long)?)null;
+        }
+
+        public void Dispose()
+        {
+            _insert.Dispose();
+            _findHash.Dispose();
+            _findDedupKey.Dispose();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Local.Storage
+{
+    /// <summary>A memory row without its embedding.</summary>
+    internal sealed class MemoryRow
+    {
+        public long Seq { get; set; }
+
+        public string Id { get; set; } = "";
+
+        public string BucketId { get; set; } = "";
+
+        public string Content { get; set; } = "";
+
+        public int TokenCount { get; set; }
+
+        public string CreatedAt { get; set; } = "";
+    }
+
+    /// <summary>SQL for memories (reads and deletes; inserts go through <see cref="MemoryInserter"/>).</summary>
+    internal static class MemoryRepository
+    {
+        /// <summary>The oldest memory of the bucket with exactly this content hash, any dedup policy.</summary>
+        public static (string Id, long Seq)? FindByHash(SqliteConnection connection, string bucketId, byte[] hash, SqliteTransaction? transaction = null)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND content_hash = $hash ORDER BY seq LIMIT 1;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$hash", hash);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : ((string, long)?)null;
+        }
+
+        public static string? IdOf(SqliteConnection connection, long seq, SqliteTransaction? transaction = null)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id FROM memories WHERE seq = $seq;";
+            command.Parameters.AddWithValue("$seq", seq);
+            return command.ExecuteScalar() as string;
+        }
+
+        /// <summary>Page of a bucket's memories, newest first, ties by id descending (Q4).</summary>
+        public static List<MemoryRow> ListPage(SqliteConnection connection, string bucketId, int limit, int offset)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE bucket_id = $bucket " +
+                "ORDER BY created_at DESC, id DESC LIMIT $limit OFFSET $offset;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$limit", limit);
+            command.Parameters.AddWithValue("$offset", offset);
+            return ReadRows(command);
+        }
+
+        public static int Count(SqliteConnection connection, string bucketId)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT memory_count FROM buckets WHERE id = $bucket;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            return Convert.ToInt32(command.ExecuteScalar() ?? 0);
+        }
+
+        public static bool Delete(SqliteConnection connection, string bucketId, string memoryId)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM memories WHERE bucket_id = $bucket AND id = $id;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$id", memoryId);
+            return command.ExecuteNonQuery() > 0;
+        }
+
+        public static int Clear(SqliteConnection connection, string bucketId)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM memories WHERE bucket_id = $bucket;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            return command.ExecuteNonQuery();
+        }
+
+        /// <summary>Streams (seq, embedding) of the bucket's memories with seq above <paramref name="afterSeq"/>, in seq order.</summary>
+        public static IEnumerable<(long Seq, byte[] Embedding)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT seq, embedding FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$after", afterSeq);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                yield return (reader.GetInt64(0), (byte[])reader.GetValue(1));
+            }
+        }
+
+        public static Dictionary<long, MemoryRow> ReadBySeq(SqliteConnection connection, IReadOnlyCollection<long> seqs)
+        {
+            var rows = new Dictionary<long, MemoryRow>();
+            if (seqs.Count == 0)
+            {
+                return rows;
+            }
+
+            using var command = connection.CreateCommand();
+            // Seqs are integers we produced, so inlining them is safe and saves binding hundreds of parameters.
+            command.CommandText =
+                "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE seq IN (" +
+                string.Join(",", seqs.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ");";
+            foreach (var row in ReadRows(command))
+            {
+                rows[row.Seq] = row;
+            }
+
+            return rows;
+        }
+
+        /// <summary>The bucket's most recent contents, newest first (profiler input).</summary>
+        public static List<MemoryRow> ReadRecent(SqliteConnection connection, string bucketId, int limit)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE bucket_id = $bucket " +
+                "ORDER BY created_at DESC, id DESC LIMIT $limit;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadRows(command);
+        }
+
+        private static List<MemoryRow> ReadRows(SqliteCommand command)
+        {
+            var rows = new List<MemoryRow>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(new MemoryRow
+                {
+                    Seq = reader.GetInt64(0),
+                    Id = reader.GetString(1),
+                    BucketId = reader.GetString(2),
+                    Content = reader.GetString(3),
+                    TokenCount = reader.GetInt32(4),
+                    CreatedAt = reader.GetString(5),
+                });
+            }
+
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Local.Storage
+{
+    /// <summary>
+    /// The database schema as ordered migration steps. <c>PRAGMA user_version</c> records the last step
+    /// applied; opening a file runs the missing steps in one write transaction, so several processes
+    /// opening an old file at once upgrade it exactly once. Never edit a released step: add a new one.
+    /// </summary>
+    internal static class SchemaMigrations
+    {
+        /// <summary>Step N brings a database from user_version N-1 to N.</summary>
+        private static readonly IReadOnlyList<string> Steps = new[]
+        {
+            // 1: tenants' buckets and memories, BM25 index, counters that let caches detect change.
+            @"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE buckets (
+    id             TEXT PRIMARY KEY,
+    tenant         TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    description    TEXT,
+    created_at     TEXT NOT NULL,
+    memory_count   INTEGER NOT NULL DEFAULT 0,
+    -- Bumped by every insert and delete of the bucket's memories (triggers below), so any process can
+    -- tell whether its in-memory copy of the bucket's vectors is current.
+    change_version INTEGER NOT NULL DEFAULT 0,
+    -- Bumped by deletes only: while it is unchanged, new rows are exactly those with a larger seq.
+    delete_epoch   INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (tenant, name)
+);
+
+CREATE TABLE memories (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    tenant       TEXT NOT NULL,
+    bucket_id    TEXT NOT NULL REFERENCES buckets (id) ON DELETE CASCADE,
+    content      TEXT NOT NULL,
+    content_hash BLOB NOT NULL,
+    -- content_hash for rows stored under a dedup policy, NULL for dedup 'off' rows (which may repeat).
+    dedup_key    BLOB,
+    token_count  INTEGER NOT NULL,
+    created_at   TEXT NOT NULL,
+    embedding    BLOB NOT NULL
+);
+
+CREATE INDEX ix_memories_bucket_order ON memories (bucket_id, created_at DESC, id DESC);
+CREATE INDEX ix_memories_bucket_hash ON memories (bucket_id, content_hash);
+-- Two concurrent identical writes: the second one fails here and is reported as concurrent_insert_race.
+CREATE UNIQUE INDEX ux_memories_dedup ON memories (bucket_id, dedup_key) WHERE dedup_key IS NOT NULL;
+
+CREATE VIRTUAL TABLE memories_fts USING fts5 (
+    content,
+    content = 'memories',
+    content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE memories_fts_vocab USING fts5vocab (memories_fts, 'row');
+
+CREATE TRIGGER tr_memories_insert AFTER INSERT ON memories BEGIN
+    INSERT INTO memories_fts (rowid, content) VALUES (new.seq, new.content);
+    UPDATE buckets SET memory_count = memory_count + 1, change_version = change_version + 1 WHERE id = new.bucket_id;
+END;
+
+CREATE TRIGGER tr_memories_delete AFTER DELETE ON memories BEGIN
+    INSERT INTO memories_fts (memories_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+    UPDATE buckets SET memory_count = memory_count - 1, change_version = change_version + 1,
+                       delete_epoch = delete_epoch + 1
+    WHERE id = old.bucket_id;
+END;
+",
+            // 2: bucket profilers (wire spec §12): installed state and the latest snapshot.
+            @"
+CREATE TABLE bucket_profilers (
+    bucket_id         TEXT PRIMARY KEY REFERENCES buckets (id) ON DELETE CASCADE,
+    installed_at      TEXT NOT NULL,
+    profile           TEXT,
+    updated_at        TEXT,
+    n_memories_at_gen INTEGER,
+    source            TEXT
+);
+",
+        };
+
+        public static int LatestVersion => Steps.Count;
+
+        /// <summary>Applies every missing step up to <paramref name="targetVersion"/> (default: latest).</summary>
+        public static void Migrate(SqliteConnection connection, int? targetVersion = null)
+        {
+            var target = targetVersion ?? LatestVersion;
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var current = ReadVersion(connection, transaction);
+            if (current > LatestVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The database has schema version {current}, newer than this engine understands ({LatestVersion}). Update the module.");
+            }
+
+            for (var version = current + 1; version <= target; version++)
+            {
+                using var step = connection.CreateCommand();
+                step.Transaction = transaction;
+                step.CommandText = Steps[version - 1] + $"\nPRAGMA user_version = {version};";
+                step.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        public static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "PRAGMA user_version;";
+            return Convert.ToInt32(command.ExecuteScalar());
+        }
+    }
+}

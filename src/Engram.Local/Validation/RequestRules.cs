@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using Engram.Client;
+
+namespace Engram.Local.Validation
+{
+    /// <summary>Input rules of the protocol (wire spec §17 Q1–Q7, Q16, Q19): what is rejected and what is clamped.</summary>
+    internal static class RequestRules
+    {
+        public const int MaxBucketNameLength = 128;
+
+        /// <summary>Store content: required, not blank, at most 100 000 characters (Q1, Q3).</summary>
+        public static void ValidateContent(string? content)
+        {
+            if (content == null || content.Trim().Length == 0)
+            {
+                throw EngramErrors.Invalid("content is required");
+            }
+
+            if (content.Length > EngramLimits.MaxContentLength)
+            {
+                throw EngramErrors.TooLarge();
+            }
+        }
+
+        public static void ValidateBatch(IReadOnlyList<string>? contents)
+        {
+            if (contents == null)
+            {
+                throw EngramErrors.Invalid("memories is required");
+            }
+
+            if (contents.Count > EngramLimits.MaxBatchSize)
+            {
+                throw EngramErrors.Invalid($"a batch holds at most {EngramLimits.MaxBatchSize} memories; split it into smaller batches");
+            }
+
+            // All-or-nothing (Q2): every item is checked before anything is written.
+            for (var i = 0; i < contents.Count; i++)
+            {
+                var content = contents[i];
+                if (content == null || content.Trim().Length == 0)
+                {
+                    throw EngramErrors.Invalid($"content is required (memories[{i}])");
+                }
+
+                if (content.Length > EngramLimits.MaxContentLength)
+                {
+                    throw new EngramException($"content too large (memories[{i}])", 413, null, EngramErrors.ContentTooLarge);
+                }
+            }
+        }
+
+        /// <summary>True when <paramref name="name"/> is a valid bucket name (Q7): 1–128 characters, no control characters, not "." or "..".</summary>
+        public static bool IsValidBucketName(string? name)
+        {
+            if (string.IsNullOrEmpty(name) || name == "." || name == "..")
+            {
+                return false;
+            }
+
+            var codePoints = 0;
+            for (var i = 0; i < name!.Length; i++)
+            {
+                var c = name[i];
+                if (char.IsControl(c))
+                {
+                    return false;
+                }
+
+                // A surrogate pair is one character to the user.
+                if (!char.IsLowSurrogate(c))
+                {
+                    codePoints++;
+                }
+            }
+
+            return codePoints <= MaxBucketNameLength;
+        }
+
+        public static void ValidateBucketName(string? name)
+        {
+            if (!IsValidBucketName(name))
+            {
+                throw EngramErrors.Invalid(
+                    "bucket name must be 1-128 characters, without control characters, and not '.' or '..'");
+            }
+        }
+
+        /// <summary>Operations whose bucket defaults to <c>default</c> when none is given (wire spec §5).</summary>
+        public static string BucketOrDefault(string? bucket) =>
+            string.IsNullOrEmpty(bucket) ? EngramLimits.DefaultBucket : bucket!;
+
+        /// <summary>Destructive operations name their bucket explicitly (wire spec §5.5, §5.10).</summary>
+        public static string RequireBucket(string? bucket, string operation)
+        {
+            if (string.IsNullOrEmpty(bucket))
+            {
+                throw EngramErrors.Invalid($"a bucket name is required to {operation}");
+            }
+
+            return bucket!;
+        }
+
+        public static int ClampListLimit(int limit) =>
+            limit <= 0 ? EngramLimits.DefaultListLimit : Math.Min(limit, EngramLimits.MaxListLimit);
+
+        public static int ClampOffset(int offset) => Math.Max(0, offset);
+
+        /// <summary>top_k: ≤ 0 means the default 8, otherwise clamped to [1, 100] (Q16, Q17).</summary>
+        public static int ClampTopK(int topK) =>
+            topK <= 0 ? EngramLimits.DefaultTopK : Math.Min(topK, EngramLimits.MaxTopK);
+
+        public static int ClampMaxTokens(int? maxTokens)
+        {
+            if (!maxTokens.HasValue)
+            {
+                return EngramLimits.DefaultMaxTokens;
+            }
+
+            return Math.Max(1, Math.Min(maxTokens.Value, EngramLimits.DefaultMaxTokens));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Engram.Local;
+
+namespace Engram.Tests.Unit.Local;
+
+/// <summary>A temp folder for one test's database files, removed afterwards.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "engram-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name = "engram.db") => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A child process may still be releasing the file; the OS temp cleaner gets it.
+        }
+    }
+}
+
+/// <summary>
+/// An embedder whose vectors the test chooses, so cosines are exact: "v:0.95" embeds as
+/// (0.95, √(1−0.95²), 0, …), "base" as (1, 0, …), "axis:5" as the unit vector of dimension 5
+/// (use 2 and up: orthogonal to both); anything else as a hashing vector.
+/// </summary>
+public sealed class ChosenVectorEmbedder : IEmbedder
+{
+    private readonly HashingEmbedder _fallback = new(32);
+
+    public int Dimensions => 32;
+
+    public float[] Embed(string text)
+    {
+        var v = new float[Dimensions];
+        if (text.StartsWith("base", StringComparison.Ordinal))
+        {
+            v[0] = 1f;
+            return v;
+        }
+
+        if (text.StartsWith("axis:", StringComparison.Ordinal))
+        {
+            v[int.Parse(text.Substring(5).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)] = 1f;
+            return v;
+        }
+
+        if (text.StartsWith("v:", StringComparison.Ordinal))
+        {
+            var cosine = float.Parse(text.Substring(2).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            v[0] = cosine;
+            v[1] = (float)Math.Sqrt(1.0 - (double)cosine * cosine);
+            return v;
+        }
+
+        return _fallback.Embed(text);
+    }
+}
+
+internal static class Engines
+{
+    public static LocalEngine OnFile(TempFolder folder, IEmbedder? embedder = null, bool strict = false, string name = "engram.db") =>
+        LocalEngine.Open(new LocalEngineOptions { Path = folder.File(name), Embedder = embedder, StrictBuckets = strict });
+
+    public static LocalEngine InMemory(IEmbedder? embedder = null) =>
+        LocalEngine.Open(new LocalEngineOptions { InMemory = true, Embedder = embedder });
+}

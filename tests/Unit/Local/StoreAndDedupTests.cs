@@ -1,0 +1,321 @@
+using Engram.Client;
+using Engram.Local;
+using Xunit;
+
+namespace Engram.Tests.Unit.Local;
+
+public class StoreAndDedupTests
+{
+    [Fact]
+    public async Task A_fresh_store_returns_a_uuid_and_the_token_count_of_the_content()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant(LocalEngine.DefaultTenant);
+
+        var result = await service.StoreMemoryAsync("user-123", "User prefers dark mode.");
+
+        Assert.Equal(StoreMemoryResult.StatusStored, result.Status);
+        Assert.Equal(result.Id, result.MemoryId);
+        Assert.True(Guid.TryParse(result.Id, out var id) && id.ToString() == result.Id);
+        Assert.Equal('4', result.Id[14]); // UUID version 4
+        Assert.Equal("user-123", result.BucketName);
+        Assert.Equal(6, result.TokenCount); // ⌈23 / 4⌉
+        Assert.Null(result.MergeReason);
+        Assert.Null(result.DedupedInto);
+        Assert.Null(result.SimilarityScore);
+    }
+
+    [Fact]
+    public async Task Re_storing_identical_content_merges_by_content_hash_into_the_canonical_memory()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var first = await service.StoreMemoryAsync("b", "User prefers dark mode.");
+
+        var second = await service.StoreMemoryAsync("b", "User prefers dark mode.");
+
+        Assert.Equal(StoreMemoryResult.StatusMerged, second.Status);
+        Assert.Equal("content_hash", second.MergeReason);
+        Assert.Equal(1.0, second.SimilarityScore);
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(first.Id, second.MemoryId);
+        Assert.Equal(first.Id, second.DedupedInto);
+        Assert.Equal(1, (await service.ListMemoriesAsync("b")).Total);
+    }
+
+    [Fact]
+    public async Task Content_hash_is_byte_exact_without_normalisation()
+    {
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var service = engine.ForTenant("t");
+        await service.StoreMemoryAsync("b", "v:0.5 Dark mode");
+
+        // Same vector (so cosine 1.0) but different bytes: merged by embedding, not by hash.
+        var differentCase = await service.StoreMemoryAsync("b", "v:0.5 dark mode");
+
+        Assert.Equal("embedding_similarity", differentCase.MergeReason);
+    }
+
+    [Fact]
+    public async Task Dedup_off_always_stores_a_new_row_even_for_identical_content()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var first = await service.StoreMemoryAsync("b", "User prefers dark mode.");
+
+        var again = await service.StoreMemoryAsync("b", "User prefers dark mode.", DedupPolicy.Off);
+        var thrice = await service.StoreMemoryAsync("b", "User prefers dark mode.", DedupPolicy.Off);
+
+        Assert.Equal(StoreMemoryResult.StatusStored, again.Status);
+        Assert.Equal(StoreMemoryResult.StatusStored, thrice.Status);
+        Assert.NotEqual(first.Id, again.Id);
+        Assert.NotEqual(again.Id, thrice.Id);
+        Assert.Equal(3, (await service.ListMemoriesAsync("b")).Total);
+    }
+
+    [Fact]
+    public async Task A_default_store_merges_into_an_existing_off_row_with_the_same_bytes()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var off = await service.StoreMemoryAsync("b", "Standup is at 09:30.", DedupPolicy.Off);
+
+        var loose = await service.StoreMemoryAsync("b", "Standup is at 09:30.");
+
+        Assert.Equal("content_hash", loose.MergeReason);
+        Assert.Equal(off.Id, loose.Id);
+    }
+
+    [Theory]
+    [InlineData(null, "0.95", true)]
+    [InlineData(null, "0.949", false)]
+    [InlineData(DedupPolicy.Loose, "0.95", true)]
+    [InlineData(DedupPolicy.Loose, "0.949", false)]
+    [InlineData(DedupPolicy.Strict, "0.99", true)]
+    [InlineData(DedupPolicy.Strict, "0.989", false)]
+    [InlineData(DedupPolicy.Strict, "0.97", false)]
+    [InlineData(DedupPolicy.Loose, "0.97", true)]
+    [InlineData(DedupPolicy.Off, "0.99", false)]
+    public async Task Embedding_similarity_merges_at_or_above_the_policy_threshold(DedupPolicy? policy, string cosine, bool merges)
+    {
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var service = engine.ForTenant("t");
+        var canonical = await service.StoreMemoryAsync("b", "base memory");
+
+        var result = await service.StoreMemoryAsync("b", "v:" + cosine + " near duplicate", policy);
+
+        if (merges)
+        {
+            Assert.Equal(StoreMemoryResult.StatusMerged, result.Status);
+            Assert.Equal("embedding_similarity", result.MergeReason);
+            Assert.Equal(double.Parse(cosine, System.Globalization.CultureInfo.InvariantCulture), result.SimilarityScore!.Value, 6);
+            Assert.Equal(canonical.Id, result.Id);
+            Assert.Equal(canonical.Id, result.DedupedInto);
+            Assert.Equal(6, result.TokenCount); // tokens of the submitted content, not the canonical
+        }
+        else
+        {
+            Assert.Equal(StoreMemoryResult.StatusStored, result.Status);
+            Assert.NotEqual(canonical.Id, result.Id);
+            Assert.Null(result.MergeReason);
+        }
+    }
+
+    [Fact]
+    public async Task Dedup_compares_within_the_target_bucket_only()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        var inA = await service.StoreMemoryAsync("a", "Project Alpha deadline is 2026-10-15.");
+
+        var inB = await service.StoreMemoryAsync("b", "Project Alpha deadline is 2026-10-15.");
+
+        Assert.Equal(StoreMemoryResult.StatusStored, inB.Status);
+        Assert.NotEqual(inA.Id, inB.Id);
+    }
+
+    [Fact]
+    public async Task Hashing_embedder_merges_near_identical_text_but_keeps_different_facts()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        await service.StoreMemoryAsync("b", "The user prefers dark mode in every editor they use at work.");
+
+        var nearCopy = await service.StoreMemoryAsync("b", "The user prefers dark mode in every editor they use at work!");
+        var different = await service.StoreMemoryAsync("b", "Standup meetings happen at 09:30 CET on weekdays.");
+
+        Assert.Equal("embedding_similarity", nearCopy.MergeReason);
+        Assert.True(nearCopy.SimilarityScore >= 0.95);
+        Assert.Equal(StoreMemoryResult.StatusStored, different.Status);
+    }
+
+    [Fact]
+    public async Task A_batch_is_processed_in_order_so_later_items_merge_into_earlier_ones()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var results = await service.StoreMemoriesAsync("work", new[]
+        {
+            "Project Alpha deadline is 2026-10-15.",
+            "Standup is at 09:30 CET.",
+            "Project Alpha deadline is 2026-10-15.",
+        });
+
+        Assert.Equal(3, results.Count);
+        Assert.Equal(StoreMemoryResult.StatusStored, results[0].Status);
+        Assert.Equal(StoreMemoryResult.StatusStored, results[1].Status);
+        Assert.Equal(StoreMemoryResult.StatusMerged, results[2].Status);
+        Assert.Equal("content_hash", results[2].MergeReason);
+        Assert.Equal(results[0].Id, results[2].DedupedInto);
+        Assert.Equal(2, (await service.ListMemoriesAsync("work")).Total);
+    }
+
+    [Fact]
+    public async Task A_batch_merges_by_embedding_into_an_earlier_item_of_the_same_batch()
+    {
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var service = engine.ForTenant("t");
+
+        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "v:0.96 close to base" });
+
+        Assert.Equal("embedding_similarity", results[1].MergeReason);
+        Assert.Equal(results[0].Id, results[1].Id);
+    }
+
+    [Fact]
+    public async Task A_batch_with_dedup_off_stores_every_item()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var results = await service.StoreMemoriesAsync("b", new[] { "same", "same", "same" }, DedupPolicy.Off);
+
+        Assert.All(results, r => Assert.Equal(StoreMemoryResult.StatusStored, r.Status));
+        Assert.Equal(3, results.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_batch_with_one_invalid_item_stores_nothing()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoriesAsync("b", new[] { "fine", "  ", "also fine" }));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal("INVALID_REQUEST", error.Code);
+        Assert.Equal(0, (await service.ListMemoriesAsync("b")).Total);
+    }
+
+    [Fact]
+    public async Task Batches_over_100_items_are_rejected_and_an_empty_batch_is_fine()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var error = await Assert.ThrowsAsync<EngramException>(() =>
+            service.StoreMemoriesAsync("b", Enumerable.Range(0, 101).Select(i => "m" + i).ToList()));
+        var empty = await service.StoreMemoriesAsync("b", Array.Empty<string>());
+
+        Assert.Equal(400, error.Status);
+        Assert.Empty(empty);
+        Assert.Equal(100, (await service.StoreMemoriesAsync("b", Enumerable.Range(0, 100).Select(i => "memory number " + i).ToList(), DedupPolicy.Off)).Count);
+    }
+
+    [Theory]
+    [InlineData("", 400, "content is required")]
+    [InlineData("   \t\n", 400, "content is required")]
+    public async Task Empty_content_is_a_400(string content, int status, string message)
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoryAsync("b", content));
+
+        Assert.Equal(status, error.Status);
+        Assert.Equal(message, error.Message);
+        Assert.Equal("INVALID_REQUEST", error.Code);
+    }
+
+    [Fact]
+    public async Task Content_over_100000_characters_is_a_413_and_exactly_100000_is_accepted()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoryAsync("b", new string('x', 100_001)));
+        var ok = await service.StoreMemoryAsync("b", new string('y', 100_000));
+
+        Assert.Equal(413, error.Status);
+        Assert.Equal("content too large", error.Message);
+        Assert.Equal("CONTENT_TOO_LARGE", error.Code);
+        Assert.Equal(25_000, ok.TokenCount);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("bad\u0001name")]
+    public async Task Invalid_bucket_names_are_rejected_on_store_and_create(string name)
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        var store = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoryAsync(name, "x"));
+        var create = await Assert.ThrowsAsync<EngramException>(() => service.CreateBucketAsync(name));
+
+        Assert.Equal(400, store.Status);
+        Assert.Equal(400, create.Status);
+    }
+
+    [Fact]
+    public async Task Bucket_names_allow_128_characters_unicode_and_spaces_but_not_129()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+
+        await service.CreateBucketAsync(new string('é', 128));
+        await service.CreateBucketAsync("user 123/spaces%");
+        await service.CreateBucketAsync("数据");
+        var error = await Assert.ThrowsAsync<EngramException>(() => service.CreateBucketAsync(new string('a', 129)));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal(3, (await service.ListBucketsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Store_auto_creates_a_missing_bucket_unless_strict()
+    {
+        using var folder = new TempFolder();
+        using (var engine = Engines.OnFile(folder))
+        using (var service = engine.ForTenant("t"))
+        {
+            await service.StoreMemoryAsync("fresh", "hello");
+            Assert.Contains(await service.ListBucketsAsync(), b => b.Name == "fresh" && b.MemoryCount == 1);
+        }
+
+        using (var strictEngine = Engines.OnFile(folder, strict: true))
+        using (var strict = strictEngine.ForTenant("t"))
+        {
+            var error = await Assert.ThrowsAsync<EngramException>(() => strict.StoreMemoryAsync("missing", "hello"));
+            Assert.Equal(404, error.Status);
+            Assert.Equal("BUCKET_NOT_FOUND", error.Code);
+            Assert.Equal("Bucket not found", error.Message);
+            Assert.Equal(StoreMemoryResult.StatusStored, (await strict.StoreMemoryAsync("fresh", "another")).Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_store_without_bucket_goes_to_default_which_is_created_lazily()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        Assert.Empty(await service.ListBucketsAsync());
+
+        var result = await service.StoreMemoryAsync("", "goes to default");
+
+        Assert.Equal("default", result.BucketName);
+        Assert.Equal("default", Assert.Single(await service.ListBucketsAsync()).Name);
+    }
+}
