@@ -40,7 +40,8 @@ namespace Engram.Local.Server.Hosting
             }
             catch (Exception ex) when (IsClientGone(ex))
             {
-                // The client hung up; nothing to answer.
+                // The client hung up; nothing to answer. Noted after its concurrency slot was released.
+                _settings.Trace("client disconnected; request abandoned");
             }
             catch (OperationCanceledException) when (serverStopping.IsCancellationRequested)
             {

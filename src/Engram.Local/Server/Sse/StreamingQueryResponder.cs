@@ -43,9 +43,10 @@ namespace Engram.Local.Server.Sse
                     }
                     catch (Exception ex) when (IsClientGone(ex))
                     {
-                        // Nobody is listening: stop the engine's work at once; there is no one to tell.
+                        // Nobody is listening: stop the engine's work at once; the pipeline notes the hang-up
+                        // once the request has released everything it held.
                         streamCancellation.Cancel();
-                        settings.Trace("sse: client disconnected, stream aborted");
+                        throw;
                     }
                     catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
                     {

@@ -32,12 +32,8 @@ namespace Engram.Local.Server.Wire
             using (var document = JsonRequestFields.ParseObject(body))
             {
                 var root = document.RootElement;
-                var query = JsonRequestFields.OptionalString(root, "query");
-                if (query == null || query.Trim().Length == 0)
-                {
-                    throw RequestErrors.Invalid("query is required: send {\"query\":\"your question\"}");
-                }
-
+                // A missing or blank query is refused by the engine ("query is required"), as in-process.
+                var query = JsonRequestFields.OptionalString(root, "query") ?? "";
                 var request = new QueryRequest { Query = query, Buckets = ReadBuckets(root) };
                 var stream = JsonRequestFields.OptionalBool(root, "stream") ?? false;
 

@@ -23,8 +23,8 @@ namespace Engram.Local.Server.Wire
     }
 
     /// <summary>
-    /// Reads <c>POST /v1/buckets/{bucket}/memories</c> (wire spec §5.1, §5.2, §6, §17 Q1–Q3). Every item is
-    /// validated before anything is stored, so a refused batch stores nothing.
+    /// Reads <c>POST /v1/buckets/{bucket}/memories</c> (wire spec §5.1, §5.2, §6). Every item is read before
+    /// anything is stored, and the engine validates a batch as a whole, so a refused batch stores nothing.
     /// </summary>
     internal static class StoreRequestReader
     {
@@ -57,11 +57,6 @@ namespace Engram.Local.Server.Wire
                 }
 
                 var count = memories.GetArrayLength();
-                if (count > EngramLimits.MaxBatchSize)
-                {
-                    throw RequestErrors.Invalid("A batch holds at most " + EngramLimits.MaxBatchSize + " memories; this one has " + count + ". Split it into smaller batches");
-                }
-
                 var contents = new List<string>(count);
                 var index = 0;
                 foreach (var item in memories.EnumerateArray())
@@ -69,7 +64,7 @@ namespace Engram.Local.Server.Wire
                     var field = "memories[" + index + "].content";
                     if (item.ValueKind != JsonValueKind.Object || !JsonRequestFields.TryGet(item, "content", out var itemContent))
                     {
-                        throw RequestErrors.Invalid(field + " is required: every item must be {\"content\":\"…\"}");
+                        throw RequestErrors.Invalid("content is required (memories[" + index + "]): every item must be {\"content\":\"…\"}");
                     }
 
                     contents.Add(ReadContent(itemContent, field));
@@ -80,6 +75,10 @@ namespace Engram.Local.Server.Wire
             }
         }
 
+        /// <summary>
+        /// Only the JSON type is checked here; emptiness, size (413) and batch length are the engine's rules,
+        /// so in-process and HTTP callers get the same refusal with the same message.
+        /// </summary>
         private static string ReadContent(JsonElement value, string field)
         {
             if (value.ValueKind != JsonValueKind.String)
@@ -87,18 +86,7 @@ namespace Engram.Local.Server.Wire
                 throw RequestErrors.Invalid(field + " must be a string");
             }
 
-            var text = value.GetString() ?? "";
-            if (text.Trim().Length == 0)
-            {
-                throw RequestErrors.Invalid(field + " is required and must not be empty");
-            }
-
-            if (text.Length > EngramLimits.MaxContentLength)
-            {
-                throw RequestErrors.TooLarge(field + " is too large: " + text.Length + " characters, at most " + EngramLimits.MaxContentLength + " allowed");
-            }
-
-            return text;
+            return value.GetString() ?? "";
         }
 
         private static DedupPolicy? ReadDedup(JsonElement root)
