@@ -1,0 +1,34 @@
+@{
+    Synopsis    = 'Lists the memories of a bucket, newest first.'
+    Description = @'
+Get-EngramMemory lists a bucket's memories, newest first. Without paging parameters it returns one page (20) and warns when the bucket holds more, for example: "Showing 20 of 153 memories in 'ops'. Use -All or -First to get more."
+
+-First and -Skip select a range (read in pages of 100); -IncludeTotalCount reports the bucket's total first. -All streams every memory page by page with a progress bar, never holding the whole bucket in memory.
+
+The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and BucketName bind by property name.
+'@
+    Parameters  = @{
+        Bucket = 'The bucket to list. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'
+        All    = 'Returns every memory of the bucket, page by page, with progress.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'The newest memories'
+            Code    = 'Connect-Engram -Local -InMemory
+1..30 | ForEach-Object { "Fact number $_" } | Add-EngramMemory -Bucket ops | Out-Null
+Get-EngramMemory -Bucket ops'
+            Remarks = 'Shows 20 memories and warns that the bucket holds 30.'
+        }
+        @{
+            Title   = 'A range, and everything'
+            Code    = 'Connect-Engram -Local -InMemory
+1..30 | ForEach-Object { "Fact number $_" } | Add-EngramMemory -Bucket ops | Out-Null
+Get-EngramMemory -Bucket ops -First 5 -Skip 10
+(Get-EngramMemory -Bucket ops -All).Count'
+            Remarks = 'Memories 11 to 15 (newest first), then the count of all 30.'
+        }
+    )
+    Inputs      = @(@{ Type = 'System.String'; Description = 'A bucket name, by property name (Bucket or BucketName).' })
+    Outputs     = 'The memories, newest first.'
+    Links       = @('Add-EngramMemory', 'Remove-EngramMemory', 'Export-EngramMemory')
+}

@@ -1,0 +1,40 @@
+@{
+    Synopsis    = 'Serves the embedded Engram engine over the Engram REST protocol on a loopback port.'
+    Description = @'
+Start-EngramLocalServer starts an Engram-compatible server on 127.0.0.1, backed by the embedded engine (a SQLite file, or memory with -InMemory). The official Engram clients (Python, Go, TypeScript) and any other tool can use it by setting ENGRAM_BASE_URL and ENGRAM_API_KEY.
+
+It returns an object with BaseUrl, Port, DatabasePath and ApiKey, the bearer key clients must send, as a SecureString. The key is never printed. A message tells how to use it: pipe the object to Connect-Engram, or set the variables with
+$env:ENGRAM_API_KEY = [Net.NetworkCredential]::new('', $server.ApiKey).Password.
+
+The server runs in the background of this session until Stop-EngramLocalServer, or until the session ends. With -Wait it runs in the foreground until Ctrl+C.
+'@
+    Parameters  = @{
+        Port                  = 'The loopback port. 0 (default) picks a free port; the output tells which.'
+        Path                  = 'The SQLite database file to serve. Default: Lumetra/Engram/engram.db in your user data folder. Shared with Connect-Engram -Local connections to the same file.'
+        InMemory              = 'Serves a throwaway in-memory database.'
+        ApiKey                = 'The bearer key clients must send, as a string or SecureString. Default: a new random key, returned in the output''s ApiKey property.'
+        MaxConcurrentRequests = 'Requests one tenant may have in flight; more are answered 429 with Retry-After. Default: no limit.'
+        Wait                  = 'Runs the server in the foreground until Ctrl+C, then stops it.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Serve a throwaway database and use it'
+            Code    = '$server = Start-EngramLocalServer -InMemory
+$server | Connect-Engram
+Add-EngramMemory -Content ''Served over HTTP.'' -Bucket demo
+Stop-EngramLocalServer'
+            Remarks = 'Starts a server on a free port, connects this session to it over HTTP, and stops it.'
+        }
+        @{
+            Title   = 'Give other clients the address and key'
+            Code    = '$server = Start-EngramLocalServer -InMemory
+$env:ENGRAM_BASE_URL = $server.BaseUrl
+$env:ENGRAM_API_KEY = [Net.NetworkCredential]::new('''', $server.ApiKey).Password
+# python -c "from lumetra_engram import Engram; ..." now reaches this server
+Stop-EngramLocalServer'
+            Remarks = 'Child processes see the two variables; the key is never printed.'
+        }
+    )
+    Outputs     = 'The running server.'
+    Links       = @('Stop-EngramLocalServer', 'Connect-Engram')
+}

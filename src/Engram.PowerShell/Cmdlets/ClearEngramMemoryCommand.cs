@@ -1,0 +1,40 @@
+using System;
+using System.Management.Automation;
+using Engram.PowerShell.Binding;
+
+namespace Engram.PowerShell.Cmdlets
+{
+    /// <summary>Clear-EngramMemory: deletes every memory of a bucket; the bucket stays. Asks first unless -Force.</summary>
+    [Cmdlet(VerbsCommon.Clear, "EngramMemory", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(ClearBucketResult))]
+    public sealed class ClearEngramMemoryCommand : EngramServiceCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(BucketNameCompleter))]
+        public string Bucket { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcessUnlessForced("bucket '" + Bucket + "'", "Delete every memory", Force))
+            {
+                return;
+            }
+
+            try
+            {
+                var bucket = Bucket;
+                var result = Run(ct => Service.ClearMemoriesAsync(bucket, ct));
+                WriteObject(new ClearBucketResult(bucket, result.Success, result.ClearedCount));
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                WriteServiceError(ex, Bucket);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using Engram.PowerShell.Binding;
+using Engram.PowerShell.Errors;
+using Engram.PowerShell.Session;
+
+namespace Engram.PowerShell.Cmdlets
+{
+    /// <summary>Connect-Engram: sets this session's default connection, to a server or to the embedded engine.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "Engram", DefaultParameterSetName = RemoteSet)]
+    [OutputType(typeof(EngramConnection))]
+    public sealed class ConnectEngramCommand : EngramCmdlet
+    {
+        private const string RemoteSet = "Remote";
+        private const string LocalSet = "Local";
+        private const string LocalInMemorySet = "LocalInMemory";
+
+        [Parameter(ParameterSetName = RemoteSet, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SecureStringTransformation]
+        public SecureString? ApiKey { get; set; }
+
+        [Parameter(ParameterSetName = RemoteSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? BaseUrl { get; set; }
+
+        [Parameter(ParameterSetName = RemoteSet)]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSeconds { get; set; } = 30;
+
+        [Parameter(ParameterSetName = RemoteSet)]
+        [ValidateRange(1, 86400)]
+        public int StreamTimeoutSeconds { get; set; } = 300;
+
+        [Parameter(ParameterSetName = RemoteSet)]
+        [ValidateRange(0, 10)]
+        public int MaxRetriesOn429 { get; set; } = 3;
+
+        [Parameter(ParameterSetName = LocalSet, Mandatory = true)]
+        [Parameter(ParameterSetName = LocalInMemorySet, Mandatory = true)]
+        public SwitchParameter Local { get; set; }
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DatabasePath")]
+        public string? Path { get; set; }
+
+        [Parameter(ParameterSetName = LocalInMemorySet, Mandatory = true)]
+        public SwitchParameter InMemory { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            EngramConnection connection;
+            try
+            {
+                connection = ParameterSetName == RemoteSet ? ConnectRemote() : ConnectLocal();
+            }
+            catch (ApiKeyMissingException ex)
+            {
+                ThrowTerminatingError(EngramErrorRecords.Create(ex, "EngramApiKeyMissing", ErrorCategory.InvalidArgument, null, EngramErrorRecords.ConnectAdvice));
+                return;
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                ThrowServiceError(ex, Path ?? BaseUrl);
+                return;
+            }
+
+            connection.HandedOut = PassThru.IsPresent;
+            EngramSession.Current.SetDefault(connection);
+            WriteVerbose("Connected to Engram: " + connection);
+            if (PassThru)
+            {
+                WriteObject(connection);
+            }
+        }
+
+        private EngramConnection ConnectRemote()
+        {
+            if (BaseUrl != null)
+            {
+                if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new ArgumentException("-BaseUrl must be an absolute http:// or https:// URL, such as https://api.lumetra.io or http://127.0.0.1:8765.", nameof(BaseUrl));
+                }
+            }
+
+            return ConnectionFactory.CreateRemote(ApiKey, BaseUrl, TimeoutSeconds, StreamTimeoutSeconds, MaxRetriesOn429, ConnectionFactory.SourceConnect);
+        }
+
+        private EngramConnection ConnectLocal()
+        {
+            if (InMemory)
+            {
+                return ConnectionFactory.CreateLocal(null, inMemory: true);
+            }
+
+            var fullPath = Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            return ConnectionFactory.CreateLocal(fullPath, inMemory: false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System;
+using System.Management.Automation;
+using Engram.Client;
+using Engram.PowerShell.Binding;
+
+namespace Engram.PowerShell.Cmdlets
+{
+    /// <summary>Get-EngramProfile: a bucket's canonical profile and its status.</summary>
+    [Cmdlet(VerbsCommon.Get, "EngramProfile")]
+    [OutputType(typeof(BucketProfile))]
+    public sealed class GetEngramProfileCommand : EngramServiceCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(BucketNameCompleter))]
+        public string Bucket { get; set; } = EngramLimits.DefaultBucket;
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var bucket = Bucket;
+                var profile = Run(ct => Service.GetProfileAsync(bucket, ct));
+                WriteObject(new BucketProfile(bucket, profile));
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                WriteServiceError(ex, Bucket);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using Engram.Client;
+using Engram.PowerShell.Backup;
+using Engram.PowerShell.Binding;
+using Engram.PowerShell.Errors;
+using Engram.PowerShell.Runtime;
+
+namespace Engram.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Import-EngramMemory: restores an Export-EngramMemory file (JSON Lines) in batches, into each line's
+    /// bucket or into -Bucket. A bad line is reported with its line number and skipped; the rest goes on.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "EngramMemory")]
+    [OutputType(typeof(MemoryStoreResult))]
+    public sealed class ImportEngramMemoryCommand : EngramServiceCmdlet
+    {
+        private const int ProgressActivityId = 0x4E4A;
+        private const string ProgressActivity = "Importing Engram memories";
+
+        private MemoryBatchWriter? _writer;
+        private long _nextIndex;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(BucketNameCompleter))]
+        public string? Bucket { get; set; }
+
+        [Parameter]
+        public DedupPolicy Dedup { get; set; } = DedupPolicy.Off;
+
+        [Parameter]
+        [ValidateRange(1, EngramLimits.MaxBatchSize)]
+        public int BatchSize { get; set; } = EngramLimits.MaxBatchSize;
+
+        [Parameter]
+        [ValidateRange(1, 16)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _writer = new MemoryBatchWriter(
+                Service,
+                Dedup,
+                BatchSize,
+                ThrottleLimit,
+                Start,
+                WaitForCompletion,
+                (item, result) =>
+                {
+                    WriteObject(new MemoryStoreResult(item.Index, item.LineNumber, item.Content, result));
+                    if (_writer!.Completed % EngramLimits.MaxBatchSize == 0)
+                    {
+                        WriteProgressStatus(ProgressActivityId, ProgressActivity, _writer.Completed + " memories restored");
+                    }
+                },
+                (item, failure) => WriteServiceError(failure, item.Input),
+                StopToken);
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var path in Path)
+            {
+                var fullPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                if (!File.Exists(fullPath))
+                {
+                    WriteError(EngramErrorRecords.Create(
+                        new FileNotFoundException("The backup file '" + fullPath + "' does not exist.", fullPath),
+                        "EngramImportFileNotFound",
+                        ErrorCategory.ObjectNotFound,
+                        path,
+                        "Give the path of a file written by Export-EngramMemory."));
+                    continue;
+                }
+
+                ImportFile(fullPath);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            _writer?.Flush();
+            CompleteProgress(ProgressActivityId, ProgressActivity);
+        }
+
+        private void ImportFile(string fullPath)
+        {
+            using (var reader = new StreamReader(fullPath, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
+            {
+                var lineNumber = 0;
+                string? line;
+                while ((line = reader.ReadLine()) != null)
+                {
+                    lineNumber++;
+                    if (string.IsNullOrWhiteSpace(line))
+                    {
+                        continue;
+                    }
+
+                    var where = fullPath + ":" + lineNumber;
+                    MemoryBackupRecord record;
+                    try
+                    {
+                        record = MemoryBackupFormat.Parse(line);
+                    }
+                    catch (FormatException ex)
+                    {
+                        WriteError(EngramErrorRecords.Create(
+                            new FormatException("Line " + lineNumber + " of '" + fullPath + "' was skipped: " + ex.Message + ".", ex),
+                            "EngramImportInvalidLine",
+                            ErrorCategory.InvalidData,
+                            where,
+                            "Fix or remove the line; every line must be a JSON object with a \"content\" string, as Export-EngramMemory writes."));
+                        continue;
+                    }
+
+                    var bucket = !string.IsNullOrWhiteSpace(Bucket) ? Bucket!
+                        : !string.IsNullOrWhiteSpace(record.Bucket) ? record.Bucket!
+                        : EngramLimits.DefaultBucket;
+                    var content = record.Content!;
+                    if (content.Length > EngramLimits.MaxContentLength)
+                    {
+                        WriteError(EngramErrorRecords.Create(
+                            new ArgumentException("Line " + lineNumber + " of '" + fullPath + "' has " + content.Length + " characters; a memory holds at most " + EngramLimits.MaxContentLength + "."),
+                            "EngramContentTooLarge",
+                            ErrorCategory.InvalidData,
+                            where,
+                            "Split the text into smaller memories."));
+                        continue;
+                    }
+
+                    _writer!.Add(new PendingMemory(_nextIndex++, lineNumber, bucket, content, where));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.Management.Automation;
+using Engram.Client;
+
+namespace Engram.PowerShell.Cmdlets
+{
+    /// <summary>New-EngramBucket: creates a bucket.</summary>
+    [Cmdlet(VerbsCommon.New, "EngramBucket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(Bucket))]
+    public sealed class NewEngramBucketCommand : EngramServiceCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName")]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        public string? Description { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess("bucket '" + Name + "'", "Create"))
+            {
+                return;
+            }
+
+            try
+            {
+                var name = Name;
+                var description = string.IsNullOrEmpty(Description) ? null : Description;
+                var bucket = Run(ct => Service.CreateBucketAsync(name, description, ct));
+                WriteObject(BucketOutput.Wrap(bucket));
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                WriteServiceError(ex, Name);
+            }
+        }
+    }
+}

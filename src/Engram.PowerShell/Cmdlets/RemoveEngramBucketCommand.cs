@@ -1,0 +1,38 @@
+using System;
+using System.Management.Automation;
+using Engram.PowerShell.Binding;
+
+namespace Engram.PowerShell.Cmdlets
+{
+    /// <summary>Remove-EngramBucket: deletes a bucket and all its memories. Asks first unless -Force.</summary>
+    [Cmdlet(VerbsCommon.Remove, "EngramBucket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    public sealed class RemoveEngramBucketCommand : EngramServiceCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName", "Bucket")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(BucketNameCompleter))]
+        public string Name { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcessUnlessForced("bucket '" + Name + "' and all its memories", "Delete", Force))
+            {
+                return;
+            }
+
+            try
+            {
+                var name = Name;
+                Run(ct => Service.DeleteBucketAsync(name, ct));
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                WriteServiceError(ex, Name);
+            }
+        }
+    }
+}

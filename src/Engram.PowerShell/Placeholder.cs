@@ -1,1 +1,0 @@
-namespace Engram.PowerShell { internal static class Placeholder { } }
