@@ -14,6 +14,8 @@
       Clean  remove out/ and every bin/ and obj/ folder
       Demo   Build, then run examples/demo.ps1 on the embedded engine in a fresh pwsh
              (its database lives under out/demo/, nothing is left elsewhere)
+      Bench  Build, then bench/run.ps1: ingest, query latency, start-up and memory figures written to
+             docs/benchmarks.md (-Quick: small sizes, written to out/bench/). Not run by CI
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
@@ -23,7 +25,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -39,7 +41,10 @@ param(
     [string] $UnitFilter,
 
     # Pester test files or folders for a focused run; default tests/Pester.
-    [string[]] $PesterPath
+    [string[]] $PesterPath,
+
+    # Bench: a quick run with small sizes (see bench/run.ps1).
+    [switch] $Quick
 )
 
 Set-StrictMode -Version 3.0
@@ -229,11 +234,19 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Step 'Bench (bench/run.ps1)'
+    $command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($Quick) { ' -Quick' } else { '' })
+    & (Join-Path $RepoRoot 'bench/run.ps1') -ModuleManifest $StagedManifest -Quick:$Quick -InvokedAs $command
+}
+
 foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
     }
 }
