@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -8,11 +9,24 @@ namespace Engram.Local.Retrieval
     /// An immutable snapshot of one bucket's embeddings, contiguous for SIMD scans. Appending builds a new
     /// snapshot that may share the arrays: it writes only past this snapshot's <see cref="Count"/>, so
     /// readers of older snapshots are never disturbed. Seqs ascend, so a seq is found by binary search.
+    /// Large snapshots also keep 8-bit codes of every vector (<see cref="Int8Codes"/>): <see cref="Nearest"/>
+    /// scans those (a quarter of the bytes; the scan is memory-bound) and re-scores a generous shortlist
+    /// exactly, so the cosines it returns are exact.
     /// </summary>
     internal sealed class BucketVectors
     {
-        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors)
+        /// <summary>Below this many vectors a plain exact scan is fast enough (and is what small buckets get).</summary>
+        public const int CodedScanMinimum = 4096;
+
+        /// <summary>The coded pass keeps this many candidates per wanted result (at least <see cref="ShortlistMinimum"/>) for exact re-scoring.</summary>
+        public const int ShortlistFactor = 8;
+
+        public const int ShortlistMinimum = 512;
+
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales)
         {
+            Codes = codes;
+            Scales = scales;
             BucketId = bucketId;
             Dimensions = dimensions;
             ChangeVersion = changeVersion;
@@ -38,8 +52,12 @@ namespace Engram.Local.Retrieval
 
         private float[] Vectors { get; }
 
+        private sbyte[] Codes { get; }
+
+        private float[] Scales { get; }
+
         public static BucketVectors Empty(string bucketId, int dimensions, long changeVersion, long deleteEpoch) =>
-            new BucketVectors(bucketId, dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * dimensions]);
+            new BucketVectors(bucketId, dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * dimensions], new sbyte[16 * dimensions], new float[16]);
 
         public long SeqAt(int index) => Seqs[index];
 
@@ -49,13 +67,19 @@ namespace Engram.Local.Retrieval
             var needed = Count + rows.Count;
             var seqs = Seqs;
             var vectors = Vectors;
+            var codes = Codes;
+            var scales = Scales;
             if (needed > seqs.Length)
             {
                 var capacity = Math.Max(needed, seqs.Length * 2);
                 seqs = new long[capacity];
                 vectors = new float[capacity * Dimensions];
+                codes = new sbyte[capacity * Dimensions];
+                scales = new float[capacity];
                 Array.Copy(Seqs, seqs, Count);
                 Array.Copy(Vectors, vectors, Count * Dimensions);
+                Array.Copy(Codes, codes, Count * Dimensions);
+                Array.Copy(Scales, scales, Count);
             }
 
             var at = Count;
@@ -68,14 +92,15 @@ namespace Engram.Local.Retrieval
 
                 seqs[at] = seq;
                 Array.Copy(vector, 0, vectors, at * Dimensions, Dimensions);
+                scales[at] = Int8Codes.Encode(vector, 0, Dimensions, codes, at * Dimensions);
                 at++;
             }
 
-            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors);
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales);
         }
 
         public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
-            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors);
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors, Codes, Scales);
 
         /// <summary>Cosine of <paramref name="query"/> with the memory <paramref name="seq"/>, or null when it is not in the snapshot.</summary>
         public float? CosineOf(float[] query, long seq)
@@ -105,10 +130,32 @@ namespace Engram.Local.Retrieval
         /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>
         public List<(long Seq, float Cosine)> Nearest(float[] query, int n)
         {
+            var shortlist = Math.Max(n * ShortlistFactor, ShortlistMinimum);
             var heap = new TopN(n);
-            for (var i = 0; i < Count; i++)
+            if (Count < CodedScanMinimum || shortlist >= Count)
             {
-                heap.Offer(i, VectorMath.Dot(query, Vectors, i * Dimensions));
+                for (var i = 0; i < Count; i++)
+                {
+                    heap.Offer(i, VectorMath.Dot(query, Vectors, i * Dimensions));
+                }
+            }
+            else
+            {
+                // Coded pass over every vector, then exact cosines for the shortlist only.
+                var coded = Int8Codes.EncodeQuery(query);
+                var candidates = new TopN(shortlist);
+                for (var i = 0; i < Count; i++)
+                {
+                    candidates.Offer(i, Scales[i] * Int8Codes.Dot(coded, Codes, i * Dimensions, Dimensions));
+                }
+
+                // Offered in index order, as the plain scan does, so ties at the cut resolve the same way.
+                var shortlisted = candidates.Descending().Select(c => c.Index).ToList();
+                shortlisted.Sort();
+                foreach (var index in shortlisted)
+                {
+                    heap.Offer(index, VectorMath.Dot(query, Vectors, index * Dimensions));
+                }
             }
 
             var result = new List<(long, float)>();
