@@ -48,7 +48,10 @@ namespace Engram.Local.Dedup
     /// reason <c>content_hash</c> and similarity 1.0.</item>
     /// <item>Then the embedding: cosine ≥ 0.95 (<c>loose</c>, also the default when no policy is given)
     /// or ≥ 0.99 (<c>strict</c>) against the bucket's memories merges into the most similar one with
-    /// reason <c>embedding_similarity</c> and the cosine as similarity.</item>
+    /// reason <c>embedding_similarity</c> and the cosine as similarity. Buckets up to 4096 memories are
+    /// compared exactly; larger ones through a locality-sensitive index whose candidates are compared
+    /// exactly (finds a 0.95 match with ≈ 99 % probability, a 0.97+ match practically always), so bulk
+    /// ingest stays linear instead of quadratic.</item>
     /// <item>Two identical writes racing past the checks: the unique index on (bucket, content hash)
     /// lets one row in; the other merges into it with reason <c>concurrent_insert_race</c>, similarity 1.0.</item>
     /// </list>

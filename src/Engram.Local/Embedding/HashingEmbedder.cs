@@ -19,6 +19,7 @@ namespace Engram.Local
         private const float UnigramWeight = 1.0f;
         private const float BigramWeight = 0.6f;
         private const float TrigramWeight = 0.25f;
+        private const float StopWordWeight = 0.3f;
 
         public HashingEmbedder()
             : this(DefaultDimensions)
@@ -48,48 +49,76 @@ namespace Engram.Local
             List<string> words = WordTokenizer.Words(text);
             for (var i = 0; i < words.Count; i++)
             {
-                Add(vector, "w:" + words[i], UnigramWeight);
+                var word = words[i];
+                // Stop words still count (they carry some phrasing) but cannot make unrelated texts look alike.
+                Add(vector, Feature('w', word, null), WordTokenizer.IsContentWord(word) ? UnigramWeight : StopWordWeight);
                 if (i + 1 < words.Count)
                 {
-                    Add(vector, "b:" + words[i] + " " + words[i + 1], BigramWeight);
+                    Add(vector, Feature('b', word, words[i + 1]), BigramWeight);
                 }
 
-                var padded = "^" + words[i] + "$";
-                for (var j = 0; j + 3 <= padded.Length; j++)
+                // Trigrams of "^word$", hashed in place instead of allocating each substring.
+                var padded = word.Length + 2;
+                for (var j = 0; j + 3 <= padded; j++)
                 {
-                    Add(vector, "t:" + padded.Substring(j, 3), TrigramWeight);
+                    var hash = Start('t');
+                    for (var k = j; k < j + 3; k++)
+                    {
+                        hash = Step(hash, k == 0 ? '^' : k == padded - 1 ? '$' : word[k - 1]);
+                    }
+
+                    Add(vector, hash, TrigramWeight);
                 }
             }
 
             if (words.Count == 0)
             {
                 // Text with no letters or digits ("!!!") still needs a stable, non-zero vector.
-                Add(vector, "raw:" + text, 1.0f);
+                Add(vector, Feature('r', text, null), 1.0f);
             }
 
             VectorMath.NormalizeInPlace(vector);
             return vector;
         }
 
-        private void Add(float[] vector, string feature, float weight)
+        private void Add(float[] vector, uint featureHash, float weight)
         {
-            var hash = Mix(Fnv1a(feature));
+            var hash = Mix(featureHash);
             var index = (int)((hash & 0x7FFFFFFF) % (uint)Dimensions);
             var sign = (hash & 0x80000000) != 0 ? -1f : 1f;
             vector[index] += sign * weight;
         }
 
-        private static uint Fnv1a(string s)
+        /// <summary>FNV-1a of "tag:first" or "tag:first second", computed without building the string.</summary>
+        private static uint Feature(char tag, string first, string? second)
         {
-            var hash = 2166136261u;
-            foreach (var c in s)
+            var hash = Start(tag);
+            foreach (var c in first)
             {
-                hash ^= (byte)c;
-                hash *= 16777619u;
-                hash ^= (byte)(c >> 8);
-                hash *= 16777619u;
+                hash = Step(hash, c);
             }
 
+            if (second != null)
+            {
+                hash = Step(hash, ' ');
+                foreach (var c in second)
+                {
+                    hash = Step(hash, c);
+                }
+            }
+
+            return hash;
+        }
+
+        private static uint Start(char tag) => Step(Step(2166136261u, tag), ':');
+
+        // FNV-1a over both bytes of the UTF-16 code unit.
+        private static uint Step(uint hash, char c)
+        {
+            hash ^= (byte)c;
+            hash *= 16777619u;
+            hash ^= (byte)(c >> 8);
+            hash *= 16777619u;
             return hash;
         }
 

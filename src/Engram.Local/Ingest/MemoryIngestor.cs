@@ -58,8 +58,11 @@ namespace Engram.Local.Ingest
         {
             if (DedupRule.Applies(policy))
             {
+                // Vectors first, hash second: any identical row the vector snapshot holds is then also seen
+                // by the hash lookup, so an exact duplicate is always reported as content_hash.
+                var vectors = _engine.Vectors.Get(connection, bucket.Id);
                 var sameContent = MemoryRepository.FindByHash(connection, bucket.Id, item.Hash);
-                var similar = sameContent.HasValue ? null : MostSimilar(connection, _engine.Vectors.Get(connection, bucket.Id), item.Vector, null);
+                var similar = sameContent.HasValue ? null : MostSimilar(connection, vectors, item.Vector, null);
                 var decision = DedupRule.Decide(policy, sameContent, similar);
                 if (decision.IsMerge)
                 {

@@ -9,13 +9,16 @@ namespace Engram.Local.Retrieval
     /// An immutable snapshot of one bucket's embeddings, contiguous for SIMD scans. Appending builds a new
     /// snapshot that may share the arrays: it writes only past this snapshot's <see cref="Count"/>, so
     /// readers of older snapshots are never disturbed. Seqs ascend, so a seq is found by binary search.
-    /// Large snapshots also keep 8-bit codes of every vector (<see cref="Int8Codes"/>): <see cref="Nearest"/>
-    /// scans those (a quarter of the bytes; the scan is memory-bound) and re-scores a generous shortlist
-    /// exactly, so the cosines it returns are exact.
+    /// Every snapshot also keeps 8-bit codes of its vectors (<see cref="Int8Codes"/>): for large buckets
+    /// <see cref="Nearest"/> scans those (a quarter of the bytes; the float scan is memory-bound) and
+    /// re-scores a generous shortlist exactly, so the cosines it returns are exact.
     /// </summary>
     internal sealed class BucketVectors
     {
-        /// <summary>Below this many vectors a plain exact scan is fast enough (and is what small buckets get).</summary>
+        /// <summary>Up to this many vectors the dedup check scans exactly; above it uses the <see cref="SimilarityIndex"/>.</summary>
+        public const int ExactScanLimit = 4096;
+
+        /// <summary>Below this many vectors <see cref="Nearest"/> scans the floats exactly (fast enough, and what small buckets get).</summary>
         public const int CodedScanMinimum = 4096;
 
         /// <summary>The coded pass keeps this many candidates per wanted result (at least <see cref="ShortlistMinimum"/>) for exact re-scoring.</summary>
@@ -23,8 +26,11 @@ namespace Engram.Local.Retrieval
 
         public const int ShortlistMinimum = 512;
 
-        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales)
+        private readonly SimilarityIndex _index;
+
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales, SimilarityIndex index)
         {
+            _index = index;
             Codes = codes;
             Scales = scales;
             BucketId = bucketId;
@@ -56,8 +62,8 @@ namespace Engram.Local.Retrieval
 
         private float[] Scales { get; }
 
-        public static BucketVectors Empty(string bucketId, int dimensions, long changeVersion, long deleteEpoch) =>
-            new BucketVectors(bucketId, dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * dimensions], new sbyte[16 * dimensions], new float[16]);
+        public static BucketVectors Empty(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch) =>
+            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new sbyte[16 * planes.Dimensions], new float[16], new SimilarityIndex(planes));
 
         public long SeqAt(int index) => Seqs[index];
 
@@ -96,11 +102,11 @@ namespace Engram.Local.Retrieval
                 at++;
             }
 
-            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales);
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales, _index);
         }
 
         public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
-            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors, Codes, Scales);
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors, Codes, Scales, _index);
 
         /// <summary>Cosine of <paramref name="query"/> with the memory <paramref name="seq"/>, or null when it is not in the snapshot.</summary>
         public float? CosineOf(float[] query, long seq)
@@ -109,12 +115,17 @@ namespace Engram.Local.Retrieval
             return index < 0 ? (float?)null : VectorMath.Dot(query, Vectors, index * Dimensions);
         }
 
-        /// <summary>The most similar memory to <paramref name="query"/>, exact (brute force), or null when empty.</summary>
+        /// <summary>
+        /// The most similar memory to <paramref name="query"/> for the dedup check, or null when none.
+        /// Exact for buckets up to <see cref="ExactScanLimit"/> vectors; above that among the
+        /// <see cref="SimilarityIndex"/> candidates, which include a memory at cosine ≥ 0.95 with
+        /// probability ≥ 99 % (rising steeply with similarity).
+        /// </summary>
         public (long Seq, float Cosine)? MostSimilar(float[] query)
         {
             var best = -1;
             var bestCosine = float.NegativeInfinity;
-            for (var i = 0; i < Count; i++)
+            void Consider(int i)
             {
                 var cosine = VectorMath.Dot(query, Vectors, i * Dimensions);
                 if (cosine > bestCosine)
@@ -122,6 +133,18 @@ namespace Engram.Local.Retrieval
                     bestCosine = cosine;
                     best = i;
                 }
+            }
+
+            if (Count <= ExactScanLimit)
+            {
+                for (var i = 0; i < Count; i++)
+                {
+                    Consider(i);
+                }
+            }
+            else
+            {
+                _index.ForEachCandidate(query, Vectors, Count, Consider);
             }
 
             return best < 0 ? ((long, float)?)null : (Seqs[best], bestCosine);

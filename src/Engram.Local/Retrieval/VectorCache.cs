@@ -17,10 +17,15 @@ namespace Engram.Local.Retrieval
     internal sealed class VectorCache
     {
         private readonly int _dimensions;
+        private readonly HyperplaneSet _planes;
         private readonly ConcurrentDictionary<string, BucketVectors> _buckets = new ConcurrentDictionary<string, BucketVectors>();
         private readonly ConcurrentDictionary<string, object> _locks = new ConcurrentDictionary<string, object>();
 
-        public VectorCache(int dimensions) => _dimensions = dimensions;
+        public VectorCache(int dimensions)
+        {
+            _dimensions = dimensions;
+            _planes = new HyperplaneSet(dimensions);
+        }
 
         /// <summary>The bucket's vectors as of now, brought up to date first. Empty when the bucket is gone.</summary>
         public BucketVectors Get(SqliteConnection connection, string bucketId, SqliteTransaction? transaction = null)
@@ -29,7 +34,7 @@ namespace Engram.Local.Retrieval
             if (counters == null)
             {
                 _buckets.TryRemove(bucketId, out _);
-                return BucketVectors.Empty(bucketId, _dimensions, 0, 0);
+                return BucketVectors.Empty(bucketId, _planes, 0, 0);
             }
 
             var (version, epoch) = counters.Value;
@@ -49,7 +54,7 @@ namespace Engram.Local.Retrieval
                 // label them with; a later check that sees newer counters simply reads again.
                 var basis = cached != null && cached.DeleteEpoch == epoch
                     ? cached
-                    : BucketVectors.Empty(bucketId, _dimensions, version, epoch);
+                    : BucketVectors.Empty(bucketId, _planes, version, epoch);
                 var rows = new List<(long, float[])>();
                 foreach (var (seq, blob) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction))
                 {

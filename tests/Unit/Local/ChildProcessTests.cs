@@ -219,4 +219,22 @@ public class ChildProcessTests
         Assert.Equal("embedding_similarity", nearCopy.MergeReason);
         Assert.Equal(childId, nearCopy.Id);
     }
+
+    [Fact]
+    public void Without_a_deps_json_the_native_library_is_loaded_from_the_runtimes_folder_next_to_the_assembly()
+    {
+        using var folder = new TempFolder();
+        const string body = """
+            $loader = [Engram.Local.LocalEngine].Assembly.GetType('Engram.Local.Storage.SqliteNativeLoader')
+            [Console]::Out.WriteLine('NATIVE ' + $loader.GetProperty('LoadedFrom', [Reflection.BindingFlags]'Static,Public,NonPublic').GetValue($null))
+            $engine.Dispose()
+            """;
+        using var child = ChildEngine.Start(body, folder.File());
+        child.WaitForSuccess();
+
+        var loadedFrom = child.Lines.Single(l => l.StartsWith("NATIVE ", StringComparison.Ordinal)).Substring(7);
+        var expected = Path.Combine(AppContext.BaseDirectory, "runtimes");
+        Assert.StartsWith(Path.GetFullPath(expected), Path.GetFullPath(loadedFrom));
+        Assert.Contains(Path.Combine("native", OperatingSystem.IsWindows() ? "e_sqlite3.dll" : OperatingSystem.IsMacOS() ? "libe_sqlite3.dylib" : "libe_sqlite3.so"), loadedFrom);
+    }
 }

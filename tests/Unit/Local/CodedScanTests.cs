@@ -27,7 +27,7 @@ public class CodedScanTests
             rows.Add((i + 1, Normalized(embedder.Embed(text))));
         }
 
-        var vectors = BucketVectors.Empty("b", embedder.Dimensions, 0, 0).Append(rows, 1, 0);
+        var vectors = BucketVectors.Empty("b", new HyperplaneSet(embedder.Dimensions), 0, 0).Append(rows, 1, 0);
 
         foreach (var question in new[] { "What does Priya prefer?", "Who owns a ginger cat?", "billing service bug", "day 42 Lisbon", "Kenji Japanese", "standup" })
         {

@@ -319,3 +319,33 @@ public class StoreAndDedupTests
         Assert.Equal("default", Assert.Single(await service.ListBucketsAsync()).Name);
     }
 }
+
+public class LargeBucketDedupTests
+{
+    [Fact]
+    public async Task Near_duplicates_are_found_in_buckets_too_large_for_an_exact_scan()
+    {
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var service = engine.ForTenant("t");
+        var canonical = await service.StoreMemoryAsync("big", "base canonical");
+        var fillers = Enumerable.Range(0, 4200).Select(i => $"filler memory {i} about topic {i * 31 % 977}").ToList();
+        for (var i = 0; i < fillers.Count; i += 100)
+        {
+            await service.StoreMemoriesAsync("big", fillers.Skip(i).Take(100).ToList(), DedupPolicy.Off);
+        }
+
+        Assert.True((await service.ListMemoriesAsync("big")).Total > Engram.Local.Retrieval.BucketVectors.ExactScanLimit);
+
+        var near = await service.StoreMemoryAsync("big", "v:0.97 close to the canonical one");
+        var strictKeeps = await service.StoreMemoryAsync("big", "v:0.97 close to the canonical one, strict", DedupPolicy.Strict);
+        var unrelated = await service.StoreMemoryAsync("big", "axis:9 unrelated direction");
+        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "v:0.99 very close" });
+
+        Assert.Equal("embedding_similarity", near.MergeReason);
+        Assert.Equal(canonical.Id, near.Id);
+        Assert.Equal(StoreMemoryResult.StatusStored, strictKeeps.Status);
+        Assert.Equal(StoreMemoryResult.StatusStored, unrelated.Status);
+        Assert.Equal(StoreMemoryResult.StatusStored, batch[0].Status);
+        Assert.Equal(strictKeeps.Id, batch[1].DedupedInto); // cosine 0.9946 with the 0.97 memory beats 0.99 with the canonical
+    }
+}
