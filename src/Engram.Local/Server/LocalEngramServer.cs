@@ -28,6 +28,7 @@ namespace Engram.Local.Server
 
         private HttpListener? _listener;
         private CancellationTokenSource? _stopping;
+        private CancellationTokenSource? _draining;
         private Task? _acceptLoop;
         private TaskCompletionSource<bool> _stopped = CompletedSignal();
         private int _port;
@@ -113,9 +114,11 @@ namespace Engram.Local.Server
                 var listener = Bind();
                 _listener = listener;
                 _stopping = new CancellationTokenSource();
+                _draining = new CancellationTokenSource();
                 _stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var stopping = _stopping.Token;
-                _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, stopping));
+                var draining = _draining.Token;
+                _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, draining, stopping));
             }
         }
 
@@ -196,16 +199,16 @@ namespace Engram.Local.Server
             }
         }
 
-        private async Task AcceptLoopAsync(HttpListener listener, CancellationToken stopping)
+        private async Task AcceptLoopAsync(HttpListener listener, CancellationToken draining, CancellationToken stopping)
         {
-            while (!stopping.IsCancellationRequested)
+            while (true)
             {
                 HttpListenerContext context;
                 try
                 {
                     context = await listener.GetContextAsync().ConfigureAwait(false);
                 }
-                catch (Exception) when (stopping.IsCancellationRequested || !listener.IsListening)
+                catch (Exception) when (!listener.IsListening || stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -216,10 +219,21 @@ namespace Engram.Local.Server
                     continue;
                 }
 
+                // While draining, the listener stays open (closing it would cut in-flight answers), so
+                // late arrivals are turned away quickly instead.
                 var id = Interlocked.Increment(ref _nextRequestId);
-                var task = Task.Run(() => _pipeline.ProcessAsync(context, stopping));
+                var task = draining.IsCancellationRequested
+                    ? Task.Run(() => RequestPipeline.RefuseShuttingDownAsync(context))
+                    : Task.Run(() => _pipeline.ProcessAsync(context, stopping));
                 _inFlight[id] = task;
-                _ = task.ContinueWith(t => _inFlight.TryRemove(id, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _ = task.ContinueWith(
+                    t =>
+                    {
+                        // Observed so a failure the pipeline could not even report never surfaces as unobserved.
+                        _ = t.Exception;
+                        _inFlight.TryRemove(id, out _);
+                    },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
@@ -227,43 +241,48 @@ namespace Engram.Local.Server
         {
             HttpListener? listener;
             CancellationTokenSource? stopping;
+            CancellationTokenSource? draining;
             Task? acceptLoop;
             TaskCompletionSource<bool> stopped;
             lock (_gate)
             {
                 listener = _listener;
                 stopping = _stopping;
+                draining = _draining;
                 acceptLoop = _acceptLoop;
                 stopped = _stopped;
                 _listener = null;
                 _stopping = null;
+                _draining = null;
                 _acceptLoop = null;
             }
 
-            if (listener == null || stopping == null)
+            if (listener == null || stopping == null || draining == null)
             {
                 return;
             }
 
-            // Stop() closes the listening socket but keeps open connections, so in-flight answers can finish.
-            listener.Stop();
-            if (acceptLoop != null)
-            {
-                await acceptLoop.ConfigureAwait(false);
-            }
-
+            // 1. No new work. (HttpListener.Stop would close every open connection, in-flight ones included.)
+            draining.Cancel();
             var pending = Task.WhenAll(_inFlight.Values.ToArray());
             if (grace > TimeSpan.Zero)
             {
                 await Task.WhenAny(pending, Task.Delay(grace)).ConfigureAwait(false);
             }
 
-            // Whatever is still running (a held stream, slow engine work) is cancelled, then its connection cut.
+            // 2. Whatever still runs (a held stream, slow engine work) is cancelled and may say so briefly,
+            // 3. then every connection is cut.
             stopping.Cancel();
             await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
             listener.Abort();
-            await pending.ConfigureAwait(false);
+            if (acceptLoop != null)
+            {
+                await acceptLoop.ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(_inFlight.Values.ToArray()).ConfigureAwait(false);
             stopping.Dispose();
+            draining.Dispose();
             stopped.TrySetResult(true);
         }
 

@@ -39,6 +39,29 @@ public class ServerPathTests
     }
 
     [Fact]
+    public async Task Segments_are_decoded_exactly_once()
+    {
+        using var h = ServerHarness.Start();
+
+        var stored = await RawHttp.SendAsync(h.Server.Port, "POST", "/v1/buckets/a%252Fb/memories", "{\"content\":\"fact\"}");
+
+        Assert.Equal(200, stored.Status);
+        Assert.Equal("a%2Fb", Assert.Single(await h.Tenant.ListBucketsAsync()).Name);
+    }
+
+    [Fact]
+    public async Task A_head_request_is_405_and_the_server_keeps_serving()
+    {
+        using var h = ServerHarness.Start();
+
+        var head = await h.SendAsync(HttpMethod.Head, "/v1/buckets");
+        var get = await h.GetAsync("/v1/buckets");
+
+        Assert.Equal(405, head.Status);
+        Assert.Equal(200, get.Status);
+    }
+
+    [Fact]
     public async Task Plus_is_literal_so_a_plus_b_and_a_2B_b_are_the_same_name()
     {
         using var h = ServerHarness.Start();

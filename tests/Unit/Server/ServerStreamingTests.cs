@@ -14,7 +14,7 @@ public class ServerStreamingTests
         "{\"query\":\"What does the user prefer and when is the deadline?\",\"buckets\":[\"work\"],\"stream\":true," +
         "\"options\":{\"top_k\":8,\"return_explanation\":true,\"skip_synthesis\":false}}";
 
-    private static readonly string[] FinalFrameKeys = { "answer", "answer_json", "memories_found", "usage", "synthesis_usage", "explanation" };
+    private static readonly string[] FinalFrameKeys = { "success", "answer", "answer_json", "memories_found", "usage", "synthesis_usage", "explanation" };
 
     private static async Task<ServerHarness> SeededAsync(Action<Engram.Local.Server.LocalServerOptions>? configure = null)
     {

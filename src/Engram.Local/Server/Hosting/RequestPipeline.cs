@@ -137,6 +137,13 @@ namespace Engram.Local.Server.Hosting
             }
         }
 
+        /// <summary>A request that arrived while the server drains: 503, nothing done.</summary>
+        public static async Task RefuseShuttingDownAsync(HttpListenerContext http)
+        {
+            await TrySendErrorAsync(http.Response, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+            TryClose(http.Response);
+        }
+
         /// <summary>429 with an integer Retry-After (wire spec §11); sent only for requests that did nothing.</summary>
         private Task SendRateLimitedAsync(HttpListenerResponse response, CancellationToken cancellationToken)
         {

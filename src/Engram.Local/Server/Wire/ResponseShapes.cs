@@ -133,12 +133,14 @@ namespace Engram.Local.Server.Wire
         });
 
         /// <summary>
-        /// The final SSE frame (wire spec §8.1 item 4): the result fields and nothing else — in particular no
-        /// <c>choices</c>, <c>type</c> or <c>error</c> key, which clients would misread.
+        /// The final SSE frame (wire spec §8.1 item 4): the same fields as a buffered result, so a done event
+        /// equals the in-process one — and never a <c>choices</c>, <c>type</c> or <c>error</c> key, which
+        /// clients would misread.
         /// </summary>
         public static byte[] FinalFrame(QueryResult result, bool wantsJsonAnswer) => WireJson.Write(w =>
         {
             w.WriteStartObject();
+            w.WriteBoolean("success", true);
             WriteQueryResultFields(w, result, wantsJsonAnswer);
             w.WriteEndObject();
         });
