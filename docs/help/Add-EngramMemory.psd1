@@ -7,7 +7,7 @@ Bucket rule: -Bucket given on the command line applies to every input. Without i
 
 Pipeline input is sent in batches: contiguous inputs for the same bucket are grouped into requests of at most -BatchSize memories, and up to -ThrottleLimit requests are in flight at once. The results come out one per input, in input order, each with its Index (0-based input position), Status (stored, or merged when deduplication folded it into an existing memory: see DedupedInto, MergeReason and SimilarityScore), Id and Bucket.
 
-Nothing is dropped silently: an empty or whitespace input, or one longer than 100,000 characters, gets a non-terminating error without being sent; when a request fails, each of its inputs gets a non-terminating error (the input is the error's TargetObject) and the rest goes on.
+Nothing is dropped silently: a piped object without a Content, Text, Memory or Fact property is reported (not stored as its "@{...}" text form); an empty or whitespace input, or one longer than 100,000 characters, gets a non-terminating error without being sent; when a request fails, each of its inputs gets a non-terminating error (the input is the error's TargetObject) and the rest goes on.
 '@
     Parameters  = @{
         Content       = 'The text of the memory: one atomic, declarative fact works best. Takes several values, strings from the pipeline, and the Content, Text, Memory or Fact property of piped objects.'

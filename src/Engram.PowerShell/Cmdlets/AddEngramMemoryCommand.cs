@@ -24,6 +24,7 @@ namespace Engram.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Text", "Memory", "Fact")]
+        [MemoryContentTransformation]
         [AllowEmptyString]
         [AllowEmptyCollection]
         public string[] Content { get; set; } = Array.Empty<string>();
