@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -172,10 +171,7 @@ namespace Engram.Local.Retrieval
                     candidates.Offer(i, Scales[i] * Int8Codes.Dot(coded, Codes, i * Dimensions, Dimensions));
                 }
 
-                // Offered in index order, as the plain scan does, so ties at the cut resolve the same way.
-                var shortlisted = candidates.Descending().Select(c => c.Index).ToList();
-                shortlisted.Sort();
-                foreach (var index in shortlisted)
+                foreach (var (index, _) in candidates.Descending())
                 {
                     heap.Offer(index, VectorMath.Dot(query, Vectors, index * Dimensions));
                 }
@@ -190,7 +186,10 @@ namespace Engram.Local.Retrieval
             return result;
         }
 
-        /// <summary>A bounded min-heap keeping the n largest scores.</summary>
+        /// <summary>
+        /// A bounded min-heap keeping the n best: higher score first, and on equal scores the lower index, so
+        /// the result never depends on the order items were offered in (the coded and plain scans agree).
+        /// </summary>
         private sealed class TopN
         {
             private readonly int _capacity;
@@ -205,7 +204,7 @@ namespace Engram.Local.Retrieval
                     _heap.Add((index, score));
                     SiftUp(_heap.Count - 1);
                 }
-                else if (score > _heap[0].Score)
+                else if (Worse(_heap[0], (index, score)))
                 {
                     _heap[0] = (index, score);
                     SiftDown(0);
@@ -219,12 +218,15 @@ namespace Engram.Local.Retrieval
                 return items;
             }
 
+            private static bool Worse((int Index, float Score) a, (int Index, float Score) b) =>
+                a.Score < b.Score || (a.Score == b.Score && a.Index > b.Index);
+
             private void SiftUp(int i)
             {
                 while (i > 0)
                 {
                     var parent = (i - 1) / 2;
-                    if (_heap[parent].Score <= _heap[i].Score)
+                    if (!Worse(_heap[i], _heap[parent]))
                     {
                         break;
                     }
@@ -241,12 +243,12 @@ namespace Engram.Local.Retrieval
                     var left = 2 * i + 1;
                     var right = left + 1;
                     var smallest = i;
-                    if (left < _heap.Count && _heap[left].Score < _heap[smallest].Score)
+                    if (left < _heap.Count && Worse(_heap[left], _heap[smallest]))
                     {
                         smallest = left;
                     }
 
-                    if (right < _heap.Count && _heap[right].Score < _heap[smallest].Score)
+                    if (right < _heap.Count && Worse(_heap[right], _heap[smallest]))
                     {
                         smallest = right;
                     }

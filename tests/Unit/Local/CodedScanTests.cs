@@ -45,6 +45,23 @@ public class CodedScanTests
         }
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(BucketVectors.CodedScanMinimum + 100)]
+    public void Equal_scores_at_the_cut_keep_the_oldest_memories(int count)
+    {
+        // Stored with dedup off, the same text repeats: every copy scores the same, the oldest win the places.
+        var embedder = new HashingEmbedder();
+        var same = Normalized(embedder.Embed("The backup job runs at midnight."));
+        var other = Normalized(embedder.Embed("Lunch is served in the atrium."));
+        var rows = Enumerable.Range(0, count).Select(i => ((long)i + 1, i % 3 == 0 ? same : other)).ToList();
+        var vectors = BucketVectors.Empty("b", new HyperplaneSet(embedder.Dimensions), 0, 0).Append(rows, 1, 0);
+
+        var actual = vectors.Nearest(same, 5);
+
+        Assert.Equal(new long[] { 1, 4, 7, 10, 13 }, actual.Select(a => a.Seq));
+    }
+
     [Fact]
     public void Codes_approximate_the_float_dot_product()
     {
