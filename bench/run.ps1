@@ -59,7 +59,10 @@ param(
     [string] $OutFile,
 
     # The command line to record in the report (build.ps1 passes its own).
-    [string] $InvokedAs
+    [string] $InvokedAs,
+
+    # Keep the database files under out/bench (several hundred MB at 100 000 rows) for inspection.
+    [switch] $KeepDatabases
 )
 
 Set-StrictMode -Version 3.0
@@ -383,3 +386,7 @@ Write-Host ''
 Write-Host $markdown
 Write-Host ''
 Write-Host "Written to $OutFile"
+
+if (-not $KeepDatabases) {
+    Get-ChildItem -LiteralPath $WorkDir -File | Where-Object { $_.Name -match '\.db(-wal|-shm|-journal)?$' } | Remove-Item -Force
+}
