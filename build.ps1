@@ -16,6 +16,8 @@
              (its database lives under out/demo/, nothing is left elsewhere)
       Publish  Build, then publish the staged module to the folder-based repository -Repository
              (created if needed); users then Install-Module / Install-PSResource from it
+      Bench  Build, then bench/run.ps1: ingest, query latency, start-up and memory figures written to
+             docs/benchmarks.md (-Quick: small sizes, written to out/bench/). Not run by CI
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
@@ -28,7 +30,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Publish')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Publish', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -47,7 +49,10 @@ param(
     [string[]] $PesterPath,
 
     # Publish: the folder-based repository to publish to (a local path or a file share).
-    [string] $Repository
+    [string] $Repository,
+
+    # Bench: a quick run with small sizes (see bench/run.ps1).
+    [switch] $Quick
 )
 
 Set-StrictMode -Version 3.0
@@ -262,6 +267,13 @@ function Invoke-Publish {
     Write-Host "Install with: Register-PSResourceRepository -Name Local -Uri '$($package.DirectoryName)' -Trusted; Install-PSResource $ModuleName -Repository Local"
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Step 'Bench (bench/run.ps1)'
+    $command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($Quick) { ' -Quick' } else { '' })
+    & (Join-Path $RepoRoot 'bench/run.ps1') -ModuleManifest $StagedManifest -Quick:$Quick -InvokedAs $command
+}
+
 foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
@@ -269,5 +281,6 @@ foreach ($t in $Task) {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Publish' { Invoke-Publish }
+        'Bench' { Invoke-Bench }
     }
 }

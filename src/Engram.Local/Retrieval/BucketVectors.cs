@@ -8,17 +8,30 @@ namespace Engram.Local.Retrieval
     /// An immutable snapshot of one bucket's embeddings, contiguous for SIMD scans. Appending builds a new
     /// snapshot that may share the arrays: it writes only past this snapshot's <see cref="Count"/>, so
     /// readers of older snapshots are never disturbed. Seqs ascend, so a seq is found by binary search.
+    /// Every snapshot also keeps 8-bit codes of its vectors (<see cref="Int8Codes"/>): for large buckets
+    /// <see cref="Nearest"/> scans those (a quarter of the bytes; the float scan is memory-bound) and
+    /// re-scores a generous shortlist exactly, so the cosines it returns are exact.
     /// </summary>
     internal sealed class BucketVectors
     {
         /// <summary>Up to this many vectors the dedup check scans exactly; above it uses the <see cref="SimilarityIndex"/>.</summary>
         public const int ExactScanLimit = 4096;
 
+        /// <summary>Below this many vectors <see cref="Nearest"/> scans the floats exactly (fast enough, and what small buckets get).</summary>
+        public const int CodedScanMinimum = 4096;
+
+        /// <summary>The coded pass keeps this many candidates per wanted result (at least <see cref="ShortlistMinimum"/>) for exact re-scoring.</summary>
+        public const int ShortlistFactor = 8;
+
+        public const int ShortlistMinimum = 512;
+
         private readonly SimilarityIndex _index;
 
-        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, SimilarityIndex index)
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales, SimilarityIndex index)
         {
             _index = index;
+            Codes = codes;
+            Scales = scales;
             BucketId = bucketId;
             Dimensions = dimensions;
             ChangeVersion = changeVersion;
@@ -44,8 +57,12 @@ namespace Engram.Local.Retrieval
 
         private float[] Vectors { get; }
 
+        private sbyte[] Codes { get; }
+
+        private float[] Scales { get; }
+
         public static BucketVectors Empty(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch) =>
-            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new SimilarityIndex(planes));
+            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new sbyte[16 * planes.Dimensions], new float[16], new SimilarityIndex(planes));
 
         public long SeqAt(int index) => Seqs[index];
 
@@ -55,13 +72,19 @@ namespace Engram.Local.Retrieval
             var needed = Count + rows.Count;
             var seqs = Seqs;
             var vectors = Vectors;
+            var codes = Codes;
+            var scales = Scales;
             if (needed > seqs.Length)
             {
                 var capacity = Math.Max(needed, seqs.Length * 2);
                 seqs = new long[capacity];
                 vectors = new float[capacity * Dimensions];
+                codes = new sbyte[capacity * Dimensions];
+                scales = new float[capacity];
                 Array.Copy(Seqs, seqs, Count);
                 Array.Copy(Vectors, vectors, Count * Dimensions);
+                Array.Copy(Codes, codes, Count * Dimensions);
+                Array.Copy(Scales, scales, Count);
             }
 
             var at = Count;
@@ -74,14 +97,15 @@ namespace Engram.Local.Retrieval
 
                 seqs[at] = seq;
                 Array.Copy(vector, 0, vectors, at * Dimensions, Dimensions);
+                scales[at] = Int8Codes.Encode(vector, 0, Dimensions, codes, at * Dimensions);
                 at++;
             }
 
-            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, _index);
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales, _index);
         }
 
         public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
-            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors, _index);
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, Count, Seqs, Vectors, Codes, Scales, _index);
 
         /// <summary>Cosine of <paramref name="query"/> with the memory <paramref name="seq"/>, or null when it is not in the snapshot.</summary>
         public float? CosineOf(float[] query, long seq)
@@ -128,10 +152,29 @@ namespace Engram.Local.Retrieval
         /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>
         public List<(long Seq, float Cosine)> Nearest(float[] query, int n)
         {
+            var shortlist = Math.Max(n * ShortlistFactor, ShortlistMinimum);
             var heap = new TopN(n);
-            for (var i = 0; i < Count; i++)
+            if (Count < CodedScanMinimum || shortlist >= Count)
             {
-                heap.Offer(i, VectorMath.Dot(query, Vectors, i * Dimensions));
+                for (var i = 0; i < Count; i++)
+                {
+                    heap.Offer(i, VectorMath.Dot(query, Vectors, i * Dimensions));
+                }
+            }
+            else
+            {
+                // Coded pass over every vector, then exact cosines for the shortlist only.
+                var coded = Int8Codes.EncodeQuery(query);
+                var candidates = new TopN(shortlist);
+                for (var i = 0; i < Count; i++)
+                {
+                    candidates.Offer(i, Scales[i] * Int8Codes.Dot(coded, Codes, i * Dimensions, Dimensions));
+                }
+
+                foreach (var (index, _) in candidates.Descending())
+                {
+                    heap.Offer(index, VectorMath.Dot(query, Vectors, index * Dimensions));
+                }
             }
 
             var result = new List<(long, float)>();
@@ -143,7 +186,10 @@ namespace Engram.Local.Retrieval
             return result;
         }
 
-        /// <summary>A bounded min-heap keeping the n largest scores.</summary>
+        /// <summary>
+        /// A bounded min-heap keeping the n best: higher score first, and on equal scores the lower index, so
+        /// the result never depends on the order items were offered in (the coded and plain scans agree).
+        /// </summary>
         private sealed class TopN
         {
             private readonly int _capacity;
@@ -158,7 +204,7 @@ namespace Engram.Local.Retrieval
                     _heap.Add((index, score));
                     SiftUp(_heap.Count - 1);
                 }
-                else if (score > _heap[0].Score)
+                else if (Worse(_heap[0], (index, score)))
                 {
                     _heap[0] = (index, score);
                     SiftDown(0);
@@ -172,12 +218,15 @@ namespace Engram.Local.Retrieval
                 return items;
             }
 
+            private static bool Worse((int Index, float Score) a, (int Index, float Score) b) =>
+                a.Score < b.Score || (a.Score == b.Score && a.Index > b.Index);
+
             private void SiftUp(int i)
             {
                 while (i > 0)
                 {
                     var parent = (i - 1) / 2;
-                    if (_heap[parent].Score <= _heap[i].Score)
+                    if (!Worse(_heap[i], _heap[parent]))
                     {
                         break;
                     }
@@ -194,12 +243,12 @@ namespace Engram.Local.Retrieval
                     var left = 2 * i + 1;
                     var right = left + 1;
                     var smallest = i;
-                    if (left < _heap.Count && _heap[left].Score < _heap[smallest].Score)
+                    if (left < _heap.Count && Worse(_heap[left], _heap[smallest]))
                     {
                         smallest = left;
                     }
 
-                    if (right < _heap.Count && _heap[right].Score < _heap[smallest].Score)
+                    if (right < _heap.Count && Worse(_heap[right], _heap[smallest]))
                     {
                         smallest = right;
                     }

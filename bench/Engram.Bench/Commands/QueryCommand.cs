@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Engram.Bench.Data;
+using Engram.Bench.Measurement;
+using Engram.Client;
+using Engram.Local;
+using Engram.Local.Server;
+
+namespace Engram.Bench.Commands
+{
+    /// <summary>
+    /// Query latency per database size: retrieval only and with the extractive answer, in-process and over
+    /// loopback HTTP (EngramHttpService → LocalEngramServer on the same engine), buffered and streamed (time
+    /// to the first delta). One caller, one query at a time, after a warm-up with other questions.
+    /// </summary>
+    public static class QueryCommand
+    {
+        private const string ApiKey = "bench-query-key";
+
+        public static async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
+        {
+            var databases = options.Text("db").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries);
+            var count = options.Int("questions", 300);
+            var warmup = options.Int("warmup", 50);
+            var questionRows = options.Int("question-rows");
+            var measured = Questions(count, questionRows, 0);
+            var warming = Questions(warmup, questionRows, 7);
+
+            var sizes = new List<object>();
+            foreach (var db in databases)
+            {
+                sizes.Add(await MeasureDatabaseAsync(db, measured, warming, cancellationToken).ConfigureAwait(false));
+            }
+
+            var result = new ResultFile
+            {
+                ["questions_per_cell"] = count,
+                ["warmup_per_cell"] = warmup,
+                ["sizes"] = sizes,
+            };
+            result.Save(options.Text("result"));
+            return 0;
+        }
+
+        private static List<(string Question, string Source)> Questions(int count, int withinRows, int offset)
+        {
+            var step = Math.Max(1, withinRows / Math.Max(1, count));
+            return Enumerable.Range(0, count)
+                .Select(k => FactGenerator.Row((k * step + offset) % withinRows))
+                .Select(f => (f.Question, f.Content))
+                .ToList();
+        }
+
+        private static async Task<Dictionary<string, object>> MeasureDatabaseAsync(
+            string db,
+            List<(string Question, string Source)> measured,
+            List<(string Question, string Source)> warming,
+            CancellationToken cancellationToken)
+        {
+            using var engine = LocalEngine.Open(new LocalEngineOptions { Path = db });
+            using var local = engine.ForTenant(LocalEngine.DefaultTenant);
+            var serverOptions = new LocalServerOptions();
+            serverOptions.ApiKeys[ApiKey] = LocalEngine.DefaultTenant;
+            using var server = new LocalEngramServer(engine, serverOptions);
+            server.Start();
+            using var http = new EngramHttpService(new EngramClientOptions { BaseUrl = server.BaseUrl.ToString(), ApiKey = ApiKey });
+
+            var buckets = await local.ListBucketsAsync(cancellationToken).ConfigureAwait(false);
+            var memories = buckets.FirstOrDefault(b => b.Name == IngestCommands.Bucket)?.MemoryCount ?? 0;
+
+            var cells = new Dictionary<string, object>();
+            var services = new (string Name, IEngramService Service)[] { ("inproc", local), ("http", http) };
+            foreach (var (name, service) in services)
+            {
+                foreach (var (mode, skip, stream) in new[] { ("retrieval", true, false), ("answer", false, false), ("stream_first_delta", false, true) })
+                {
+                    // Warm-up: JIT, connection, the bucket's vector cache loaded from the file.
+                    await RunCellAsync(service, warming, skip, stream, null, cancellationToken).ConfigureAwait(false);
+                    var latencies = new LatencyRecorder();
+                    var recall = await RunCellAsync(service, measured, skip, stream, latencies, cancellationToken).ConfigureAwait(false);
+                    var summary = latencies.Summary();
+                    var cell = new Dictionary<string, object>(summary.ToDictionary(p => p.Key, p => (object)p.Value))
+                    {
+                        ["source_in_top_k"] = Math.Round(recall, 3),
+                    };
+                    cells[name + "_" + mode] = cell;
+                }
+            }
+
+            await server.StopAsync().ConfigureAwait(false);
+            return new Dictionary<string, object>
+            {
+                ["database"] = db,
+                ["memories"] = memories,
+                ["cells"] = cells,
+            };
+        }
+
+        /// <summary>Runs every question once; returns the share whose source fact was retrieved (a sanity check of the figures).</summary>
+        private static async Task<double> RunCellAsync(
+            IEngramService service,
+            List<(string Question, string Source)> questions,
+            bool skipSynthesis,
+            bool stream,
+            LatencyRecorder? latencies,
+            CancellationToken cancellationToken)
+        {
+            var found = 0;
+            foreach (var (question, source) in questions)
+            {
+                var request = new QueryRequest(question, IngestCommands.Bucket) { SkipSynthesis = skipSynthesis };
+                var started = Stopwatch.GetTimestamp();
+                QueryResult? final = null;
+                if (stream)
+                {
+                    long? firstDelta = null;
+                    await foreach (var e in service.QueryStreamAsync(request, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (e.Type == QueryStreamEventType.Delta && firstDelta == null)
+                        {
+                            firstDelta = Stopwatch.GetTimestamp() - started;
+                        }
+                        else if (e.Type == QueryStreamEventType.Done)
+                        {
+                            final = e.Final;
+                        }
+                    }
+
+                    // An answer with no delta (nothing retrieved) counts its full time.
+                    latencies?.Add(firstDelta ?? Stopwatch.GetTimestamp() - started);
+                }
+                else
+                {
+                    final = await service.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+                    latencies?.Add(Stopwatch.GetTimestamp() - started);
+                }
+
+                if (final?.Explanation?.RetrievedMemories.Any(m => m.Content == source) == true)
+                {
+                    found++;
+                }
+            }
+
+            return questions.Count == 0 ? 0 : (double)found / questions.Count;
+        }
+    }
+}

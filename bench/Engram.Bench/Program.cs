@@ -1,0 +1,71 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Engram.Bench.Commands;
+
+namespace Engram.Bench
+{
+    /// <summary>
+    /// The benchmark harness bench/run.ps1 drives. Each subcommand measures one thing and writes its figures
+    /// as JSON to --result (the script renders the table); nothing here asserts a target.
+    /// </summary>
+    public static class Program
+    {
+        public static async Task<int> Main(string[] args)
+        {
+            if (args.Length == 0)
+            {
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+
+            using var cancel = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+
+            try
+            {
+                var options = new CommandLine(args, 1);
+                switch (args[0])
+                {
+                    case "generate":
+                        return GenerateCommand.Run(options);
+                    case "serve":
+                        return await ServeCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "ingest-inproc":
+                        return await IngestCommands.InProcessAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "ingest-perrow":
+                        return await IngestCommands.PerRowHttpAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "query":
+                        return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    default:
+                        Console.Error.WriteLine($"Unknown subcommand '{args[0]}'.");
+                        Console.Error.WriteLine(Usage);
+                        return 2;
+                }
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("Cancelled.");
+                return 130;
+            }
+        }
+
+        private const string Usage =
+            "Engram.Bench <subcommand> [--name value ...]\n" +
+            "  generate      --rows N --out facts.csv                      deterministic one-sentence facts (CSV: Id,Topic,Content)\n" +
+            "  serve         --db file --api-key K [--port 0]              LocalEngramServer in this process; prints 'LISTENING <url>',\n" +
+            "                                                              stops on 'stop' or end of stdin, then prints its peak working set\n" +
+            "  ingest-inproc --rows N --db file --result r.json [--batch 100]   StoreMemoriesAsync into a fresh file (the ceiling)\n" +
+            "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
+            "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP";
+    }
+}

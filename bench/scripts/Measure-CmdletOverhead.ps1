@@ -1,0 +1,48 @@
+<#
+.SYNOPSIS
+    One fresh pwsh: the per-call cost of a cmdlet against the in-process engine next to the same .NET call
+    made directly from the same script loop, so the difference is the cmdlet machinery (binding, session
+    lookup, output objects), not the engine.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModuleManifest,
+    [Parameter(Mandatory)] [string] $DatabasePath,
+    [Parameter(Mandatory)] [string] $ResultFile,
+    [int] $Calls = 1000
+)
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+Import-Module $ModuleManifest
+Connect-Engram -Local -Path $DatabasePath
+$null = 'Anna prefers tea.', 'The build server runs Debian.', 'Invoice 7 is due in May.' | Add-EngramMemory -Bucket 'overhead' -Dedup Off
+
+# The same engine file, opened directly for the .NET side of the comparison.
+$engine = [Engram.Local.LocalEngine]::Open([Engram.Local.LocalEngineOptions]@{ Path = $DatabasePath })
+$service = $engine.ForTenant([Engram.Local.LocalEngine]::DefaultTenant)
+$none = [System.Threading.CancellationToken]::None
+
+function Measure-PerCall([scriptblock] $Body, [int] $Count) {
+    for ($i = 0; $i -lt 100; $i++) { $null = & $Body }   # warm-up: JIT and caches
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    for ($i = 0; $i -lt $Count; $i++) { $null = & $Body }
+    $clock.Stop()
+    [math]::Round($clock.Elapsed.TotalMilliseconds * 1000 / $Count, 1)
+}
+
+try {
+    $result = [ordered]@{
+        calls                       = $Calls
+        get_bucket_cmdlet_us        = Measure-PerCall { Get-EngramBucket } $Calls
+        get_bucket_direct_us        = Measure-PerCall { $service.ListBucketsAsync($none).GetAwaiter().GetResult() } $Calls
+        get_memory_cmdlet_us        = Measure-PerCall { Get-EngramMemory -Bucket 'overhead' -First 3 } $Calls
+        get_memory_direct_us        = Measure-PerCall { $service.ListMemoriesAsync('overhead', 3, 0, $none).GetAwaiter().GetResult().Memories } $Calls
+    }
+    $result | ConvertTo-Json | Set-Content -LiteralPath $ResultFile -Encoding utf8
+}
+finally {
+    $service.Dispose()
+    $engine.Dispose()
+    Disconnect-Engram
+}

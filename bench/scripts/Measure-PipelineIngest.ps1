@@ -1,0 +1,33 @@
+<#
+.SYNOPSIS
+    One fresh pwsh: Import-Csv | Add-EngramMemory -Dedup Off against a server in another process.
+    Writes rows, seconds, rows/s and this process's peak working set (VmHWM on Linux) as JSON.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModuleManifest,
+    [Parameter(Mandatory)] [string] $Csv,
+    [Parameter(Mandatory)] [string] $BaseUrl,
+    [Parameter(Mandatory)] [string] $ApiKey,
+    [Parameter(Mandatory)] [string] $ResultFile,
+    [string] $Bucket = 'bench'
+)
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+Import-Module $ModuleManifest
+Connect-Engram -BaseUrl $BaseUrl -ApiKey $ApiKey
+
+# Results stream through Measure-Object: nothing is collected, so memory shows what the cmdlet itself holds.
+$failures = $null
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+$stored = (Import-Csv -LiteralPath $Csv | Add-EngramMemory -Bucket $Bucket -Dedup Off -ErrorAction SilentlyContinue -ErrorVariable failures | Measure-Object).Count
+$clock.Stop()
+
+[ordered]@{
+    rows                   = $stored
+    failed                 = @($failures).Count
+    seconds                = [math]::Round($clock.Elapsed.TotalSeconds, 3)
+    rows_per_second        = [math]::Round($stored / $clock.Elapsed.TotalSeconds, 1)
+    peak_working_set_bytes = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+} | ConvertTo-Json | Set-Content -LiteralPath $ResultFile -Encoding utf8
