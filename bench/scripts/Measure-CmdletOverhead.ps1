@@ -18,9 +18,15 @@ Import-Module $ModuleManifest
 Connect-Engram -Local -Path $DatabasePath
 $null = 'Anna prefers tea.', 'The build server runs Debian.', 'Invoice 7 is due in May.' | Add-EngramMemory -Bucket 'overhead' -Dedup Off
 
-# The same engine file, opened directly for the .NET side of the comparison.
-$engine = [Engram.Local.LocalEngine]::Open([Engram.Local.LocalEngineOptions]@{ Path = $DatabasePath })
-$service = $engine.ForTenant([Engram.Local.LocalEngine]::DefaultTenant)
+# The same engine file, opened directly for the .NET side of the comparison. The module keeps its
+# assemblies in an isolated load context, so the engine type comes from the module's own Engram.Local.
+$localAssembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Engram.Local' } | Select-Object -First 1
+if (-not $localAssembly) { throw 'The module did not load Engram.Local.' }
+$engineType = $localAssembly.GetType('Engram.Local.LocalEngine', $true)
+$options = [Activator]::CreateInstance($localAssembly.GetType('Engram.Local.LocalEngineOptions', $true))
+$options.Path = $DatabasePath
+$engine = $engineType::Open($options)
+$service = $engine.ForTenant($engineType::DefaultTenant)
 $none = [System.Threading.CancellationToken]::None
 
 function Measure-PerCall([scriptblock] $Body, [int] $Count) {
