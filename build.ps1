@@ -173,7 +173,9 @@ function Invoke-UnitTests {
         '-c', $Configuration, '--no-build', '-nologo',
         '--results-directory', $ResultsDir,
         '--logger', "trx;LogFileName=$trxName",
-        '--logger', 'console;verbosity=normal'
+        '--logger', 'console;verbosity=normal',
+        # A hung test fails the run and is named in the output, instead of holding CI until its time limit.
+        '--blame-hang-timeout', '10m', '--blame-hang-dump-type', 'none'
     )
     if ($UnitFilter) { $testArgs += @('--filter', $UnitFilter) }
     & dotnet @testArgs | Out-Host

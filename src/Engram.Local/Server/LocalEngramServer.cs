@@ -201,12 +201,35 @@ namespace Engram.Local.Server
 
         private async Task AcceptLoopAsync(HttpListener listener, CancellationToken draining, CancellationToken stopping)
         {
+            // Aborting the listener does not always complete an accept that started at that very moment
+            // (the managed HttpListener can leave it pending), so the loop also ends on the stop signal itself;
+            // otherwise a stop could wait for the loop forever.
+            var stopSignal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var registration = stopping.Register(() => stopSignal.TrySetResult(true));
             while (true)
             {
                 HttpListenerContext context;
                 try
                 {
-                    context = await listener.GetContextAsync().ConfigureAwait(false);
+                    var accept = listener.GetContextAsync();
+                    if (await Task.WhenAny(accept, stopSignal.Task).ConfigureAwait(false) != accept)
+                    {
+                        _ = accept.ContinueWith(
+                            t =>
+                            {
+                                // A connection that arrives after the stop is cut, not served.
+                                if (t.Status == TaskStatus.RanToCompletion)
+                                {
+                                    t.Result.Response.Abort();
+                                }
+
+                                _ = t.Exception;
+                            },
+                            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        return;
+                    }
+
+                    context = await accept.ConfigureAwait(false);
                 }
                 catch (Exception) when (!listener.IsListening || stopping.IsCancellationRequested)
                 {

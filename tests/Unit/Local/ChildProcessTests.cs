@@ -66,10 +66,18 @@ internal sealed class ChildEngine : IDisposable
     /// <summary>Waits until the child printed <paramref name="count"/> lines starting with <paramref name="prefix"/>, or exited.</summary>
     public void WaitForLines(string prefix, int count)
     {
+        // A deadline, so a child that stalls fails the test with its output instead of hanging the run.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         lock (_lines)
         {
             while (_lines.Count(l => l.StartsWith(prefix, StringComparison.Ordinal)) < count && !_process.HasExited)
             {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException(
+                        $"The child printed {_lines.Count(l => l.StartsWith(prefix, StringComparison.Ordinal))} of {count} '{prefix}' lines within two minutes.\n{Errors}\n{string.Join("\n", _lines.TakeLast(20))}");
+                }
+
                 Monitor.Wait(_lines, 200);
             }
         }
@@ -78,7 +86,11 @@ internal sealed class ChildEngine : IDisposable
     public void Kill()
     {
         _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
+        // Bounded: output readers wait for every holder of the pipe, which a stray grandchild could keep open.
+        if (!_process.WaitForExit(30_000))
+        {
+            throw new TimeoutException("The child engine did not exit within 30 s of being killed.");
+        }
     }
 
     public void WaitForSuccess()
