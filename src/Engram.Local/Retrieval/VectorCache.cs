@@ -85,7 +85,7 @@ namespace Engram.Local.Retrieval
                 var unseen = new List<(long Seq, float[] Vector)>(rows.Count);
                 foreach (var row in rows)
                 {
-                    if (row.Seq > cached.MaxSeq && (unseen.Count == 0 || row.Seq > unseen[unseen.Count - 1].Seq))
+                    if (row.Seq > cached.MaxSeq)
                     {
                         unseen.Add(row);
                     }
