@@ -87,6 +87,19 @@ function Invoke-Native {
     }
 }
 
+# Runs a script in a fresh process of the repo's pinned pwsh (found from the repo root through the tool
+# manifest); its output goes to the host and its exit code is returned.
+function Invoke-FreshPwsh([string] $File, [string[]] $ArgumentList) {
+    Push-Location $RepoRoot
+    try {
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File $File @ArgumentList | Out-Host
+        $LASTEXITCODE
+    }
+    finally {
+        Pop-Location
+    }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     if (Test-Path $OutDir) { Remove-Item $OutDir -Recurse -Force }
@@ -198,17 +211,10 @@ function Invoke-PesterTests {
     if (Test-Path $resultFile) { Remove-Item $resultFile -Force }
     $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $RepoRoot 'tests/Pester') }
 
-    $runner = Join-Path $RepoRoot 'build/Invoke-PesterRun.ps1'
     # A fresh process, so the tests see the staged module exactly as a user's session would.
-    Push-Location $RepoRoot
-    try {
-        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File $runner `
-            -PesterModule $pesterModule -ModuleManifest $StagedManifest -TestPath ($paths -join [IO.Path]::PathSeparator) -ResultFile $resultFile | Out-Host
-        $exit = $LASTEXITCODE
-    }
-    finally {
-        Pop-Location
-    }
+    $exit = Invoke-FreshPwsh (Join-Path $RepoRoot 'build/Invoke-PesterRun.ps1') @(
+        '-PesterModule', $pesterModule, '-ModuleManifest', $StagedManifest,
+        '-TestPath', ($paths -join [IO.Path]::PathSeparator), '-ResultFile', $resultFile)
     if (-not (Test-Path $resultFile)) {
         throw "The Pester run exited with $exit and wrote no results to $resultFile."
     }
@@ -247,15 +253,9 @@ function Invoke-Demo {
     # A fresh database each run, so the demo shows first ingestion and then dedup.
     if (Test-Path $demoDir) { Remove-Item $demoDir -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $demoDir -Force
-    Push-Location $RepoRoot
-    try {
-        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/demo.ps1') `
-            -ModulePath $StagedManifest -DatabasePath (Join-Path $demoDir 'engram.db') | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
-    }
-    finally {
-        Pop-Location
-    }
+    $exit = Invoke-FreshPwsh (Join-Path $RepoRoot 'examples/demo.ps1') @(
+        '-ModulePath', $StagedManifest, '-DatabasePath', (Join-Path $demoDir 'engram.db'))
+    if ($exit -ne 0) { throw "The demo failed with exit code $exit." }
 }
 
 function Invoke-Publish {
