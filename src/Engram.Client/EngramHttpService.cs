@@ -44,6 +44,7 @@ namespace Engram.Client
             BaseUrl = settings.BaseUri;
             _timeout = settings.Timeout;
             _streamTimeout = settings.StreamTimeout;
+            MaxRetriesOn429 = settings.MaxRetriesOn429;
         }
 
         private EngramHttpService(EngramHttpService shared, TimeSpan timeout, TimeSpan streamTimeout)
@@ -51,6 +52,7 @@ namespace Engram.Client
             _transport = shared._transport;
             _ownsTransport = false;
             BaseUrl = shared.BaseUrl;
+            MaxRetriesOn429 = shared.MaxRetriesOn429;
             _timeout = timeout;
             _streamTimeout = streamTimeout;
         }
@@ -63,6 +65,9 @@ namespace Engram.Client
 
         /// <summary>Total deadline of a streamed query.</summary>
         public TimeSpan StreamTimeout => _streamTimeout;
+
+        /// <summary>How many times a request is retried after a 429 (0: never).</summary>
+        public int MaxRetriesOn429 { get; }
 
         /// <summary>
         /// A view of this service with other timeouts (e.g. a longer one for a slow <see cref="QueryAsync"/>),

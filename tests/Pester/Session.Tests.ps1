@@ -73,6 +73,18 @@ Describe 'Connecting' {
         { Connect-Engram -BaseUrl 'http://127.0.0.1:9' -ErrorAction Stop } | Should -Throw -ErrorId 'EngramApiKeyMissing,*'
     }
 
+    It 'shows the settings the client resolved: its defaults, or what was given' {
+        $defaults = Connect-Engram -ApiKey 'k' -BaseUrl 'http://127.0.0.1:9/prefix//' -PassThru
+        $defaults.BaseUrl | Should -Be 'http://127.0.0.1:9/prefix'
+        $defaults.TimeoutSeconds | Should -Be 30
+        $defaults.MaxRetriesOn429 | Should -Be 3
+        $given = Connect-Engram -ApiKey 'k' -BaseUrl 'http://127.0.0.1:9' -TimeoutSeconds 7 -StreamTimeoutSeconds 8 -MaxRetriesOn429 0 -PassThru
+        $given.TimeoutSeconds | Should -Be 7
+        $given.MaxRetriesOn429 | Should -Be 0
+        Disconnect-Engram -Connection $defaults
+        Disconnect-Engram -Connection $given
+    }
+
     It 'accepts the key as a SecureString and as plain text' {
         $server = Start-EngramLocalServer -InMemory -ApiKey 'eng_test_plain' 6>$null
         try {
@@ -115,6 +127,14 @@ Describe 'The implicit connection from ENGRAM_API_KEY' {
         $c = Get-EngramConnection
         $c.Source | Should -Be 'Environment'
         $c.BaseUrl | Should -Be $script:server.BaseUrl
+    }
+
+    It 'takes a blank ENGRAM_BASE_URL as unset, and a blank ENGRAM_API_KEY as no connection' {
+        $env:ENGRAM_API_KEY = 'eng_test_env_key'
+        $env:ENGRAM_BASE_URL = '   '
+        (Get-EngramConnection).BaseUrl | Should -Be 'https://api.lumetra.io'
+        $env:ENGRAM_API_KEY = '  '
+        Get-EngramConnection | Should -BeNullOrEmpty
     }
 
     It 'follows a changed variable' {

@@ -7,7 +7,7 @@ namespace Engram.Client.Http
 {
     /// <summary>
     /// <see cref="EngramClientOptions"/> resolved once (wire spec §3.1): explicit value, then ENGRAM_API_KEY /
-    /// ENGRAM_BASE_URL, then the default; empty strings count as unset; every trailing slash of the base URL
+    /// ENGRAM_BASE_URL, then the default; empty and whitespace-only strings count as unset; every trailing slash of the base URL
     /// is dropped so paths can be appended by concatenation (a path prefix like /engram survives).
     /// </summary>
     internal sealed class ClientSettings
@@ -87,8 +87,9 @@ namespace Engram.Client.Http
             return new ClientSettings(apiKey, baseUrl, options);
         }
 
+        /// <summary>A blank value (a variable set to spaces) is as good as unset: no key or URL is only spaces.</summary>
         private static string? FirstSet(string? explicitValue, string? environmentValue) =>
-            !string.IsNullOrEmpty(explicitValue) ? explicitValue : !string.IsNullOrEmpty(environmentValue) ? environmentValue : null;
+            !string.IsNullOrWhiteSpace(explicitValue) ? explicitValue : !string.IsNullOrWhiteSpace(environmentValue) ? environmentValue : null;
 
         private static TimeSpan CheckTimeout(TimeSpan value, string name)
         {

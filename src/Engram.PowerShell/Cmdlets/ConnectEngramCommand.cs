@@ -26,15 +26,15 @@ namespace Engram.PowerShell.Cmdlets
 
         [Parameter(ParameterSetName = RemoteSet)]
         [ValidateRange(1, 86400)]
-        public int TimeoutSeconds { get; set; } = 30;
+        public int TimeoutSeconds { get; set; }
 
         [Parameter(ParameterSetName = RemoteSet)]
         [ValidateRange(1, 86400)]
-        public int StreamTimeoutSeconds { get; set; } = 300;
+        public int StreamTimeoutSeconds { get; set; }
 
         [Parameter(ParameterSetName = RemoteSet)]
         [ValidateRange(0, 10)]
-        public int MaxRetriesOn429 { get; set; } = 3;
+        public int MaxRetriesOn429 { get; set; }
 
         [Parameter(ParameterSetName = LocalSet, Mandatory = true)]
         [Parameter(ParameterSetName = LocalInMemorySet, Mandatory = true)]
@@ -88,8 +88,17 @@ namespace Engram.PowerShell.Cmdlets
                 }
             }
 
-            return ConnectionFactory.CreateRemote(ApiKey, BaseUrl, TimeoutSeconds, StreamTimeoutSeconds, MaxRetriesOn429, ConnectionFactory.SourceConnect);
+            // Unbound settings stay unset: Engram.Client owns their environment fallbacks and defaults.
+            return ConnectionFactory.CreateRemote(
+                ApiKey,
+                BaseUrl,
+                IsBound(nameof(TimeoutSeconds)) ? TimeSpan.FromSeconds(TimeoutSeconds) : (TimeSpan?)null,
+                IsBound(nameof(StreamTimeoutSeconds)) ? TimeSpan.FromSeconds(StreamTimeoutSeconds) : (TimeSpan?)null,
+                IsBound(nameof(MaxRetriesOn429)) ? MaxRetriesOn429 : (int?)null,
+                ConnectionFactory.SourceConnect);
         }
+
+        private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
         private EngramConnection ConnectLocal()
         {

@@ -20,58 +20,37 @@ namespace Engram.PowerShell.Session
         public const string SourceConnect = "Connect-Engram";
         public const string SourceEnvironment = "Environment";
 
-        /// <summary>The base URL a remote connection will use: the parameter, else ENGRAM_BASE_URL, else the hosted service.</summary>
-        public static string EffectiveBaseUrl(string? baseUrl)
+        /// <summary>
+        /// A Cloud or Http connection. Only what the user gave is passed on: the key, base URL, timeouts and
+        /// retries fall back to the environment and the defaults inside Engram.Client (ClientSettings), and the
+        /// connection shows the values the service resolved.
+        /// </summary>
+        public static EngramConnection CreateRemote(SecureString? apiKey, string? baseUrl, TimeSpan? timeout, TimeSpan? streamTimeout, int? maxRetriesOn429, string source)
         {
-            var url = baseUrl;
-            if (string.IsNullOrWhiteSpace(url))
+            var options = new EngramClientOptions
             {
-                url = Environment.GetEnvironmentVariable(EngramClientOptions.BaseUrlVariable);
+                ApiKey = apiKey != null && apiKey.Length > 0 ? SecretText.ToPlainText(apiKey) : null,
+                BaseUrl = baseUrl,
+                UserAgentSuffix = ModuleInfo.UserAgentSuffix,
+            };
+            options.Timeout = timeout ?? options.Timeout;
+            options.StreamTimeout = streamTimeout ?? options.StreamTimeout;
+            options.MaxRetriesOn429 = maxRetriesOn429 ?? options.MaxRetriesOn429;
+
+            EngramHttpService service;
+            try
+            {
+                service = new EngramHttpService(options);
             }
-
-            if (string.IsNullOrWhiteSpace(url))
+            catch (InvalidOperationException)
             {
-                url = EngramClientOptions.DefaultBaseUrl;
-            }
-
-            return url!.Trim().TrimEnd('/');
-        }
-
-        public static EngramConnection CreateRemote(SecureString? apiKey, string? baseUrl, int? timeoutSeconds, int? streamTimeoutSeconds, int? maxRetriesOn429, string source)
-        {
-            var key = apiKey != null && apiKey.Length > 0
-                ? SecretText.ToPlainText(apiKey)
-                : Environment.GetEnvironmentVariable(EngramClientOptions.ApiKeyVariable);
-            if (string.IsNullOrWhiteSpace(key))
-            {
+                // The client's documented failure for a key missing everywhere; say it the PowerShell way.
                 throw new ApiKeyMissingException();
             }
 
-            var url = EffectiveBaseUrl(baseUrl);
-            var options = new EngramClientOptions
-            {
-                ApiKey = key,
-                BaseUrl = url,
-                UserAgentSuffix = ModuleInfo.UserAgentSuffix,
-            };
-            if (timeoutSeconds.HasValue)
-            {
-                options.Timeout = TimeSpan.FromSeconds(timeoutSeconds.Value);
-            }
-
-            if (streamTimeoutSeconds.HasValue)
-            {
-                options.StreamTimeout = TimeSpan.FromSeconds(streamTimeoutSeconds.Value);
-            }
-
-            if (maxRetriesOn429.HasValue)
-            {
-                options.MaxRetriesOn429 = maxRetriesOn429.Value;
-            }
-
-            var service = new EngramHttpService(options);
+            var url = service.BaseUrl.OriginalString;
             var kind = IsHostedService(url) ? EngramConnectionKind.Cloud : EngramConnectionKind.Http;
-            return new EngramConnection(kind, service, source, url, (int)options.Timeout.TotalSeconds, options.MaxRetriesOn429);
+            return new EngramConnection(kind, service, source, url, (int)service.Timeout.TotalSeconds, service.MaxRetriesOn429);
         }
 
         /// <summary>A Local connection; <c>fullPath</c> is absolute, or null for the default file.</summary>

@@ -100,28 +100,31 @@ namespace Engram.PowerShell.Session
 
         public EngramConnection? ImplicitFromEnvironment()
         {
+            // The variables as set are only the cache key; what they mean is Engram.Client's to resolve.
             var key = Environment.GetEnvironmentVariable(EngramClientOptions.ApiKeyVariable);
+            var baseUrl = Environment.GetEnvironmentVariable(EngramClientOptions.BaseUrlVariable);
             EngramConnection? stale = null;
             try
             {
                 lock (_gate)
                 {
-                    if (string.IsNullOrWhiteSpace(key))
-                    {
-                        stale = _implicit;
-                        _implicit = null;
-                        _implicitKey = null;
-                        return null;
-                    }
-
-                    var baseUrl = ConnectionFactory.EffectiveBaseUrl(null);
                     if (_implicit != null && _implicit.IsOpen && _implicitKey == key && _implicitBaseUrl == baseUrl)
                     {
                         return _implicit;
                     }
 
                     stale = _implicit;
-                    _implicit = ConnectionFactory.CreateRemote(null, null, null, null, null, ConnectionFactory.SourceEnvironment);
+                    _implicit = null;
+                    _implicitKey = null;
+                    try
+                    {
+                        _implicit = ConnectionFactory.CreateRemote(null, null, null, null, null, ConnectionFactory.SourceEnvironment);
+                    }
+                    catch (ApiKeyMissingException)
+                    {
+                        return null;
+                    }
+
                     _implicitKey = key;
                     _implicitBaseUrl = baseUrl;
                     return _implicit;

@@ -39,6 +39,26 @@ public class ClientConfigurationTests
         Assert.Equal(("k-env", "https://api.lumetra.io"), (settings.ApiKey, settings.BaseUrl));
     }
 
+    [Fact]
+    public void Whitespace_only_strings_count_as_unset()
+    {
+        var settings = ClientSettings.Resolve(new EngramClientOptions { ApiKey = "  ", BaseUrl = " " }, Env("k-env", "\t"));
+        Assert.Equal(("k-env", "https://api.lumetra.io"), (settings.ApiKey, settings.BaseUrl));
+        Assert.Throws<InvalidOperationException>(() => ClientSettings.Resolve(new EngramClientOptions { ApiKey = " " }, Env(key: "  ")));
+    }
+
+    [Fact]
+    public void The_service_reports_the_settings_it_resolved()
+    {
+        using var defaults = new EngramHttpService(new EngramClientOptions { ApiKey = "k", BaseUrl = "http://127.0.0.1:9/prefix//" });
+        Assert.Equal("http://127.0.0.1:9/prefix", defaults.BaseUrl.OriginalString);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(300), 3), (defaults.Timeout, defaults.StreamTimeout, defaults.MaxRetriesOn429));
+
+        using var given = new EngramHttpService(new EngramClientOptions { ApiKey = "k", BaseUrl = "http://127.0.0.1:9", Timeout = TimeSpan.FromSeconds(7), MaxRetriesOn429 = 0 });
+        Assert.Equal((TimeSpan.FromSeconds(7), 0), (given.Timeout, given.MaxRetriesOn429));
+        Assert.Equal(0, given.WithTimeouts(TimeSpan.FromSeconds(1)).MaxRetriesOn429);
+    }
+
     [Theory]
     [InlineData("https://api.example.com////", "https://api.example.com")]
     [InlineData("https://api.example.com/", "https://api.example.com")]
