@@ -112,24 +112,18 @@ namespace Engram.Client
             }
 
             bucket = BucketOrDefault(bucket);
-            var results = new List<StoreMemoryResult>(contents.Count);
-            for (var start = 0; start < contents.Count; start += EngramLimits.MaxBatchSize)
+            if (contents.Count == 0)
             {
-                var count = Math.Min(EngramLimits.MaxBatchSize, contents.Count - start);
-                var request = new EngramRequest(HttpMethod.Post, EngramPaths.Memories(bucket), RequestWriter.StoreMany(contents, start, count, dedup));
-                try
-                {
-                    var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-                    results.AddRange(Decode(response, request, root => ResponseReader.StoreResults(root, bucket)));
-                }
-                catch (EngramException failure) when (results.Count > 0)
-                {
-                    // Earlier chunks are stored on the server: hand their results back instead of losing them.
-                    throw new EngramBatchException(failure, results, contents.Count);
-                }
+                // Nothing to send: an empty batch makes no request.
+                return Array.Empty<StoreMemoryResult>();
             }
 
-            return results;
+            return await ChunkedStore.StoreAsync(contents.Count, async (start, length) =>
+            {
+                var request = new EngramRequest(HttpMethod.Post, EngramPaths.Memories(bucket), RequestWriter.StoreMany(contents, start, length, dedup));
+                var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return Decode(response, request, root => ResponseReader.StoreResults(root, bucket));
+            }).ConfigureAwait(false);
         }
 
         public async Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = EngramLimits.DefaultListLimit, int offset = 0, CancellationToken cancellationToken = default)

@@ -11,6 +11,7 @@ using Engram.Local.Query;
 using Engram.Local.Storage;
 using Engram.Local.Synthesis;
 using Engram.Local.Validation;
+using Microsoft.Data.Sqlite;
 
 namespace Engram.Local
 {
@@ -55,38 +56,24 @@ namespace Engram.Local
                 return StoreInChunks(name, contents, dedup, cancellationToken);
             }, cancellationToken);
 
-        /// <summary>
-        /// Stores chunks of at most <see cref="EngramLimits.MaxBatchSize"/> items, one transaction each, as the
-        /// HTTP client splits requests. A failure after earlier chunks were stored reports their results,
-        /// like the HTTP client, so nothing already stored is lost to the caller.
-        /// </summary>
-        private IReadOnlyList<StoreMemoryResult> StoreInChunks(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken)
+        /// <summary>One transaction per chunk, as the HTTP client splits requests (<see cref="ChunkedStore"/>).</summary>
+        private IReadOnlyList<StoreMemoryResult> StoreInChunks(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken) =>
+            // The engine works synchronously, so the chunks' tasks are complete when they return.
+            ChunkedStore.StoreAsync(contents.Count, (start, length) =>
+            {
+                var chunk = start == 0 && length == contents.Count ? contents : Slice(contents, start, length);
+                return Task.FromResult(_ingestor.Store(TenantId, bucket, chunk, dedup, cancellationToken));
+            }).GetAwaiter().GetResult();
+
+        private static IReadOnlyList<string> Slice(IReadOnlyList<string> items, int start, int length)
         {
-            if (contents.Count <= EngramLimits.MaxBatchSize)
+            var slice = new List<string>(length);
+            for (var i = start; i < start + length; i++)
             {
-                return _ingestor.Store(TenantId, bucket, contents, dedup, cancellationToken);
+                slice.Add(items[i]);
             }
 
-            var results = new List<StoreMemoryResult>(contents.Count);
-            for (var start = 0; start < contents.Count; start += EngramLimits.MaxBatchSize)
-            {
-                var chunk = new List<string>(EngramLimits.MaxBatchSize);
-                for (var i = start; i < contents.Count && i < start + EngramLimits.MaxBatchSize; i++)
-                {
-                    chunk.Add(contents[i]);
-                }
-
-                try
-                {
-                    results.AddRange(_ingestor.Store(TenantId, bucket, chunk, dedup, cancellationToken));
-                }
-                catch (EngramException failure) when (results.Count > 0)
-                {
-                    throw new EngramBatchException(failure, results, contents.Count);
-                }
-            }
-
-            return results;
+            return slice;
         }
 
         public Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default) =>
@@ -96,7 +83,7 @@ namespace Engram.Local
                 var effectiveLimit = RequestRules.ClampListLimit(limit);
                 var effectiveOffset = RequestRules.ClampOffset(offset);
                 using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var row = FindBucket(connection, name);
                 var memories = new List<Memory>();
                 var total = 0;
                 if (row != null)
@@ -115,7 +102,7 @@ namespace Engram.Local
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var row = FindBucket(connection, name);
                 if (row == null || string.IsNullOrEmpty(memoryId) || !MemoryRepository.Delete(connection, row.Id, memoryId))
                 {
                     throw EngramErrors.NoSuchMemory();
@@ -129,7 +116,7 @@ namespace Engram.Local
             {
                 var name = RequestRules.RequireBucket(bucket, "clear memories");
                 using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var row = FindBucket(connection, name);
                 var cleared = row == null ? 0 : MemoryRepository.Clear(connection, row.Id);
                 return new ClearMemoriesResult { Success = true, ClearedCount = cleared };
             }, cancellationToken);
@@ -161,7 +148,7 @@ namespace Engram.Local
             {
                 var bucket = RequestRules.RequireBucket(name, "delete a bucket");
                 using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(bucket) ? BucketRepository.Find(connection, TenantId, bucket) : null;
+                var row = FindBucket(connection, bucket);
                 if (row == null || !BucketRepository.Delete(connection, TenantId, bucket))
                 {
                     throw EngramErrors.NoSuchBucket();
@@ -176,7 +163,7 @@ namespace Engram.Local
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var row = FindBucket(connection, name);
                 return ProfileService.Get(connection, row);
             }, cancellationToken);
 
@@ -185,7 +172,7 @@ namespace Engram.Local
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
+                var row = FindBucket(connection, name);
                 if (row == null || !ProfileService.IsInstalled(connection, row.Id))
                 {
                     throw EngramErrors.NoProfiler();
@@ -240,6 +227,10 @@ namespace Engram.Local
             yield return QueryStreamEvent.Done(result);
             stream.MarkCompleted();
         }
+
+        /// <summary>This tenant's bucket of that name; null when there is none or the name could never be one.</summary>
+        private BucketRow? FindBucket(SqliteConnection connection, string name) =>
+            RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
 
         private static Bucket ToBucket(BucketRow row) => new Bucket
         {
