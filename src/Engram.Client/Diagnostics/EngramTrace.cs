@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace Engram.Client.Diagnostics
 {
@@ -11,91 +10,17 @@ namespace Engram.Client.Diagnostics
     public static class EngramTrace
     {
         // The one static of the client: flow-scoped by design, so it carries no cross-flow state.
-        private static readonly AsyncLocal<ListenerNode?> Current = new AsyncLocal<ListenerNode?>();
+        private static readonly FlowListeners<EngramRequestTrace> Listeners = new FlowListeners<EngramRequestTrace>();
 
         /// <summary>
         /// Reports each attempt to <paramref name="listener"/> until the returned handle is disposed.
         /// Listeners may be called on any thread; exceptions they throw are ignored so tracing cannot
         /// break a request.
         /// </summary>
-        public static IDisposable Listen(Action<EngramRequestTrace> listener)
-        {
-            if (listener == null)
-            {
-                throw new ArgumentNullException(nameof(listener));
-            }
+        public static IDisposable Listen(Action<EngramRequestTrace> listener) => Listeners.Listen(listener);
 
-            var node = new ListenerNode(listener, Current.Value);
-            Current.Value = node;
-            return node;
-        }
+        internal static bool IsListening => Listeners.IsListening;
 
-        internal static bool IsListening
-        {
-            get
-            {
-                for (var node = Current.Value; node != null; node = node.Parent)
-                {
-                    if (!node.Removed)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-        }
-
-        internal static void Emit(EngramRequestTrace trace)
-        {
-            for (var node = Current.Value; node != null; node = node.Parent)
-            {
-                if (node.Removed)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    node.Listener(trace);
-                }
-                catch (Exception)
-                {
-                    // A broken listener must not fail the request it observes.
-                }
-            }
-        }
-
-        /// <summary>An immutable chain of listeners; disposing marks a node removed (works from any flow).</summary>
-        private sealed class ListenerNode : IDisposable
-        {
-            private int _removed;
-
-            public ListenerNode(Action<EngramRequestTrace> listener, ListenerNode? parent)
-            {
-                Listener = listener;
-                Parent = parent;
-            }
-
-            public Action<EngramRequestTrace> Listener { get; }
-
-            public ListenerNode? Parent { get; }
-
-            public bool Removed => Volatile.Read(ref _removed) != 0;
-
-            public void Dispose()
-            {
-                if (Interlocked.Exchange(ref _removed, 1) != 0)
-                {
-                    return;
-                }
-
-                // Restore the outer scope when disposed in the flow that opened it (the usual `using`).
-                if (ReferenceEquals(Current.Value, this))
-                {
-                    Current.Value = Parent;
-                }
-            }
-        }
+        internal static void Emit(EngramRequestTrace trace) => Listeners.Emit(trace);
     }
 }

@@ -171,7 +171,7 @@ namespace Engram.PowerShell.Cmdlets
         private IDisposable ListenForTraces()
         {
             var http = EngramTrace.Listen(trace => _pump.Post(() => WriteRequestTrace(trace)));
-            var local = LocalOperationTrace.Listen(record => _pump.Post(() => WriteLocalTrace(record)));
+            var local = TracingEngramService.Operations.Listen(record => _pump.Post(() => WriteLocalTrace(record)));
             return new CombinedDisposable(local, http);
         }
 

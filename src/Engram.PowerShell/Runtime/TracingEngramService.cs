@@ -5,9 +5,16 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
+using Engram.Client.Diagnostics;
 
 namespace Engram.PowerShell.Runtime
 {
+    /// <summary>
+    /// One operation of the in-process engine, as <c>-Verbose</c> shows it. The outcome is <c>OK</c>,
+    /// <c>canceled</c>, or the HTTP-like status of the engine's error.
+    /// </summary>
+    internal sealed record LocalOperationRecord(string Operation, string Detail, string Outcome, TimeSpan Duration);
+
     /// <summary>
     /// Decorates the in-process engine so <c>-Verbose</c> shows each operation and its duration, the way the
     /// HTTP client's trace shows each request. Adds no behaviour of its own.
@@ -15,6 +22,9 @@ namespace Engram.PowerShell.Runtime
     internal sealed class TracingEngramService : IEngramService
     {
         private readonly IEngramService _inner;
+
+        /// <summary>Where the operations are reported: the client's flow-scoped listeners, so a cmdlet only hears its own.</summary>
+        internal static FlowListeners<LocalOperationRecord> Operations { get; } = new FlowListeners<LocalOperationRecord>();
 
         public TracingEngramService(IEngramService inner)
         {
@@ -81,17 +91,17 @@ namespace Engram.PowerShell.Runtime
             try
             {
                 var result = await call().ConfigureAwait(false);
-                LocalOperationTrace.Emit(new LocalOperationRecord(operation, detail, "OK", watch.Elapsed));
+                Operations.Emit(new LocalOperationRecord(operation, detail, "OK", watch.Elapsed));
                 return result;
             }
             catch (EngramException ex)
             {
-                LocalOperationTrace.Emit(new LocalOperationRecord(operation, detail, ex.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), watch.Elapsed));
+                Operations.Emit(new LocalOperationRecord(operation, detail, ex.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), watch.Elapsed));
                 throw;
             }
             catch (OperationCanceledException)
             {
-                LocalOperationTrace.Emit(new LocalOperationRecord(operation, detail, "canceled", watch.Elapsed));
+                Operations.Emit(new LocalOperationRecord(operation, detail, "canceled", watch.Elapsed));
                 throw;
             }
         }
@@ -133,7 +143,7 @@ namespace Engram.PowerShell.Runtime
             }
             finally
             {
-                LocalOperationTrace.Emit(new LocalOperationRecord("QueryStream", detail, outcome, watch.Elapsed));
+                Operations.Emit(new LocalOperationRecord("QueryStream", detail, outcome, watch.Elapsed));
             }
         }
     }
