@@ -36,6 +36,19 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         finally { Disconnect-Engram -Connection $dead }
     }
 
+    It 'lets a failure further down the pipeline stop the pipeline instead of reporting it as its own' {
+        $err = $null
+        $after = $false
+        try {
+            Get-EngramProfile -Bucket downstream -Connection $c | ForEach-Object { throw 'failed downstream' }
+            $after = $true
+        }
+        catch { $err = $_ }
+        $after | Should -BeFalse
+        "$err" | Should -Be 'failed downstream'
+        $err.FullyQualifiedErrorId | Should -Not -BeLike 'Engram*'
+    }
+
     It 'reports the memory count' {
         'one', 'two' | Add-EngramMemory -Bucket counted -Connection $c | Out-Null
         (Get-EngramBucket -Name counted -Connection $c).MemoryCount | Should -Be 2

@@ -13,14 +13,9 @@ namespace Engram.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "EngramMemory")]
     [OutputType(typeof(MemoryStoreResult))]
-    public sealed class AddEngramMemoryCommand : EngramServiceCmdlet
+    public sealed class AddEngramMemoryCommand : MemoryWriterCmdlet
     {
-        private const int ProgressActivityId = 0x4E47;
-        private const string ProgressActivity = "Adding Engram memories";
-
-        private MemoryBatchWriter? _writer;
         private long _nextIndex;
-        private bool _progressShown;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Text", "Memory", "Fact")]
@@ -34,32 +29,14 @@ namespace Engram.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(BucketNameCompleter))]
         public string? Bucket { get; set; }
 
-        [Parameter]
-        public DedupPolicy Dedup { get; set; } = DedupPolicy.Loose;
+        /// <summary>Without -Dedup the service's own default (loose) applies.</summary>
+        private protected override DedupPolicy? UnboundDedup => null;
 
-        [Parameter]
-        [ValidateRange(1, EngramLimits.MaxBatchSize)]
-        public int BatchSize { get; set; } = EngramLimits.MaxBatchSize;
+        private protected override int ProgressActivityId => 0x4E47;
 
-        [Parameter]
-        [ValidateRange(1, 16)]
-        public int ThrottleLimit { get; set; } = 4;
+        private protected override string ProgressActivity => "Adding Engram memories";
 
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            DedupPolicy? dedup = MyInvocation.BoundParameters.ContainsKey(nameof(Dedup)) ? Dedup : (DedupPolicy?)null;
-            _writer = new MemoryBatchWriter(
-                Service,
-                dedup,
-                BatchSize,
-                ThrottleLimit,
-                Start,
-                WaitForCompletion,
-                OnStored,
-                OnFailed,
-                StopToken);
-        }
+        private protected override string ProgressUnit => "memories sent";
 
         protected override void ProcessRecord()
         {
@@ -79,59 +56,20 @@ namespace Engram.PowerShell.Cmdlets
                     continue;
                 }
 
-                if (content.Length > EngramLimits.MaxContentLength)
+                if (FitsInAMemory(content, "Input " + index, target))
                 {
-                    WriteError(EngramErrorRecords.Create(
-                        new ArgumentException("Input " + index + " has " + content.Length + " characters; a memory holds at most " + EngramLimits.MaxContentLength + "."),
-                        "EngramContentTooLarge",
-                        ErrorCategory.InvalidData,
-                        target,
-                        "Split the text into smaller, atomic memories."));
-                    continue;
+                    Enqueue(new PendingMemory(index, null, bucket, content, target));
                 }
-
-                _writer!.Add(new PendingMemory(index, null, bucket, content, target));
             }
         }
 
-        protected override void EndProcessing()
-        {
-            _writer?.Flush();
-            if (_progressShown)
-            {
-                CompleteProgress(ProgressActivityId, ProgressActivity);
-            }
-        }
-
-        internal static PSObject DescribeInput(long index, string bucket, string? content)
+        private static PSObject DescribeInput(long index, string bucket, string? content)
         {
             var target = new PSObject();
             target.Properties.Add(new PSNoteProperty("Index", index));
             target.Properties.Add(new PSNoteProperty("Bucket", bucket));
             target.Properties.Add(new PSNoteProperty("Content", content));
             return target;
-        }
-
-        private void OnStored(PendingMemory item, StoreMemoryResult result)
-        {
-            WriteObject(new MemoryStoreResult(item.Index, item.LineNumber, item.Content, result));
-            ShowProgress();
-        }
-
-        private void OnFailed(PendingMemory item, Exception failure)
-        {
-            WriteServiceError(failure, item.Input);
-            ShowProgress();
-        }
-
-        private void ShowProgress()
-        {
-            var done = _writer!.Completed;
-            if (done % BatchSize == 0)
-            {
-                _progressShown = true;
-                WriteProgressStatus(ProgressActivityId, ProgressActivity, done + " memories sent");
-            }
         }
     }
 }

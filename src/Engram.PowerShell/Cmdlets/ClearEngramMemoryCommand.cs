@@ -25,15 +25,10 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
-            try
+            var bucket = Bucket;
+            if (TryRun(ct => Service.ClearMemoriesAsync(bucket, ct), bucket, out var result))
             {
-                var bucket = Bucket;
-                var result = Run(ct => Service.ClearMemoriesAsync(bucket, ct));
                 WriteObject(new ClearBucketResult(bucket, result.Success, result.ClearedCount));
-            }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, Bucket);
             }
         }
     }

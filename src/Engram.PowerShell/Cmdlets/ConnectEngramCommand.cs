@@ -98,8 +98,6 @@ namespace Engram.PowerShell.Cmdlets
                 ConnectionFactory.SourceConnect);
         }
 
-        private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
-
         private EngramConnection ConnectLocal()
         {
             if (InMemory)

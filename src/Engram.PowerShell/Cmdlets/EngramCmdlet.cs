@@ -23,8 +23,6 @@ namespace Engram.PowerShell.Cmdlets
         /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
         internal CancellationToken StopToken => _stop.Token;
 
-        internal PipelinePump Pump => _pump;
-
         protected override void StopProcessing()
         {
             try
@@ -34,6 +32,47 @@ namespace Engram.PowerShell.Cmdlets
             catch (ObjectDisposedException)
             {
                 // The cmdlet already finished.
+            }
+        }
+
+        /// <summary>
+        /// The one way a cmdlet runs a service call: off the pipeline thread, writing its traces meanwhile. A
+        /// failure becomes a non-terminating error on <paramref name="target"/> and the pipeline goes on;
+        /// false tells the caller to skip what depended on the result. Ctrl+C stops the pipeline. The caller
+        /// writes the result itself, outside the try, so a later command's failure is never reported as ours.
+        /// </summary>
+        internal bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+        {
+            try
+            {
+                result = Run(work);
+                return true;
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                WriteServiceError(ex, target);
+                result = default!;
+                return false;
+            }
+        }
+
+        /// <inheritdoc cref="TryRun{T}(Func{CancellationToken, Task{T}}, object?, out T)"/>
+        internal bool TryRun(Func<CancellationToken, Task> work, object? target) =>
+            TryRun(ct => Completed(work(ct)), target, out _);
+
+        /// <summary>Runs <paramref name="work"/> off the pipeline thread and returns its result; its failure is thrown here.</summary>
+        internal T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var task = Start(work);
+            try
+            {
+                _pump.WaitFor(task, StopToken);
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Ctrl+C: stop quietly, the way PowerShell expects a stopped pipeline to end.
+                throw new PipelineStoppedException();
             }
         }
 
@@ -52,30 +91,11 @@ namespace Engram.PowerShell.Cmdlets
                 token);
         }
 
-        internal Task Start(Func<CancellationToken, Task> work) =>
-            Start<bool>(async token =>
-            {
-                await work(token).ConfigureAwait(false);
-                return true;
-            });
-
-        /// <summary>Waits for <paramref name="task"/> on the pipeline thread, writing its traces meanwhile; rethrows its own exception.</summary>
-        internal T Await<T>(Task<T> task)
-        {
-            try
-            {
-                _pump.WaitFor(task, StopToken);
-                return task.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                // Ctrl+C: stop quietly, the way PowerShell expects a stopped pipeline to end.
-                throw new PipelineStoppedException();
-            }
-        }
-
-        /// <summary>Waits for <paramref name="task"/> to finish, writing its traces meanwhile; leaves its failure to the caller.</summary>
-        internal void WaitForCompletion(Task task)
+        /// <summary>
+        /// Waits on the pipeline thread for <paramref name="task"/> to finish, writing what it posted meanwhile;
+        /// leaves its failure to the caller. Ctrl+C ends the wait at once with a stopped pipeline.
+        /// </summary>
+        internal void WaitFor(Task task)
         {
             try
             {
@@ -87,11 +107,8 @@ namespace Engram.PowerShell.Cmdlets
             }
         }
 
-        internal void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
-
-        internal T Run<T>(Func<CancellationToken, Task<T>> work) => Await(Start(work));
-
-        internal void Run(Func<CancellationToken, Task> work) => Await(Start(work));
+        /// <summary>Queues a write for the pipeline thread: the only way work running elsewhere may write.</summary>
+        internal void Post(Action write) => _pump.Post(write);
 
         /// <summary>Writes a non-terminating error for a failed operation; the pipeline goes on.</summary>
         internal void WriteServiceError(Exception exception, object? target) =>
@@ -104,6 +121,9 @@ namespace Engram.PowerShell.Cmdlets
         /// <summary>True for exceptions that are an operation's failure, false for the pipeline stopping.</summary>
         internal static bool IsOperationFailure(Exception exception) =>
             !(exception is PipelineStoppedException) && !(exception is PipelineClosedException);
+
+        /// <summary>True when the user gave <paramref name="parameter"/>, so a default the service owns is not sent in its place.</summary>
+        internal bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
         /// <summary>
         /// ShouldProcess where <paramref name="force"/> skips the confirmation prompt but never -WhatIf:
@@ -167,6 +187,12 @@ namespace Engram.PowerShell.Cmdlets
 
         private bool IsSwitchBound(string name) =>
             MyInvocation.BoundParameters.TryGetValue(name, out var bound) && LanguagePrimitives.IsTrue(bound);
+
+        private static async Task<bool> Completed(Task task)
+        {
+            await task.ConfigureAwait(false);
+            return true;
+        }
 
         private IDisposable ListenForTraces()
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using Engram.Client;
 using Engram.PowerShell.Errors;
@@ -21,52 +22,52 @@ namespace Engram.PowerShell.Cmdlets
         /// </summary>
         protected override void BeginProcessing()
         {
-            var connection = ResolvedConnection;
+            var connection = ResolveConnection();
             if (!connection.IsOpen)
             {
-                ThrowServiceError(new System.ObjectDisposedException(nameof(EngramConnection), "This Engram connection is closed."), connection);
-            }
-        }
-
-        /// <summary>The connection this command uses; a terminating EngramNotConnected error when there is none.</summary>
-        internal EngramConnection ResolvedConnection
-        {
-            get
-            {
-                if (_resolved != null)
-                {
-                    return _resolved;
-                }
-
-                if (Connection != null)
-                {
-                    return _resolved = Connection;
-                }
-
-                EngramConnection? connection;
-                try
-                {
-                    connection = EngramSession.Current.Resolve();
-                }
-                catch (System.Exception ex) when (IsOperationFailure(ex))
-                {
-                    ThrowServiceError(ex, null);
-                    throw;
-                }
-
-                if (connection == null)
-                {
-                    ThrowTerminatingError(EngramErrorRecords.NotConnected());
-                }
-
-                return _resolved = connection!;
+                ThrowServiceError(new ObjectDisposedException(nameof(EngramConnection), "This Engram connection is closed."), connection);
             }
         }
 
         /// <summary>
-        /// The service behind the connection. Safe on any thread once BeginProcessing ran; a closed connection
+        /// The service behind the connection BeginProcessing resolved; safe on any thread. A closed connection
         /// throws ObjectDisposedException, which the cmdlets report as EngramConnectionClosed.
         /// </summary>
-        internal IEngramService Service => ResolvedConnection.Service;
+        internal IEngramService Service =>
+            (_resolved ?? throw new InvalidOperationException("BeginProcessing resolves the connection before any work uses it.")).Service;
+
+        /// <summary>
+        /// The connection this command uses: -Connection, else the session's. Stops the command with a
+        /// terminating EngramNotConnected error when there is none. Pipeline thread only.
+        /// </summary>
+        internal EngramConnection ResolveConnection()
+        {
+            if (_resolved != null)
+            {
+                return _resolved;
+            }
+
+            if (Connection != null)
+            {
+                return _resolved = Connection;
+            }
+
+            EngramConnection? connection = null;
+            try
+            {
+                connection = EngramSession.Current.Resolve();
+            }
+            catch (Exception ex) when (IsOperationFailure(ex))
+            {
+                ThrowServiceError(ex, null);
+            }
+
+            if (connection == null)
+            {
+                ThrowTerminatingError(EngramErrorRecords.NotConnected());
+            }
+
+            return _resolved = connection!;
+        }
     }
 }

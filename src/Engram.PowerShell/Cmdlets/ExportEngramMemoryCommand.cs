@@ -72,15 +72,13 @@ namespace Engram.PowerShell.Cmdlets
         {
             foreach (var bucket in Bucket)
             {
-                try
+                if (TryExportBucket(bucket))
                 {
-                    ExportBucket(bucket);
                     _buckets.Add(bucket);
                 }
-                catch (Exception ex) when (IsOperationFailure(ex) && !(ex is IOException))
+                else
                 {
                     _failed = true;
-                    WriteServiceError(ex, bucket);
                 }
             }
         }
@@ -120,19 +118,29 @@ namespace Engram.PowerShell.Cmdlets
 
         /// <summary>
         /// Lists newest first, so read the pages from the end and reverse each: the file goes oldest first,
-        /// and importing it recreates the memories in their original order.
+        /// and importing it recreates the memories in their original order. False when the service failed (the
+        /// error is written); a file error stops the command.
         /// </summary>
-        private void ExportBucket(string bucket)
+        private bool TryExportBucket(string bucket)
         {
             var activity = "Exporting memories of '" + bucket + "'";
-            var total = Run(ct => Service.ListMemoriesAsync(bucket, 1, 0, ct)).Total;
+            if (!TryRun(ct => Service.ListMemoriesAsync(bucket, 1, 0, ct), bucket, out var first))
+            {
+                return false;
+            }
+
+            var total = first.Total;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             long written = 0;
             for (var end = total; end > 0; end -= PageSize)
             {
                 var start = Math.Max(0, end - PageSize);
                 var limit = end - start;
-                var page = Run(ct => Service.ListMemoriesAsync(bucket, limit, start, ct));
+                if (!TryRun(ct => Service.ListMemoriesAsync(bucket, limit, start, ct), bucket, out var page))
+                {
+                    return false;
+                }
+
                 for (var i = page.Memories.Count - 1; i >= 0; i--)
                 {
                     var memory = page.Memories[i];
@@ -154,6 +162,7 @@ namespace Engram.PowerShell.Cmdlets
             _count += written;
             CompleteProgress(ProgressActivityId, activity);
             WriteVerbose("Exported " + written + " memories from '" + bucket + "'.");
+            return true;
         }
 
         private void DeletePartial()

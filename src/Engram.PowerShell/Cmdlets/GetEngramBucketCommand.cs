@@ -22,14 +22,8 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            IReadOnlyList<Bucket> buckets;
-            try
+            if (!TryRun(ct => Service.ListBucketsAsync(ct), Name, out var buckets))
             {
-                buckets = Run(ct => Service.ListBucketsAsync(ct));
-            }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, Name);
                 return;
             }
 

@@ -31,7 +31,7 @@ namespace Engram.PowerShell.Cmdlets
         {
             var skip = PagingParameters.Skip;
             var first = PagingParameters.First;
-            var firstGiven = MyInvocation.BoundParameters.ContainsKey("First");
+            var firstGiven = IsBound("First");
             var streamAll = All.IsPresent;
 
             // Without -First or -All: one page, as the service's default page size, and say when there is more.
@@ -51,15 +51,9 @@ namespace Engram.PowerShell.Cmdlets
                     break;
                 }
 
-                ListMemoriesResult page;
-                try
+                var at = (int)offset;
+                if (!TryRun(ct => Service.ListMemoriesAsync(Bucket, limit, at, ct), Bucket, out var page))
                 {
-                    var at = (int)offset;
-                    page = Run(ct => Service.ListMemoriesAsync(Bucket, limit, at, ct));
-                }
-                catch (Exception ex) when (IsOperationFailure(ex))
-                {
-                    WriteServiceError(ex, Bucket);
                     return;
                 }
 

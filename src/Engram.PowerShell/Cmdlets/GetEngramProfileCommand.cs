@@ -18,15 +18,10 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            try
+            var bucket = Bucket;
+            if (TryRun(ct => Service.GetProfileAsync(bucket, ct), bucket, out var profile))
             {
-                var bucket = Bucket;
-                var profile = Run(ct => Service.GetProfileAsync(bucket, ct));
                 WriteObject(new BucketProfile(bucket, profile));
-            }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, Bucket);
             }
         }
     }

@@ -16,12 +16,8 @@ namespace Engram.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Import, "EngramMemory")]
     [OutputType(typeof(MemoryStoreResult))]
-    public sealed class ImportEngramMemoryCommand : EngramServiceCmdlet
+    public sealed class ImportEngramMemoryCommand : MemoryWriterCmdlet
     {
-        private const int ProgressActivityId = 0x4E4A;
-        private const string ProgressActivity = "Importing Engram memories";
-
-        private MemoryBatchWriter? _writer;
         private long _nextIndex;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -34,38 +30,14 @@ namespace Engram.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(BucketNameCompleter))]
         public string? Bucket { get; set; }
 
-        [Parameter]
-        public DedupPolicy Dedup { get; set; } = DedupPolicy.Off;
+        /// <summary>A restore keeps every line, near-duplicates too, unless -Dedup says otherwise.</summary>
+        private protected override DedupPolicy? UnboundDedup => DedupPolicy.Off;
 
-        [Parameter]
-        [ValidateRange(1, EngramLimits.MaxBatchSize)]
-        public int BatchSize { get; set; } = EngramLimits.MaxBatchSize;
+        private protected override int ProgressActivityId => 0x4E4A;
 
-        [Parameter]
-        [ValidateRange(1, 16)]
-        public int ThrottleLimit { get; set; } = 4;
+        private protected override string ProgressActivity => "Importing Engram memories";
 
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            _writer = new MemoryBatchWriter(
-                Service,
-                Dedup,
-                BatchSize,
-                ThrottleLimit,
-                Start,
-                WaitForCompletion,
-                (item, result) =>
-                {
-                    WriteObject(new MemoryStoreResult(item.Index, item.LineNumber, item.Content, result));
-                    if (_writer!.Completed % EngramLimits.MaxBatchSize == 0)
-                    {
-                        WriteProgressStatus(ProgressActivityId, ProgressActivity, _writer.Completed + " memories restored");
-                    }
-                },
-                (item, failure) => WriteServiceError(failure, item.Input),
-                StopToken);
-        }
+        private protected override string ProgressUnit => "memories restored";
 
         protected override void ProcessRecord()
         {
@@ -85,12 +57,6 @@ namespace Engram.PowerShell.Cmdlets
 
                 ImportFile(fullPath);
             }
-        }
-
-        protected override void EndProcessing()
-        {
-            _writer?.Flush();
-            CompleteProgress(ProgressActivityId, ProgressActivity);
         }
 
         private void ImportFile(string fullPath)
@@ -128,18 +94,10 @@ namespace Engram.PowerShell.Cmdlets
                         : !string.IsNullOrWhiteSpace(record.Bucket) ? record.Bucket!
                         : EngramLimits.DefaultBucket;
                     var content = record.Content!;
-                    if (content.Length > EngramLimits.MaxContentLength)
+                    if (FitsInAMemory(content, "Line " + lineNumber + " of '" + fullPath + "'", where))
                     {
-                        WriteError(EngramErrorRecords.Create(
-                            new ArgumentException("Line " + lineNumber + " of '" + fullPath + "' has " + content.Length + " characters; a memory holds at most " + EngramLimits.MaxContentLength + "."),
-                            "EngramContentTooLarge",
-                            ErrorCategory.InvalidData,
-                            where,
-                            "Split the text into smaller memories."));
-                        continue;
+                        Enqueue(new PendingMemory(_nextIndex++, lineNumber, bucket, content, where));
                     }
-
-                    _writer!.Add(new PendingMemory(_nextIndex++, lineNumber, bucket, content, where));
                 }
             }
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
 using Engram.PowerShell.Binding;
@@ -67,23 +68,17 @@ namespace Engram.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var request = BuildRequest();
-            QueryResult result;
-            try
+            var answered = Stream
+                ? TryRunStreamed(request, out var result)
+                : TryRun(ct => Service.QueryAsync(request, ct), Question, out result);
+            if (answered)
             {
-                result = Stream ? RunStreamed(request) : Run(ct => Service.QueryAsync(request, ct));
+                WriteObject(new QueryAnswer(Question, request.EffectiveBuckets, result));
             }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, Question);
-                return;
-            }
-
-            WriteObject(new QueryAnswer(Question, request.EffectiveBuckets, result));
         }
 
         private QueryRequest BuildRequest()
         {
-            var bound = MyInvocation.BoundParameters;
             var request = new QueryRequest
             {
                 Query = Question,
@@ -94,17 +89,17 @@ namespace Engram.PowerShell.Cmdlets
             };
 
             // Options are sent only when the user set them, so the server's defaults stay in charge otherwise.
-            if (bound.ContainsKey(nameof(MaxTokens)))
+            if (IsBound(nameof(MaxTokens)))
             {
                 request.MaxTokens = MaxTokens;
             }
 
-            if (bound.ContainsKey(nameof(MinSimilarity)))
+            if (IsBound(nameof(MinSimilarity)))
             {
                 request.MinSimilarityThreshold = MinSimilarity;
             }
 
-            if (bound.ContainsKey(nameof(MinWeightedScore)))
+            if (IsBound(nameof(MinWeightedScore)))
             {
                 request.MinWeightedScore = MinWeightedScore;
             }
@@ -114,7 +109,7 @@ namespace Engram.PowerShell.Cmdlets
                 request.TopKPerBucket = perBucket;
             }
 
-            if (bound.ContainsKey(nameof(ReturnFormat)))
+            if (IsBound(nameof(ReturnFormat)))
             {
                 request.ReturnFormat = ReturnFormat;
             }
@@ -122,7 +117,7 @@ namespace Engram.PowerShell.Cmdlets
             if (ResponseSchema is JsonElement schema)
             {
                 request.ResponseSchema = schema;
-                if (!bound.ContainsKey(nameof(ReturnFormat)))
+                if (!IsBound(nameof(ReturnFormat)))
                 {
                     // A schema only means something for JSON answers.
                     request.ReturnFormat = Client.ReturnFormat.Json;
@@ -132,51 +127,57 @@ namespace Engram.PowerShell.Cmdlets
             return request;
         }
 
-        private QueryResult RunStreamed(QueryRequest request)
+        /// <summary>Like TryRun, writing the answer's text to the host as it arrives.</summary>
+        private bool TryRunStreamed(QueryRequest request, out QueryResult result)
         {
             var wroteText = false;
-            var result = Run(async ct =>
-            {
-                var text = new StringBuilder();
-                QueryResult? final = null;
-                var stream = Service.QueryStreamAsync(request, ct);
-                await foreach (var item in stream.WithCancellation(ct).ConfigureAwait(false))
+            var answered = TryRun(
+                ct => ReadStreamAsync(request, delta => Post(() =>
                 {
-                    if (item.Type == QueryStreamEventType.Delta && !string.IsNullOrEmpty(item.Content))
-                    {
-                        var delta = item.Content!;
-                        text.Append(delta);
-                        Pump.Post(() =>
-                        {
-                            WriteHostText(delta, noNewLine: true);
-                            wroteText = true;
-                        });
-                    }
-                    else if (item.Type == QueryStreamEventType.Done)
-                    {
-                        final = item.Final;
-                    }
-                }
+                    WriteHostText(delta, noNewLine: true);
+                    wroteText = true;
+                }), ct),
+                Question,
+                out result);
 
-                if (final == null)
-                {
-                    throw new EngramException("The query stream ended before its final frame; the answer may be incomplete.", 0);
-                }
-
-                if (string.IsNullOrEmpty(final.Answer) && text.Length > 0)
-                {
-                    final.Answer = text.ToString();
-                }
-
-                return final;
-            });
-
-            if (wroteText)
+            if (answered && wroteText)
             {
                 WriteHostText("", noNewLine: false);
             }
 
-            return result;
+            return answered;
+        }
+
+        /// <summary>Hands each piece of answer text to <paramref name="onDelta"/> (off the pipeline thread) and returns the final result.</summary>
+        private async Task<QueryResult> ReadStreamAsync(QueryRequest request, Action<string> onDelta, CancellationToken cancellationToken)
+        {
+            var text = new StringBuilder();
+            QueryResult? final = null;
+            var stream = Service.QueryStreamAsync(request, cancellationToken);
+            await foreach (var item in stream.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Type == QueryStreamEventType.Delta && !string.IsNullOrEmpty(item.Content))
+                {
+                    text.Append(item.Content);
+                    onDelta(item.Content!);
+                }
+                else if (item.Type == QueryStreamEventType.Done)
+                {
+                    final = item.Final;
+                }
+            }
+
+            if (final == null)
+            {
+                throw new EngramException("The query stream ended before its final frame; the answer may be incomplete.", 0);
+            }
+
+            if (string.IsNullOrEmpty(final.Answer) && text.Length > 0)
+            {
+                final.Answer = text.ToString();
+            }
+
+            return final;
         }
     }
 }

@@ -24,16 +24,11 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
-            try
+            var name = Name;
+            var description = string.IsNullOrEmpty(Description) ? null : Description;
+            if (TryRun(ct => Service.CreateBucketAsync(name, description, ct), name, out var bucket))
             {
-                var name = Name;
-                var description = string.IsNullOrEmpty(Description) ? null : Description;
-                var bucket = Run(ct => Service.CreateBucketAsync(name, description, ct));
                 WriteObject(BucketOutput.Wrap(bucket));
-            }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, Name);
             }
         }
     }

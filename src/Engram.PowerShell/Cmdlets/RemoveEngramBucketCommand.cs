@@ -24,15 +24,8 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
-            try
-            {
-                var name = Name;
-                Run(ct => Service.DeleteBucketAsync(name, ct));
-            }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, Name);
-            }
+            var name = Name;
+            TryRun(ct => Service.DeleteBucketAsync(name, ct), name);
         }
     }
 }

@@ -29,15 +29,8 @@ namespace Engram.PowerShell.Cmdlets
                     continue;
                 }
 
-                try
-                {
-                    var bucket = Bucket;
-                    Run(ct => Service.DeleteMemoryAsync(bucket, id, ct));
-                }
-                catch (Exception ex) when (IsOperationFailure(ex))
-                {
-                    WriteServiceError(ex, id);
-                }
+                var bucket = Bucket;
+                TryRun(ct => Service.DeleteMemoryAsync(bucket, id, ct), id);
             }
         }
     }

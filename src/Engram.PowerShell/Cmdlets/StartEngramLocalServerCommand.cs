@@ -69,7 +69,11 @@ namespace Engram.PowerShell.Cmdlets
             WriteHostText("Serving in the foreground. Press Ctrl+C to stop.", noNewLine: false);
             try
             {
-                Await(server.WaitForShutdownAsync(StopToken));
+                Run(async ct =>
+                {
+                    await server.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                    return true;
+                });
             }
             finally
             {

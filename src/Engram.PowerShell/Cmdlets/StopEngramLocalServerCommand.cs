@@ -71,15 +71,10 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
-            try
+            if (TryRun(ct => server.StopAsync(ct), server))
             {
-                Run(ct => server.StopAsync(ct));
                 session.RemoveServer(server);
                 WriteVerbose("Stopped the local Engram server at " + server.BaseUrl + ".");
-            }
-            catch (Exception ex) when (IsOperationFailure(ex))
-            {
-                WriteServiceError(ex, server);
             }
         }
     }

@@ -25,7 +25,7 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var connection = ResolvedConnection;
+            var connection = ResolveConnection();
             if (Install && connection.LocalService == null)
             {
                 ThrowTerminatingError(EngramErrorRecords.Create(
@@ -42,22 +42,21 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
-            try
+            var bucket = Bucket;
+            var local = connection.LocalService;
+            if (Install && local != null)
             {
-                var bucket = Bucket;
-                var local = connection.LocalService;
-                if (Install && local != null)
+                if (!TryRun(ct => local.InstallProfilerAsync(bucket, ct), bucket))
                 {
-                    Run(ct => local.InstallProfilerAsync(bucket, ct));
-                    WriteVerbose("Installed the local profiler on '" + bucket + "'.");
+                    return;
                 }
 
-                var profile = Run(ct => Service.RegenerateProfileAsync(bucket, ct));
-                WriteObject(new BucketProfile(bucket, profile));
+                WriteVerbose("Installed the local profiler on '" + bucket + "'.");
             }
-            catch (Exception ex) when (IsOperationFailure(ex))
+
+            if (TryRun(ct => Service.RegenerateProfileAsync(bucket, ct), bucket, out var profile))
             {
-                WriteServiceError(ex, Bucket);
+                WriteObject(new BucketProfile(bucket, profile));
             }
         }
     }
