@@ -12,15 +12,12 @@ public class ConcurrentInsertTests
     [Fact]
     public async Task An_identical_write_committed_by_another_engine_between_check_and_insert_is_a_concurrent_insert_race()
     {
-        using var folder = new TempFolder();
-        using var first = Engines.OnFile(folder);
-        using var second = Engines.OnFile(folder);
-        using var a = first.ForTenant("t");
-        using var b = second.ForTenant("t");
+        using var engines = new TwoEnginesOnOneFile();
+        var (a, b) = (engines.A, engines.B);
         await a.CreateBucketAsync("b");
         StoreMemoryResult? winner = null;
         // A has checked (nothing there yet); before it inserts, B stores the same content through its own connection.
-        first.BeforeInsertHook = () => winner = b.StoreMemoryAsync("b", "Deploys happen on Tuesdays.").GetAwaiter().GetResult();
+        engines.First.BeforeInsertHook = () => winner = b.StoreMemoryAsync("b", "Deploys happen on Tuesdays.").GetAwaiter().GetResult();
 
         var loser = await a.StoreMemoryAsync("b", "Deploys happen on Tuesdays.");
 
@@ -36,13 +33,10 @@ public class ConcurrentInsertTests
     [Fact]
     public async Task Dedup_off_writes_are_never_blocked_by_the_race_guard()
     {
-        using var folder = new TempFolder();
-        using var first = Engines.OnFile(folder);
-        using var second = Engines.OnFile(folder);
-        using var a = first.ForTenant("t");
-        using var b = second.ForTenant("t");
+        using var engines = new TwoEnginesOnOneFile();
+        var (a, b) = (engines.A, engines.B);
         await a.CreateBucketAsync("b");
-        first.BeforeInsertHook = () => b.StoreMemoryAsync("b", "tick", DedupPolicy.Off).GetAwaiter().GetResult();
+        engines.First.BeforeInsertHook = () => b.StoreMemoryAsync("b", "tick", DedupPolicy.Off).GetAwaiter().GetResult();
 
         var result = await a.StoreMemoryAsync("b", "tick", DedupPolicy.Off);
 
@@ -53,11 +47,8 @@ public class ConcurrentInsertTests
     [Fact]
     public async Task Two_threads_with_separate_engines_storing_identical_content_leave_one_row_per_content()
     {
-        using var folder = new TempFolder();
-        using var first = Engines.OnFile(folder);
-        using var second = Engines.OnFile(folder);
-        using var a = first.ForTenant("t");
-        using var b = second.ForTenant("t");
+        using var engines = new TwoEnginesOnOneFile();
+        var (a, b) = (engines.A, engines.B);
         await a.CreateBucketAsync("race");
         const int rounds = 25;
         using var barrier = new Barrier(2);
@@ -89,11 +80,8 @@ public class ConcurrentInsertTests
     [Fact]
     public async Task Writes_from_another_engine_are_seen_by_this_engines_vector_cache()
     {
-        using var folder = new TempFolder();
-        using var first = Engines.OnFile(folder, new ChosenVectorEmbedder());
-        using var second = Engines.OnFile(folder, new ChosenVectorEmbedder());
-        using var a = first.ForTenant("t");
-        using var b = second.ForTenant("t");
+        using var engines = new TwoEnginesOnOneFile(() => new ChosenVectorEmbedder());
+        var (a, b) = (engines.A, engines.B);
         await a.StoreMemoryAsync("b", "axis:2 unrelated");
         Assert.Equal(StoreMemoryResult.StatusStored, (await a.StoreMemoryAsync("b", "axis:3 also unrelated")).Status); // cache of A now loaded
 

@@ -4,13 +4,12 @@ using Xunit;
 
 namespace Engram.Tests.Unit.Local;
 
-public class ListsAndBucketsTests
+public class ListsAndBucketsTests : EngineTests
 {
     [Fact]
     public async Task Lists_are_newest_first_with_insertion_order_ties_and_stable_pages()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         // A batch shares one timestamp, so its order is decided by the tie-break: newest inserted first.
         var batch = await service.StoreMemoriesAsync("b", Enumerable.Range(0, 30).Select(i => $"fact number {i} about something {i * 7}").ToList(), DedupPolicy.Off);
         await Task.Delay(5);
@@ -45,8 +44,7 @@ public class ListsAndBucketsTests
     [InlineData(1, 2, 1, 2)]
     public async Task List_limit_and_offset_are_clamped_and_echoed(int limit, int offset, int effectiveLimit, int effectiveOffset)
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("b", Enumerable.Range(0, 5).Select(i => "m" + i).ToList(), DedupPolicy.Off);
 
         var page = await service.ListMemoriesAsync("b", limit, offset);
@@ -59,8 +57,7 @@ public class ListsAndBucketsTests
     [Fact]
     public async Task Offset_past_the_end_gives_an_empty_page_with_the_true_total_and_missing_buckets_list_empty()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoryAsync("b", "one");
 
         var past = await service.ListMemoriesAsync("b", 10, 50);
@@ -76,8 +73,7 @@ public class ListsAndBucketsTests
     [Fact]
     public async Task Delete_memory_removes_it_and_a_missing_memory_is_404()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var kept = await service.StoreMemoryAsync("b", "keep me");
         var gone = await service.StoreMemoryAsync("b", "delete me");
 
@@ -96,8 +92,7 @@ public class ListsAndBucketsTests
     [Fact]
     public async Task Clear_deletes_every_memory_keeps_the_bucket_and_reports_the_count()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("b", new[] { "one", "two", "three" }, DedupPolicy.Off);
 
         var cleared = await service.ClearMemoriesAsync("b");
@@ -116,8 +111,7 @@ public class ListsAndBucketsTests
     [Fact]
     public async Task Buckets_list_in_creation_order_with_counts_and_duplicates_are_409()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var team = await service.CreateBucketAsync("team", "shared");
         await Task.Delay(3);
@@ -140,8 +134,7 @@ public class ListsAndBucketsTests
     [Fact]
     public async Task Bucket_names_are_case_sensitive()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         await service.CreateBucketAsync("Work");
         await service.CreateBucketAsync("work");

@@ -74,3 +74,70 @@ internal static class Engines
     public static LocalEngine InMemory(IEmbedder? embedder = null) =>
         LocalEngine.Open(new LocalEngineOptions { InMemory = true, Embedder = embedder });
 }
+
+/// <summary>
+/// Base of tests that each want a fresh in-memory engine and its service for one tenant: xUnit makes one
+/// instance of the class per test, and disposing that instance disposes every engine the test opened.
+/// </summary>
+public abstract class EngineTests : IDisposable
+{
+    public const string Tenant = "t";
+
+    private readonly List<LocalEngine> _engines = new();
+
+    /// <summary>The <see cref="Tenant"/> service of a fresh in-memory engine.</summary>
+    private protected LocalEngramService NewService(IEmbedder? embedder = null) => NewService(out _, embedder);
+
+    /// <summary>The same, handing out the engine too, for tests that reach into it (hooks, a second tenant).</summary>
+    private protected LocalEngramService NewService(out LocalEngine engine, IEmbedder? embedder = null)
+    {
+        engine = Engines.InMemory(embedder);
+        _engines.Add(engine);
+        return engine.ForTenant(Tenant);
+    }
+
+    public void Dispose()
+    {
+        foreach (var engine in _engines)
+        {
+            engine.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>
+/// Two engines over one database file in a temp folder, each with its <see cref="EngineTests.Tenant"/>
+/// service: what two processes sharing the file see. Disposes both engines and the folder.
+/// </summary>
+internal sealed class TwoEnginesOnOneFile : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    /// <param name="embedder">Makes each engine's embedder; null for the default.</param>
+    public TwoEnginesOnOneFile(Func<IEmbedder>? embedder = null)
+    {
+        First = Engines.OnFile(_folder, embedder?.Invoke());
+        Second = Engines.OnFile(_folder, embedder?.Invoke());
+        A = First.ForTenant(EngineTests.Tenant);
+        B = Second.ForTenant(EngineTests.Tenant);
+    }
+
+    public LocalEngine First { get; }
+
+    public LocalEngine Second { get; }
+
+    /// <summary>The service of <see cref="First"/>.</summary>
+    public LocalEngramService A { get; }
+
+    /// <summary>The service of <see cref="Second"/>.</summary>
+    public LocalEngramService B { get; }
+
+    public void Dispose()
+    {
+        First.Dispose();
+        Second.Dispose();
+        _folder.Dispose();
+    }
+}

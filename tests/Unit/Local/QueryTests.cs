@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Engram.Tests.Unit.Local;
 
-public class QueryTests
+public class QueryTests : EngineTests
 {
     private static readonly string[] Facts =
     {
@@ -17,9 +17,8 @@ public class QueryTests
         "User is allergic to peanuts.",
     };
 
-    private static async Task<LocalEngramService> Seeded(LocalEngine engine, string bucket = "user")
+    private static async Task<LocalEngramService> Seeded(LocalEngramService service, string bucket = "user")
     {
-        var service = engine.ForTenant("t");
         await service.StoreMemoriesAsync(bucket, Facts);
         return service;
     }
@@ -27,8 +26,7 @@ public class QueryTests
     [Fact]
     public async Task The_lexically_matching_memory_ranks_first_with_scores_and_metadata()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var result = await service.QueryAsync(new QueryRequest("When is the Project Alpha deadline?", "user"));
 
@@ -52,8 +50,7 @@ public class QueryTests
     [Fact]
     public async Task Unrelated_memories_are_not_retrieved_and_the_answer_says_nothing_answers()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var result = await service.QueryAsync(new QueryRequest("quantum chromodynamics lattice", "user"));
 
@@ -65,8 +62,7 @@ public class QueryTests
     [Fact]
     public async Task Extractive_answers_only_contain_sentences_of_retrieved_memories()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("user", new[]
         {
             "User prefers dark mode. The user also likes a compact layout.",
@@ -95,8 +91,7 @@ public class QueryTests
     [Fact]
     public async Task Max_tokens_caps_the_answer_at_whole_sentences()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("b", new[] { "Dark mode is on. Dark mode saves battery. Dark mode is calm.", "Dark mode everywhere please." });
 
         var result = await service.QueryAsync(new QueryRequest("dark mode", "b") { MaxTokens = 10 });
@@ -109,8 +104,7 @@ public class QueryTests
     [Fact]
     public async Task Several_buckets_are_fused_by_weighted_score_and_unknown_buckets_contribute_nothing()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("user-123", new[] { "User prefers dark mode.", "User lives in Lisbon." });
         await service.StoreMemoriesAsync("shared", new[] { "Team default layout is compact.", "Team prefers dark mode themes for demos." });
 
@@ -128,8 +122,7 @@ public class QueryTests
     [Fact]
     public async Task Top_k_and_top_k_per_bucket_limit_each_bucket()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("a", Enumerable.Range(1, 12).Select(i => $"Coffee note {i}: the espresso machine needs descaling {i} times.").ToList(), DedupPolicy.Off);
         await service.StoreMemoriesAsync("b", Enumerable.Range(1, 12).Select(i => $"Coffee budget {i}: espresso beans cost {i} euros.").ToList(), DedupPolicy.Off);
 
@@ -153,8 +146,7 @@ public class QueryTests
     [Fact]
     public async Task Min_similarity_filters_on_raw_score_and_min_weighted_score_on_weighted_score()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
         var unfiltered = await service.QueryAsync(new QueryRequest("Does the user prefer dark mode in the editor?", "user") { MinSimilarityThreshold = 0.0 });
         var scores = unfiltered.Explanation!.RetrievedMemories.Select(m => m.RawScore!.Value).ToList();
         Assert.True(scores.Count >= 2);
@@ -174,8 +166,7 @@ public class QueryTests
     [Fact]
     public async Task Skip_synthesis_returns_no_answer_and_zero_usage_except_context()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var result = await service.QueryAsync(new QueryRequest("dark mode", "user") { SkipSynthesis = true, TopK = 5 });
 
@@ -192,8 +183,7 @@ public class QueryTests
     [Fact]
     public async Task Usage_counts_question_answer_and_context_consistently()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var result = await service.QueryAsync(new QueryRequest("What food does the user like?", "user"));
 
@@ -211,8 +201,7 @@ public class QueryTests
     [Fact]
     public async Task Without_return_explanation_the_explanation_is_absent_but_memories_found_stays()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var result = await service.QueryAsync(new QueryRequest("peanuts allergy", "user") { ReturnExplanation = false });
 
@@ -224,8 +213,7 @@ public class QueryTests
     [Fact]
     public async Task Json_format_returns_json_built_from_memories_and_the_same_text_in_answer()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var result = await service.QueryAsync(new QueryRequest("favourite food ramen", "user") { ReturnFormat = ReturnFormat.Json });
 
@@ -241,8 +229,7 @@ public class QueryTests
     [Fact]
     public async Task Json_format_follows_an_array_schema_filling_only_what_memories_hold()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("cases", new[] { "Doe v. Acme is pending.", "Roe v. Beta was settled." });
         using var schema = JsonDocument.Parse("""{"type":"array","items":{"properties":{"content":{"type":"string"},"memory_id":{"type":"string"},"status":{"type":"string"}}}}""");
 
@@ -262,8 +249,7 @@ public class QueryTests
     [Fact]
     public async Task Questions_full_of_fts_syntax_never_fail()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         foreach (var question in new[] { "\"unbalanced", "NEAR(dark mode) AND OR NOT", "col:value * ^ -minus", "(((", "ramen\"; DROP TABLE memories; --", "?!" })
         {
@@ -277,8 +263,7 @@ public class QueryTests
     [Fact]
     public async Task An_empty_question_is_a_400()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var error = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("  ", "b")));
 
@@ -289,8 +274,7 @@ public class QueryTests
     [Fact]
     public async Task A_query_without_buckets_searches_default()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoryAsync("default", "The cat is called Miso.");
 
         var result = await service.QueryAsync(new QueryRequest { Query = "What is the cat called?" });
@@ -301,8 +285,7 @@ public class QueryTests
     [Fact]
     public async Task A_cancelled_query_is_cancelled()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 

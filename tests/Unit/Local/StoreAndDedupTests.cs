@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Engram.Tests.Unit.Local;
 
-public class StoreAndDedupTests
+public class StoreAndDedupTests : EngineTests
 {
     [Fact]
     public async Task A_fresh_store_returns_a_uuid_and_the_token_count_of_the_content()
@@ -28,8 +28,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Re_storing_identical_content_merges_by_content_hash_into_the_canonical_memory()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var first = await service.StoreMemoryAsync("b", "User prefers dark mode.");
 
         var second = await service.StoreMemoryAsync("b", "User prefers dark mode.");
@@ -46,8 +45,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Content_hash_is_byte_exact_without_normalisation()
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
-        using var service = engine.ForTenant("t");
+        var service = NewService(new ChosenVectorEmbedder());
         await service.StoreMemoryAsync("b", "v:0.5 Dark mode");
 
         // Same vector (so cosine 1.0) but different bytes: merged by embedding, not by hash.
@@ -59,8 +57,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Dedup_off_always_stores_a_new_row_even_for_identical_content()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var first = await service.StoreMemoryAsync("b", "User prefers dark mode.");
 
         var again = await service.StoreMemoryAsync("b", "User prefers dark mode.", DedupPolicy.Off);
@@ -76,8 +73,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_default_store_merges_into_an_existing_off_row_with_the_same_bytes()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var off = await service.StoreMemoryAsync("b", "Standup is at 09:30.", DedupPolicy.Off);
 
         var loose = await service.StoreMemoryAsync("b", "Standup is at 09:30.");
@@ -98,8 +94,7 @@ public class StoreAndDedupTests
     [InlineData(DedupPolicy.Off, "0.99", false)]
     public async Task Embedding_similarity_merges_at_or_above_the_policy_threshold(DedupPolicy? policy, string cosine, bool merges)
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
-        using var service = engine.ForTenant("t");
+        var service = NewService(new ChosenVectorEmbedder());
         var canonical = await service.StoreMemoryAsync("b", "base memory");
 
         var result = await service.StoreMemoryAsync("b", "v:" + cosine + " near duplicate", policy);
@@ -124,8 +119,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Dedup_compares_within_the_target_bucket_only()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var inA = await service.StoreMemoryAsync("a", "Project Alpha deadline is 2026-10-15.");
 
         var inB = await service.StoreMemoryAsync("b", "Project Alpha deadline is 2026-10-15.");
@@ -137,8 +131,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Hashing_embedder_merges_near_identical_text_but_keeps_different_facts()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoryAsync("b", "The user prefers dark mode in every editor they use at work.");
 
         var nearCopy = await service.StoreMemoryAsync("b", "The user prefers dark mode in every editor they use at work!");
@@ -152,8 +145,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_batch_is_processed_in_order_so_later_items_merge_into_earlier_ones()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var results = await service.StoreMemoriesAsync("work", new[]
         {
@@ -174,8 +166,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_batch_merges_by_embedding_into_an_earlier_item_of_the_same_batch()
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
-        using var service = engine.ForTenant("t");
+        var service = NewService(new ChosenVectorEmbedder());
 
         var results = await service.StoreMemoriesAsync("b", new[] { "base one", "v:0.96 close to base" });
 
@@ -186,8 +177,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_batch_with_dedup_off_stores_every_item()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var results = await service.StoreMemoriesAsync("b", new[] { "same", "same", "same" }, DedupPolicy.Off);
 
@@ -198,8 +188,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_batch_with_one_invalid_item_stores_nothing()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoriesAsync("b", new[] { "fine", "  ", "also fine" }));
 
@@ -211,8 +200,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Store_many_splits_large_input_into_chunks_keeps_input_order_and_an_empty_batch_is_fine()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var contents = Enumerable.Range(0, 250).Select(i => "memory number " + i).ToList();
 
         var results = await service.StoreMemoriesAsync("b", contents, DedupPolicy.Off);
@@ -230,8 +218,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_bad_item_anywhere_in_a_large_input_stores_nothing()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var contents = Enumerable.Range(0, 250).Select(i => i == 240 ? "  " : "memory number " + i).ToList();
 
         var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoriesAsync("b", contents));
@@ -244,8 +231,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_failure_after_stored_chunks_reports_what_was_stored()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService(out var engine);
         var contents = Enumerable.Range(0, 150).Select(i => "memory number " + i).ToList();
         // The bucket disappears after the first chunk: the second chunk fails with 404.
         var chunks = 0;
@@ -267,8 +253,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Memories_stored_in_one_batch_list_newest_inserted_first()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         var results = await service.StoreMemoriesAsync("b", new[] { "first fact", "second fact", "third fact", "fourth fact" }, DedupPolicy.Off);
 
         var listed = await service.ListMemoriesAsync("b");
@@ -281,8 +266,7 @@ public class StoreAndDedupTests
     [InlineData("   \t\n", 400, "content is required")]
     public async Task Empty_content_is_a_400(string content, int status, string message)
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoryAsync("b", content));
 
@@ -294,8 +278,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Content_over_100000_characters_is_a_413_and_exactly_100000_is_accepted()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var error = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoryAsync("b", new string('x', 100_001)));
         var ok = await service.StoreMemoryAsync("b", new string('y', 100_000));
@@ -312,8 +295,7 @@ public class StoreAndDedupTests
     [InlineData("bad\u0001name")]
     public async Task Invalid_bucket_names_are_rejected_on_store_and_create(string name)
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var store = await Assert.ThrowsAsync<EngramException>(() => service.StoreMemoryAsync(name, "x"));
         var create = await Assert.ThrowsAsync<EngramException>(() => service.CreateBucketAsync(name));
@@ -325,8 +307,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task Bucket_names_allow_128_characters_unicode_and_spaces_but_not_129()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         await service.CreateBucketAsync(new string('é', 128));
         await service.CreateBucketAsync("user 123/spaces%");
@@ -362,8 +343,7 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_store_without_bucket_goes_to_default_which_is_created_lazily()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         Assert.Empty(await service.ListBucketsAsync());
 
         var result = await service.StoreMemoryAsync("", "goes to default");
@@ -373,13 +353,12 @@ public class StoreAndDedupTests
     }
 }
 
-public class LargeBucketDedupTests
+public class LargeBucketDedupTests : EngineTests
 {
     [Fact]
     public async Task Near_duplicates_are_found_in_buckets_too_large_for_an_exact_scan()
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
-        using var service = engine.ForTenant("t");
+        var service = NewService(new ChosenVectorEmbedder());
         var canonical = await service.StoreMemoryAsync("big", "base canonical");
         var fillers = Enumerable.Range(0, 4200).Select(i => $"filler memory {i} about topic {i * 31 % 977}").ToList();
         for (var i = 0; i < fillers.Count; i += 100)

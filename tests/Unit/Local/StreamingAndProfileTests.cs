@@ -4,11 +4,10 @@ using Xunit;
 
 namespace Engram.Tests.Unit.Local;
 
-public class StreamingTests
+public class StreamingTests : EngineTests
 {
-    private static async Task<LocalEngramService> Seeded(LocalEngine engine)
+    private static async Task<LocalEngramService> Seeded(LocalEngramService service)
     {
-        var service = engine.ForTenant("t");
         await service.StoreMemoriesAsync("work", new[]
         {
             "You worked on Project Alpha. The Alpha deadline is 2026-10-15 and the demo is in September.",
@@ -21,8 +20,7 @@ public class StreamingTests
     [Fact]
     public async Task Deltas_concatenate_exactly_to_the_answer_then_one_done_event_completes_the_stream()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
         var request = new QueryRequest("What did I work on in Project Alpha?", "work");
 
         var stream = service.QueryStreamAsync(request);
@@ -46,8 +44,7 @@ public class StreamingTests
     [Fact]
     public async Task With_skip_synthesis_the_stream_has_only_the_done_event()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
 
         var events = new List<QueryStreamEvent>();
         var stream = service.QueryStreamAsync(new QueryRequest("Alpha", "work") { SkipSynthesis = true });
@@ -65,8 +62,7 @@ public class StreamingTests
     [Fact]
     public async Task Cancelling_between_events_stops_the_stream_without_completing_it()
     {
-        using var engine = Engines.InMemory();
-        using var service = await Seeded(engine);
+        var service = await Seeded(NewService());
         using var cts = new CancellationTokenSource();
         var stream = service.QueryStreamAsync(new QueryRequest("What did I work on in Project Alpha?", "work"));
         var seen = 0;
@@ -87,8 +83,7 @@ public class StreamingTests
     [Fact]
     public async Task Errors_surface_before_any_event()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var error = await Assert.ThrowsAsync<EngramException>(async () =>
         {
@@ -102,13 +97,12 @@ public class StreamingTests
     }
 }
 
-public class ProfileTests
+public class ProfileTests : EngineTests
 {
     [Fact]
     public async Task Profile_goes_from_not_installed_to_pending_to_ready()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoriesAsync("user-123", new[] { "User owns a power bank.", "User charges the power bank nightly.", "User likes hiking." });
 
         var before = await service.GetProfileAsync("user-123");
@@ -136,8 +130,7 @@ public class ProfileTests
     [Fact]
     public async Task Regenerate_needs_a_profiler_and_then_returns_a_ready_snapshot_of_the_current_bucket()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoryAsync("b", "First fact about sailing.");
 
         var notInstalled = await Assert.ThrowsAsync<EngramException>(() => service.RegenerateProfileAsync("b"));
@@ -161,8 +154,7 @@ public class ProfileTests
     [Fact]
     public async Task A_missing_bucket_reads_as_not_installed_without_a_bucket_id()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
 
         var profile = await service.GetProfileAsync("ghost");
 
@@ -174,8 +166,7 @@ public class ProfileTests
     [Fact]
     public async Task Queries_show_the_profile_for_one_bucket_and_a_profiles_map_for_several()
     {
-        using var engine = Engines.InMemory();
-        using var service = engine.ForTenant("t");
+        var service = NewService();
         await service.StoreMemoryAsync("user-123", "User prefers dark mode.");
         await service.StoreMemoryAsync("shared", "Team layout is compact.");
         await service.StoreMemoryAsync("plain", "Nothing to profile here about mode.");
