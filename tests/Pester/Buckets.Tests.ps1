@@ -6,23 +6,24 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
     BeforeAll {
         $script:ctx = New-TestConnection -Mode $Mode
         $script:c = $script:ctx.Connection
+        $PSDefaultParameterValues = Use-TestConnection $script:c
     }
     AfterAll { Remove-TestConnection $script:ctx }
 
     It 'creates, lists with wildcards and removes buckets' {
-        $new = New-EngramBucket -Name ops-eu -Description 'Europe' -Connection $c
+        $new = New-EngramBucket -Name ops-eu -Description 'Europe'
         $new.Name | Should -Be 'ops-eu'
         $new | Should -BeOfType Engram.Client.Bucket
-        New-EngramBucket -Name ops-us -Connection $c | Out-Null
-        New-EngramBucket -Name other -Connection $c | Out-Null
-        (Get-EngramBucket -Name 'ops-*' -Connection $c).Name | Should -Be 'ops-eu', 'ops-us'
-        (Get-EngramBucket -Name 'OPS-EU' -Connection $c).Description | Should -Be 'Europe'
-        Get-EngramBucket -Name 'ops-*' -Connection $c | Remove-EngramBucket -Force -Connection $c
-        (Get-EngramBucket -Connection $c).Name | Should -Be 'other'
+        New-EngramBucket -Name ops-us | Out-Null
+        New-EngramBucket -Name other | Out-Null
+        (Get-EngramBucket -Name 'ops-*').Name | Should -Be 'ops-eu', 'ops-us'
+        (Get-EngramBucket -Name 'OPS-EU').Description | Should -Be 'Europe'
+        Get-EngramBucket -Name 'ops-*' | Remove-EngramBucket -Force
+        (Get-EngramBucket).Name | Should -Be 'other'
     }
 
     It 'tab-completes bucket names from the connected service' {
-        New-EngramBucket -Name complete-me -Connection $c | Out-Null
+        New-EngramBucket -Name complete-me | Out-Null
         $line = 'Get-EngramMemory -Connection $c -Bucket compl'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'complete-me'
     }
@@ -40,7 +41,7 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         $err = $null
         $after = $false
         try {
-            Get-EngramProfile -Bucket downstream -Connection $c | ForEach-Object { throw 'failed downstream' }
+            Get-EngramProfile -Bucket downstream | ForEach-Object { throw 'failed downstream' }
             $after = $true
         }
         catch { $err = $_ }
@@ -50,27 +51,27 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
     }
 
     It 'reports the memory count' {
-        'one', 'two' | Add-EngramMemory -Bucket counted -Connection $c | Out-Null
-        (Get-EngramBucket -Name counted -Connection $c).MemoryCount | Should -Be 2
+        'one', 'two' | Add-EngramMemory -Bucket counted | Out-Null
+        (Get-EngramBucket -Name counted).MemoryCount | Should -Be 2
     }
 
     It 'pipes buckets into -Bucket parameters through BucketName' {
-        'piped fact' | Add-EngramMemory -Bucket piped-bucket -Connection $c | Out-Null
-        (Get-EngramBucket -Name piped-bucket -Connection $c | Get-EngramMemory -Connection $c).Content | Should -Be 'piped fact'
+        'piped fact' | Add-EngramMemory -Bucket piped-bucket | Out-Null
+        (Get-EngramBucket -Name piped-bucket | Get-EngramMemory).Content | Should -Be 'piped fact'
     }
 
     It 'says EngramBucketNotFound for a missing exact name, and nothing for a wildcard' {
         $errors = $null
-        Get-EngramBucket -Name no-such-bucket -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-EngramBucket -Name no-such-bucket -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'EngramBucketNotFound,*'
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        Get-EngramBucket -Name 'no-such-*' -Connection $c -ErrorAction Stop | Should -BeNullOrEmpty
+        Get-EngramBucket -Name 'no-such-*' -ErrorAction Stop | Should -BeNullOrEmpty
     }
 
     It 'maps a duplicate bucket to EngramHttp409 / ResourceExists' {
-        New-EngramBucket -Name twice -Connection $c | Out-Null
+        New-EngramBucket -Name twice | Out-Null
         $err = $null
-        try { New-EngramBucket -Name twice -Connection $c -ErrorAction Stop } catch { $err = $_ }
+        try { New-EngramBucket -Name twice -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'EngramHttp409,*'
         $err.CategoryInfo.Category | Should -Be 'ResourceExists'
         $err.Exception | Should -BeOfType Engram.Client.EngramException
@@ -78,26 +79,26 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
     }
 
     It 'maps a missing bucket to EngramHttp404 / ObjectNotFound' {
-        { Remove-EngramBucket -Name never-existed -Force -Connection $c -ErrorAction Stop } | Should -Throw -ErrorId 'EngramHttp404,*'
+        { Remove-EngramBucket -Name never-existed -Force -ErrorAction Stop } | Should -Throw -ErrorId 'EngramHttp404,*'
     }
 
     It 'deletes nothing with -WhatIf, even with -Force' {
-        New-EngramBucket -Name keep-me -Connection $c | Out-Null
-        Remove-EngramBucket -Name keep-me -WhatIf -Connection $c
-        Remove-EngramBucket -Name keep-me -WhatIf -Force -Connection $c
-        (Get-EngramBucket -Name keep-me -Connection $c).Name | Should -Be 'keep-me'
-        Remove-EngramBucket -Name keep-me -Confirm:$false -Connection $c
-        Get-EngramBucket -Name 'keep-*' -Connection $c | Should -BeNullOrEmpty
+        New-EngramBucket -Name keep-me | Out-Null
+        Remove-EngramBucket -Name keep-me -WhatIf
+        Remove-EngramBucket -Name keep-me -WhatIf -Force
+        (Get-EngramBucket -Name keep-me).Name | Should -Be 'keep-me'
+        Remove-EngramBucket -Name keep-me -Confirm:$false
+        Get-EngramBucket -Name 'keep-*' | Should -BeNullOrEmpty
     }
 
     It 'requires a non-empty name to delete a bucket' {
-        { Remove-EngramBucket -Name '' -Force -Connection $c } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        { Remove-EngramBucket -Name '' -Force } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
         (Get-Command Remove-EngramBucket).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
     }
 
     It 'reports a profile as not_installed before a profiler exists' {
-        'Alice prefers dark mode.' | Add-EngramMemory -Bucket profiled -Connection $c | Out-Null
-        $p = Get-EngramProfile -Bucket profiled -Connection $c
+        'Alice prefers dark mode.' | Add-EngramMemory -Bucket profiled | Out-Null
+        $p = Get-EngramProfile -Bucket profiled
         $p | Should -BeOfType Engram.PowerShell.BucketProfile
         $p.Bucket | Should -Be 'profiled'
         $p.Status | Should -Be 'not_installed'
@@ -105,7 +106,7 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
 
     It 'maps regenerating without a profiler to EngramHttp412 with a recommended action' {
         $err = $null
-        try { Update-EngramProfile -Bucket profiled -Connection $c -ErrorAction Stop } catch { $err = $_ }
+        try { Update-EngramProfile -Bucket profiled -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'EngramHttp412,*'
         $err.Exception.Code | Should -Be 'BUCKET_PROFILER_NOT_INSTALLED'
         $err.ErrorDetails.RecommendedAction | Should -Match 'Install'
@@ -113,15 +114,18 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
 }
 
 Describe 'Profiles on a local connection' {
-    BeforeAll { $script:c = Connect-Engram -Local -InMemory -PassThru }
+    BeforeAll {
+        $script:c = Connect-Engram -Local -InMemory -PassThru
+        $PSDefaultParameterValues = Use-TestConnection $script:c
+    }
     AfterAll { Disconnect-Engram -Connection $script:c }
 
     It 'installs the local profiler with -Install and returns a ready profile' {
-        'Alice prefers dark mode.', 'Alice works from Lisbon.' | Add-EngramMemory -Bucket alice -Connection $c | Out-Null
-        $p = Update-EngramProfile -Bucket alice -Install -Connection $c
+        'Alice prefers dark mode.', 'Alice works from Lisbon.' | Add-EngramMemory -Bucket alice | Out-Null
+        $p = Update-EngramProfile -Bucket alice -Install
         $p.Status | Should -Be 'ready'
         $p.Profile | Should -Match 'Lisbon'
-        (Get-EngramProfile -Bucket alice -Connection $c).Status | Should -Be 'ready'
+        (Get-EngramProfile -Bucket alice).Status | Should -Be 'ready'
     }
 
     It 'refuses -Install on an HTTP connection, saying why' {

@@ -13,6 +13,19 @@ function New-TestConnection {
     @{ Connection = $connection; Server = $server }
 }
 
+# The $PSDefaultParameterValues that give every Engram cmdlet working on memories, buckets, profiles and
+# queries this -Connection. Assign it in a BeforeAll (the tests below it see it, other files do not):
+#   $PSDefaultParameterValues = Use-TestConnection $c
+# Disconnect-Engram is left out on purpose: a bare Disconnect-Engram still means the session's default.
+function Use-TestConnection {
+    param([Parameter(Mandatory)] $Connection)
+    $defaults = @{}
+    foreach ($command in '*-EngramMemory', '*-EngramBucket', '*-EngramProfile', 'Invoke-EngramQuery') {
+        $defaults["$($command):Connection"] = $Connection
+    }
+    $defaults
+}
+
 function Remove-TestConnection {
     param($Context)
     if ($Context.Connection) { Disconnect-Engram -Connection $Context.Connection }

@@ -6,6 +6,7 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
     BeforeAll {
         $script:ctx = New-TestConnection -Mode $Mode
         $script:c = $script:ctx.Connection
+        $PSDefaultParameterValues = Use-TestConnection $script:c
         # The request (HTTP) or operation (Local) lines -Verbose writes for batch stores into a bucket.
         $script:storeTrace = if ($Mode -eq 'Http') { 'POST /v1/buckets/{0}/memories ' } else { "Local engine StoreMemories '{0}'" }
     }
@@ -13,6 +14,7 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
 
     Context 'Add-EngramMemory' {
         It 'stores pipeline strings and returns one result per input, in order' {
+            # The one call here that passes -Connection itself; the rest take it from $PSDefaultParameterValues.
             $result = 'first fact', 'second fact', 'third fact' | Add-EngramMemory -Bucket add-basic -Connection $c
             $result.Count | Should -Be 3
             $result.Index | Should -Be 0, 1, 2
@@ -29,57 +31,57 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             $csv = Join-Path $TestDrive "facts-$Column.csv"
             "$Column,other`n""The backup runs at 02:00 ($Column)"",x`n""The VPN is vpn.example.com ($Column)"",y" | Set-Content $csv
             $bucket = "csv-$($Column.ToLower())"
-            $result = Import-Csv $csv | Add-EngramMemory -Bucket $bucket -Connection $c
+            $result = Import-Csv $csv | Add-EngramMemory -Bucket $bucket
             $result.Content | Should -Be "The backup runs at 02:00 ($Column)", "The VPN is vpn.example.com ($Column)"
-            (Get-EngramMemory -Bucket $bucket -Connection $c).Count | Should -Be 2
+            (Get-EngramMemory -Bucket $bucket).Count | Should -Be 2
         }
 
         It 'sends each CSV row to the bucket in its bucket column when -Bucket is not given' {
             $csv = Join-Path $TestDrive 'routed.csv'
             "bucket,content`nrouted-a,Alpha one`nrouted-b,Bravo one`nrouted-a,Alpha two`n,Default one" | Set-Content $csv
-            $result = Import-Csv $csv | Add-EngramMemory -Connection $c
+            $result = Import-Csv $csv | Add-EngramMemory
             $result.Bucket | Should -Be 'routed-a', 'routed-b', 'routed-a', 'default'
-            (Get-EngramMemory -Bucket routed-a -Connection $c).Content | Sort-Object | Should -Be 'Alpha one', 'Alpha two'
-            (Get-EngramMemory -Bucket routed-b -Connection $c).Content | Should -Be 'Bravo one'
+            (Get-EngramMemory -Bucket routed-a).Content | Sort-Object | Should -Be 'Alpha one', 'Alpha two'
+            (Get-EngramMemory -Bucket routed-b).Content | Should -Be 'Bravo one'
         }
 
         It 'reports an object without a content property instead of storing its text form' {
             $errors = $null
             $result = [pscustomobject]@{ note = 'no content column' }, @{ Text = 'from a hashtable' } |
-                Add-EngramMemory -Bucket shapeless -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue
+                Add-EngramMemory -Bucket shapeless -ErrorVariable errors -ErrorAction SilentlyContinue
             $result.Content | Should -Be 'from a hashtable'
             $errors.Count | Should -Be 1
             "$($errors[0])" | Should -Match 'no Content, Text, Memory or Fact property'
-            (Get-EngramMemory -Bucket shapeless -Connection $c).Content | Should -Be 'from a hashtable'
+            (Get-EngramMemory -Bucket shapeless).Content | Should -Be 'from a hashtable'
         }
 
         It 'copies memories between buckets through the pipeline' {
-            Get-EngramMemory -Bucket add-basic -Connection $c | Add-EngramMemory -Bucket add-copy -Dedup Off -Connection $c | Out-Null
-            (Get-EngramMemory -Bucket add-copy -Connection $c).Content | Sort-Object | Should -Be 'first fact', 'second fact', 'third fact'
+            Get-EngramMemory -Bucket add-basic | Add-EngramMemory -Bucket add-copy -Dedup Off | Out-Null
+            (Get-EngramMemory -Bucket add-copy).Content | Sort-Object | Should -Be 'first fact', 'second fact', 'third fact'
         }
 
         It 'lets an explicit -Bucket win over the rows'' bucket column' {
             $rows = [pscustomobject]@{ Bucket = 'ignored-bucket'; Content = 'explicit wins' }
-            $result = $rows | Add-EngramMemory -Bucket explicit-bucket -Connection $c
+            $result = $rows | Add-EngramMemory -Bucket explicit-bucket
             $result.Bucket | Should -Be 'explicit-bucket'
         }
 
         It 'batches by BatchSize with several batches in flight and still reports in input order' {
             $inputs = 1..25 | ForEach-Object { "Batch fact number $_ about item $($_ * 7)" }
             $verbose = $null
-            $result = $inputs | Add-EngramMemory -Bucket batched -BatchSize 3 -ThrottleLimit 4 -Dedup Off -Connection $c -Verbose 4>&1 |
+            $result = $inputs | Add-EngramMemory -Bucket batched -BatchSize 3 -ThrottleLimit 4 -Dedup Off -Verbose 4>&1 |
                 Tee-Object -Variable all | Where-Object { $_ -is [Engram.PowerShell.MemoryStoreResult] }
             $verbose = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             $result.Count | Should -Be 25
             $result.Index | Should -Be (0..24)
             $result.Content | Should -Be $inputs
             @($verbose | Where-Object { $_.Message -like ($script:storeTrace -f 'batched') + '*' }).Count | Should -Be 9
-            (Get-EngramMemory -Bucket batched -All -Connection $c).Count | Should -Be 25
+            (Get-EngramMemory -Bucket batched -All).Count | Should -Be 25
         }
 
         It 'starts a new batch whenever the bucket changes (contiguous runs)' {
             $rows = 'a', 'a', 'b', 'b', 'a' | ForEach-Object -Begin { $i = 0 } -Process { [pscustomobject]@{ Bucket = "run-$_"; Content = "Run item $($i++) in $_" } }
-            $all = $rows | Add-EngramMemory -Connection $c -Verbose 4>&1
+            $all = $rows | Add-EngramMemory -Verbose 4>&1
             $result = $all | Where-Object { $_ -is [Engram.PowerShell.MemoryStoreResult] }
             $result.Bucket | Should -Be 'run-a', 'run-a', 'run-b', 'run-b', 'run-a'
             $stores = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'run-[ab]' }
@@ -88,13 +90,13 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
 
         It 'reports empty and whitespace content as per-item errors without sending them, and stores the rest' {
             $errors = $null
-            $result = 'kept one', '', '   ', 'kept two' | Add-EngramMemory -Bucket empties -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result = 'kept one', '', '   ', 'kept two' | Add-EngramMemory -Bucket empties -ErrorVariable errors -ErrorAction SilentlyContinue
             $result.Content | Should -Be 'kept one', 'kept two'
             $result.Index | Should -Be 0, 3
             $errors.Count | Should -Be 2
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'EngramEmptyContent,*'
             $errors[0].TargetObject.Index | Should -Be 1
-            (Get-EngramMemory -Bucket empties -Connection $c).Count | Should -Be 2
+            (Get-EngramMemory -Bucket empties).Count | Should -Be 2
         }
 
         It 'reports each item of a failed batch as its own error and stores the other batches' {
@@ -106,7 +108,7 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
                 [pscustomobject]@{ Bucket = 'survivors'; Content = 'after the failure' }
             )
             $errors = $null
-            $result = $rows | Add-EngramMemory -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result = $rows | Add-EngramMemory -ErrorVariable errors -ErrorAction SilentlyContinue
             $result.Content | Should -Be 'before the failure', 'after the failure'
             $result.Index | Should -Be 0, 3
             $errors.Count | Should -Be 2
@@ -114,32 +116,32 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
             $errors.TargetObject.Content | Should -Be 'doomed one', 'doomed two'
             $errors.TargetObject.Index | Should -Be 1, 2
-            (Get-EngramMemory -Bucket survivors -Connection $c).Count | Should -Be 2
+            (Get-EngramMemory -Bucket survivors).Count | Should -Be 2
         }
 
         It 'reports a merged write for a re-ingested fact, with the memory that absorbed it' {
-            $first = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup -Connection $c
-            $again = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup -Connection $c
+            $first = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup
+            $again = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup
             $again.Status | Should -Be 'merged'
             $again.DedupedInto | Should -Be $first.Id
             $again.MergeReason | Should -Be 'content_hash'
-            $forced = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup -Dedup Off -Connection $c
+            $forced = Add-EngramMemory -Content 'The cafeteria closes at 15:00.' -Bucket dedup -Dedup Off
             $forced.Status | Should -Be 'stored'
         }
 
         It 'rejects BatchSize outside 1..100' {
-            { 'x' | Add-EngramMemory -BatchSize 101 -Connection $c } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+            { 'x' | Add-EngramMemory -BatchSize 101 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
     }
 
     Context 'Get-EngramMemory' {
         BeforeAll {
-            1..30 | ForEach-Object { "Paging fact $_ of thirty" } | Add-EngramMemory -Bucket paging -Dedup Off -Connection $c | Out-Null
+            1..30 | ForEach-Object { "Paging fact $_ of thirty" } | Add-EngramMemory -Bucket paging -Dedup Off | Out-Null
         }
 
         It 'returns one page of 20 and warns how many exist' {
             $warnings = $null
-            $page = Get-EngramMemory -Bucket paging -Connection $c -WarningVariable warnings -WarningAction SilentlyContinue
+            $page = Get-EngramMemory -Bucket paging -WarningVariable warnings -WarningAction SilentlyContinue
             $page.Count | Should -Be 20
             $page[0] | Should -BeOfType Engram.Client.Memory
             $warnings.Count | Should -Be 1
@@ -148,83 +150,83 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
 
         It 'does not warn when everything fits' {
             $warnings = $null
-            Get-EngramMemory -Bucket add-basic -Connection $c -WarningVariable warnings | Out-Null
+            Get-EngramMemory -Bucket add-basic -WarningVariable warnings | Out-Null
             $warnings.Count | Should -Be 0
         }
 
         It 'honours -First and -Skip' {
-            $all = Get-EngramMemory -Bucket paging -All -Connection $c
-            $range = Get-EngramMemory -Bucket paging -First 5 -Skip 10 -Connection $c
+            $all = Get-EngramMemory -Bucket paging -All
+            $range = Get-EngramMemory -Bucket paging -First 5 -Skip 10
             $range.Count | Should -Be 5
             $range.Id | Should -Be $all[10..14].Id
         }
 
         It 'returns every memory with -All' {
-            $all = Get-EngramMemory -Bucket paging -All -Connection $c
+            $all = Get-EngramMemory -Bucket paging -All
             $all.Count | Should -Be 30
             ($all.Id | Sort-Object -Unique).Count | Should -Be 30
         }
 
         It 'reads a -First larger than one service page' {
-            (Get-EngramMemory -Bucket batched -First 24 -Connection $c).Count | Should -Be 24
+            (Get-EngramMemory -Bucket batched -First 24).Count | Should -Be 24
         }
 
         It 'reports the total first with -IncludeTotalCount' {
-            $out = Get-EngramMemory -Bucket paging -First 2 -IncludeTotalCount -Connection $c
+            $out = Get-EngramMemory -Bucket paging -First 2 -IncludeTotalCount
             $out.Count | Should -Be 3
             [int]$out[0] | Should -Be 30
         }
 
         It 'fills BucketName so the output pipes on' {
-            (Get-EngramMemory -Bucket paging -First 3 -Connection $c).BucketName | Sort-Object -Unique | Should -Be 'paging'
+            (Get-EngramMemory -Bucket paging -First 3).BucketName | Sort-Object -Unique | Should -Be 'paging'
         }
     }
 
     Context 'Remove-EngramMemory and Clear-EngramMemory' {
         BeforeEach {
-            Clear-EngramMemory -Bucket removal -Force -Connection $c | Out-Null
-            1..5 | ForEach-Object { "Removable fact $_" } | Add-EngramMemory -Bucket removal -Connection $c | Out-Null
+            Clear-EngramMemory -Bucket removal -Force | Out-Null
+            1..5 | ForEach-Object { "Removable fact $_" } | Add-EngramMemory -Bucket removal | Out-Null
         }
 
         It 'removes what Get-EngramMemory pipes in' {
-            Get-EngramMemory -Bucket removal -First 2 -Connection $c | Remove-EngramMemory -Confirm:$false -Connection $c
-            (Get-EngramMemory -Bucket removal -Connection $c).Count | Should -Be 3
+            Get-EngramMemory -Bucket removal -First 2 | Remove-EngramMemory -Confirm:$false
+            (Get-EngramMemory -Bucket removal).Count | Should -Be 3
         }
 
         It 'sends nothing with -WhatIf' {
-            $trace = Get-EngramMemory -Bucket removal -Connection $c | Remove-EngramMemory -WhatIf -Verbose -Connection $c 4>&1
+            $trace = Get-EngramMemory -Bucket removal | Remove-EngramMemory -WhatIf -Verbose 4>&1
             @($trace | Where-Object { "$_" -match 'DELETE|DeleteMemory' }).Count | Should -Be 0
-            (Get-EngramMemory -Bucket removal -Connection $c).Count | Should -Be 5
+            (Get-EngramMemory -Bucket removal).Count | Should -Be 5
         }
 
         It 'reports a missing memory as EngramHttp404 / ObjectNotFound and goes on' {
-            $ids = @('no-such-memory') + (Get-EngramMemory -Bucket removal -First 1 -Connection $c).Id
+            $ids = @('no-such-memory') + (Get-EngramMemory -Bucket removal -First 1).Id
             $errors = $null
-            Remove-EngramMemory -Id $ids -Bucket removal -Confirm:$false -Connection $c -ErrorVariable errors -ErrorAction SilentlyContinue
+            Remove-EngramMemory -Id $ids -Bucket removal -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue
             $errors.Count | Should -Be 1
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'EngramHttp404,*'
             $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $errors[0].Exception.Status | Should -Be 404
             $errors[0].TargetObject | Should -Be 'no-such-memory'
-            (Get-EngramMemory -Bucket removal -Connection $c).Count | Should -Be 4
+            (Get-EngramMemory -Bucket removal).Count | Should -Be 4
         }
 
         It 'clears nothing with -WhatIf, even with -Force' {
-            Clear-EngramMemory -Bucket removal -WhatIf -Connection $c
-            Clear-EngramMemory -Bucket removal -WhatIf -Force -Connection $c
-            (Get-EngramMemory -Bucket removal -Connection $c).Count | Should -Be 5
+            Clear-EngramMemory -Bucket removal -WhatIf
+            Clear-EngramMemory -Bucket removal -WhatIf -Force
+            (Get-EngramMemory -Bucket removal).Count | Should -Be 5
         }
 
         It 'clears with -Confirm:$false and reports the count' {
-            $r = Clear-EngramMemory -Bucket removal -Confirm:$false -Connection $c
+            $r = Clear-EngramMemory -Bucket removal -Confirm:$false
             $r.ClearedCount | Should -Be 5
             $r.Bucket | Should -Be 'removal'
-            @(Get-EngramMemory -Bucket removal -Connection $c).Count | Should -Be 0
-            (Get-EngramBucket -Name removal -Connection $c).Name | Should -Be 'removal'
+            @(Get-EngramMemory -Bucket removal).Count | Should -Be 0
+            (Get-EngramBucket -Name removal).Name | Should -Be 'removal'
         }
 
         It 'requires a non-empty bucket name' {
-            { Clear-EngramMemory -Bucket '' -Force -Connection $c } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+            { Clear-EngramMemory -Bucket '' -Force } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
             (Get-Command Clear-EngramMemory).Parameters.Bucket.Attributes.Where({ $_ -is [Parameter] }).Mandatory | Should -BeTrue
         }
     }
