@@ -7,29 +7,11 @@ using Engram.Client;
 
 namespace Engram.PowerShell.Runtime
 {
-    /// <summary>One input waiting to be stored: where it came from, where it goes, what it says.</summary>
-    internal sealed class PendingMemory
-    {
-        public PendingMemory(long index, int? lineNumber, string bucket, string content, object? input)
-        {
-            Index = index;
-            LineNumber = lineNumber;
-            Bucket = bucket;
-            Content = content;
-            Input = input;
-        }
-
-        public long Index { get; }
-
-        public int? LineNumber { get; }
-
-        public string Bucket { get; }
-
-        public string Content { get; }
-
-        /// <summary>What the user passed in, used as the TargetObject of its error.</summary>
-        public object? Input { get; }
-    }
+    /// <summary>
+    /// One input waiting to be stored: where it came from (its index, and line for imports), where it goes,
+    /// what it says, and what the user passed in (the TargetObject of its error).
+    /// </summary>
+    internal sealed record PendingMemory(long Index, int? LineNumber, string Bucket, string Content, object? Input);
 
     /// <summary>
     /// Stores a stream of inputs in batches: contiguous inputs for the same bucket form a batch of at most
@@ -181,17 +163,6 @@ namespace Engram.PowerShell.Runtime
             }
         }
 
-        private sealed class SentBatch
-        {
-            public SentBatch(List<PendingMemory> items, Task<IReadOnlyList<StoreMemoryResult>> task)
-            {
-                Items = items;
-                Task = task;
-            }
-
-            public List<PendingMemory> Items { get; }
-
-            public Task<IReadOnlyList<StoreMemoryResult>> Task { get; }
-        }
+        private sealed record SentBatch(List<PendingMemory> Items, Task<IReadOnlyList<StoreMemoryResult>> Task);
     }
 }

@@ -98,7 +98,7 @@ namespace Engram.PowerShell.Session
             return ImplicitFromEnvironment();
         }
 
-        public EngramConnection? ImplicitFromEnvironment()
+        private EngramConnection? ImplicitFromEnvironment()
         {
             // The variables as set are only the cache key; what they mean is Engram.Client's to resolve.
             var key = Environment.GetEnvironmentVariable(EngramClientOptions.ApiKeyVariable);
