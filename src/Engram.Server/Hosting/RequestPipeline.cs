@@ -1,0 +1,182 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Engram.Client;
+using Engram.Server.Auth;
+using Engram.Server.Endpoints;
+using Engram.Server.Routing;
+using Engram.Server.Throttling;
+using Engram.Server.Wire;
+
+namespace Engram.Server.Hosting
+{
+    /// <summary>
+    /// One request, start to end: authenticate, route, admit (429 before any work), dispatch, and turn every
+    /// failure into a JSON error — never a stack trace, never a key.
+    /// </summary>
+    internal sealed class RequestPipeline
+    {
+        private readonly ApiKeyRegistry _keys;
+        private readonly TenantConcurrencyLimiter _limiter;
+        private readonly Func<string, IEngramService> _serviceForTenant;
+        private readonly ServerSettings _settings;
+
+        public RequestPipeline(ApiKeyRegistry keys, TenantConcurrencyLimiter limiter, Func<string, IEngramService> serviceForTenant, ServerSettings settings)
+        {
+            _keys = keys;
+            _limiter = limiter;
+            _serviceForTenant = serviceForTenant;
+            _settings = settings;
+        }
+
+        public async Task ProcessAsync(HttpListenerContext http, CancellationToken serverStopping)
+        {
+            var response = http.Response;
+            try
+            {
+                await HandleAsync(http, serverStopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsClientGone(ex))
+            {
+                // The client hung up; nothing to answer. Noted after its concurrency slot was released.
+                _settings.Trace("client disconnected; request abandoned");
+            }
+            catch (OperationCanceledException) when (serverStopping.IsCancellationRequested)
+            {
+                await TrySendErrorAsync(response, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+            }
+            catch (EngramException ex) when (ex.Status >= 400 && ex.Status <= 499)
+            {
+                // A refusal the caller can act on (bad input, missing bucket, …): its message and code go out as is.
+                await TrySendErrorAsync(response, ex.Status, ex.Message, ex.Code).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Details stay on the server (trace hook); the client learns only that it was not its fault.
+                _settings.Trace("request failed: " + ex.GetType().FullName);
+                await TrySendErrorAsync(response, 500, "Internal server error", ErrorCodes.Internal).ConfigureAwait(false);
+            }
+            finally
+            {
+                TryClose(response);
+            }
+        }
+
+        private async Task HandleAsync(HttpListenerContext http, CancellationToken serverStopping)
+        {
+            var request = http.Request;
+            var response = http.Response;
+            var tenant = _keys.Authenticate(request.Headers["Authorization"]);
+            if (tenant == null)
+            {
+                await JsonResponder.SendErrorAsync(response, 401, "Invalid API key", ErrorCodes.Unauthorized, serverStopping).ConfigureAwait(false);
+                return;
+            }
+
+            var route = RouteResolver.Resolve(request.HttpMethod, request.RawUrl ?? "/");
+            if (route.Outcome == RouteOutcome.Found && route.Endpoint == EngramEndpoint.InstallProfiler && _settings.InstallProfiler == null)
+            {
+                route = RouteMatch.NotFound(RouteOutcome.UnknownRoute);
+            }
+
+            switch (route.Outcome)
+            {
+                case RouteOutcome.UnknownRoute:
+                    await JsonResponder.SendErrorAsync(response, 404, "Not found: no such endpoint", ErrorCodes.NotFound, serverStopping).ConfigureAwait(false);
+                    return;
+                case RouteOutcome.EmptyBucket:
+                    await JsonResponder.SendErrorAsync(response, 404, "Bucket not found", ErrorCodes.BucketNotFound, serverStopping).ConfigureAwait(false);
+                    return;
+                case RouteOutcome.EmptyMemoryId:
+                    await JsonResponder.SendErrorAsync(response, 404, "Memory not found", ErrorCodes.MemoryNotFound, serverStopping).ConfigureAwait(false);
+                    return;
+                case RouteOutcome.MethodNotAllowed:
+                    response.AddHeader("Allow", route.AllowedMethods ?? "");
+                    await JsonResponder.SendErrorAsync(response, 405, "Method " + request.HttpMethod + " is not allowed here; use " + route.AllowedMethods, ErrorCodes.MethodNotAllowed, serverStopping).ConfigureAwait(false);
+                    return;
+            }
+
+            if (_settings.Faults.TryTake429())
+            {
+                await SendRateLimitedAsync(response, serverStopping).ConfigureAwait(false);
+                return;
+            }
+
+            using (var lease = _limiter.TryEnter(tenant))
+            {
+                if (lease == null)
+                {
+                    await SendRateLimitedAsync(response, serverStopping).ConfigureAwait(false);
+                    return;
+                }
+
+                var context = new EndpointContext(http, route, tenant, _serviceForTenant(tenant), _settings, serverStopping);
+                await DispatchAsync(context).ConfigureAwait(false);
+            }
+        }
+
+        private static Task DispatchAsync(EndpointContext context)
+        {
+            switch (context.Route.Endpoint)
+            {
+                case EngramEndpoint.StoreMemories: return MemoryEndpoints.StoreAsync(context);
+                case EngramEndpoint.ListMemories: return MemoryEndpoints.ListAsync(context);
+                case EngramEndpoint.ClearMemories: return MemoryEndpoints.ClearAsync(context);
+                case EngramEndpoint.DeleteMemory: return MemoryEndpoints.DeleteAsync(context);
+                case EngramEndpoint.Query: return QueryEndpoint.HandleAsync(context);
+                case EngramEndpoint.ListBuckets: return BucketEndpoints.ListAsync(context);
+                case EngramEndpoint.CreateBucket: return BucketEndpoints.CreateAsync(context);
+                case EngramEndpoint.GetBucket: return BucketEndpoints.GetAsync(context);
+                case EngramEndpoint.DeleteBucket: return BucketEndpoints.DeleteAsync(context);
+                case EngramEndpoint.GetProfile: return ProfileEndpoints.GetAsync(context);
+                case EngramEndpoint.RegenerateProfile: return ProfileEndpoints.RegenerateAsync(context);
+                case EngramEndpoint.InstallProfiler: return ProfileEndpoints.InstallAsync(context);
+                default: throw new InvalidOperationException("Unhandled endpoint " + context.Route.Endpoint);
+            }
+        }
+
+        /// <summary>A request that arrived while the server drains: 503, nothing done.</summary>
+        public static async Task RefuseShuttingDownAsync(HttpListenerContext http)
+        {
+            await TrySendErrorAsync(http.Response, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+            TryClose(http.Response);
+        }
+
+        /// <summary>429 with an integer Retry-After (wire spec §11); sent only for requests that did nothing.</summary>
+        private Task SendRateLimitedAsync(HttpListenerResponse response, CancellationToken cancellationToken)
+        {
+            var seconds = Math.Max(0, _settings.Options.RetryAfterSeconds);
+            response.AddHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return JsonResponder.SendErrorAsync(response, 429, "Too many concurrent requests", ErrorCodes.RateLimited, cancellationToken);
+        }
+
+        private static async Task TrySendErrorAsync(HttpListenerResponse response, int status, string message, string? code)
+        {
+            try
+            {
+                await JsonResponder.SendErrorAsync(response, status, message, code, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsClientGone(ex) || ex is InvalidOperationException)
+            {
+                // Headers were already sent (e.g. an event stream) or the client left: the status cannot change now.
+            }
+        }
+
+        private static void TryClose(HttpListenerResponse response)
+        {
+            try
+            {
+                response.Close();
+            }
+            catch (Exception ex) when (IsClientGone(ex) || ex is InvalidOperationException)
+            {
+                // Already closed or the connection is gone.
+            }
+        }
+
+        private static bool IsClientGone(Exception ex) =>
+            ex is HttpListenerException || ex is IOException || ex is ObjectDisposedException;
+    }
+}

@@ -1,0 +1,53 @@
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Engram.Server.Wire
+{
+    /// <summary>Reads a request body into memory, refusing anything over the configured cap.</summary>
+    internal static class RequestBodyReader
+    {
+        /// <returns>The body bytes; empty when the request has none (Content-Type alone does not make a body).</returns>
+        public static async Task<byte[]> ReadAsync(HttpListenerRequest request, long maxBytes, CancellationToken cancellationToken)
+        {
+            // The declared length is checked first so an oversized upload is refused without being read.
+            if (request.ContentLength64 > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            if (!request.HasEntityBody || request.ContentLength64 == 0)
+            {
+                return new byte[0];
+            }
+
+            // Chunked bodies have no declared length: cap the reading itself.
+            using (var buffer = new MemoryStream())
+            {
+                var chunk = new byte[16 * 1024];
+                var input = request.InputStream;
+                while (true)
+                {
+                    var read = await input.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    if (buffer.Length + read > maxBytes)
+                    {
+                        throw TooLarge(maxBytes);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+
+                return buffer.ToArray();
+            }
+        }
+
+        private static Client.EngramException TooLarge(long maxBytes) =>
+            RequestErrors.TooLarge("Request body is larger than the server accepts (" + maxBytes + " bytes)");
+    }
+}
