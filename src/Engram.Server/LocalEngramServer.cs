@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Linq;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
@@ -10,6 +9,8 @@ using Engram.Server.Auth;
 using Engram.Server.Endpoints;
 using Engram.Server.Hosting;
 using Engram.Server.Throttling;
+using Engram.Server.Transport;
+using Engram.Server.Transport.HttpListenerAdapter;
 
 namespace Engram.Server
 {
@@ -19,18 +20,15 @@ namespace Engram.Server
     /// </summary>
     public sealed class LocalEngramServer : IDisposable
     {
-        private const int BindAttempts = 5;
-
         private readonly LocalServerOptions _options;
         private readonly RequestPipeline _pipeline;
         private readonly ApiKeyRegistry _keys;
         private readonly object _gate = new object();
         private readonly ConcurrentDictionary<int, Task> _inFlight = new ConcurrentDictionary<int, Task>();
 
-        private HttpListener? _listener;
+        private IHttpTransport? _transport;
         private CancellationTokenSource? _stopping;
         private CancellationTokenSource? _draining;
-        private Task? _acceptLoop;
         private TaskCompletionSource<bool> _stopped = CompletedSignal();
         private int _port;
         private int _nextRequestId;
@@ -92,7 +90,7 @@ namespace Engram.Server
             {
                 lock (_gate)
                 {
-                    return _listener != null;
+                    return _transport != null;
                 }
             }
         }
@@ -107,19 +105,20 @@ namespace Engram.Server
                     throw new ObjectDisposedException(nameof(LocalEngramServer));
                 }
 
-                if (_listener != null)
+                if (_transport != null)
                 {
                     return;
                 }
 
-                var listener = Bind();
-                _listener = listener;
+                var transport = HttpListenerTransport.Bind(_options.Port, _port, _options.Trace);
+                Volatile.Write(ref _port, transport.Port);
+                _transport = transport;
                 _stopping = new CancellationTokenSource();
                 _draining = new CancellationTokenSource();
                 _stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var stopping = _stopping.Token;
                 var draining = _draining.Token;
-                _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, draining, stopping));
+                transport.Start(exchange => HandleRequest(exchange, draining, stopping), stopping);
             }
         }
 
@@ -173,120 +172,49 @@ namespace Engram.Server
             return "LocalEngramServer " + where + (IsRunning ? " (running)" : " (stopped)");
         }
 
-        private HttpListener Bind()
+        private Task HandleRequest(IHttpExchange exchange, CancellationToken draining, CancellationToken stopping)
         {
-            // A fixed port is tried once; a picked one is re-picked when another process grabs it in between.
-            var fixedPort = _options.Port != 0;
-            for (var attempt = 1; ; attempt++)
-            {
-                var port = fixedPort ? _options.Port : (attempt == 1 && _port != 0 ? _port : LoopbackPortFinder.FindFreePort());
-                var listener = new HttpListener { IgnoreWriteExceptions = false };
-                listener.Prefixes.Add("http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/");
-                try
+            // While draining, the listener stays open (closing it would cut in-flight answers), so
+            // late arrivals are turned away quickly instead.
+            var id = Interlocked.Increment(ref _nextRequestId);
+            var task = draining.IsCancellationRequested
+                ? Task.Run(() => RequestPipeline.RefuseShuttingDownAsync(exchange))
+                : Task.Run(() => _pipeline.ProcessAsync(exchange, stopping));
+            _inFlight[id] = task;
+            _ = task.ContinueWith(
+                t =>
                 {
-                    listener.Start();
-                    Volatile.Write(ref _port, port);
-                    return listener;
-                }
-                catch (HttpListenerException) when (!fixedPort && attempt < BindAttempts)
-                {
-                    listener.Close();
-                }
-                catch (HttpListenerException ex)
-                {
-                    listener.Close();
-                    throw new InvalidOperationException("Cannot listen on 127.0.0.1:" + port + " (" + ex.Message + "). Choose another port, or 0 to pick a free one.", ex);
-                }
-            }
-        }
-
-        private async Task AcceptLoopAsync(HttpListener listener, CancellationToken draining, CancellationToken stopping)
-        {
-            // Aborting the listener does not always complete an accept that started at that very moment
-            // (the managed HttpListener can leave it pending), so the loop also ends on the stop signal itself;
-            // otherwise a stop could wait for the loop forever.
-            var stopSignal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var registration = stopping.Register(() => stopSignal.TrySetResult(true));
-            while (true)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    var accept = listener.GetContextAsync();
-                    if (await Task.WhenAny(accept, stopSignal.Task).ConfigureAwait(false) != accept)
-                    {
-                        _ = accept.ContinueWith(
-                            t =>
-                            {
-                                // A connection that arrives after the stop is cut, not served.
-                                if (t.Status == TaskStatus.RanToCompletion)
-                                {
-                                    t.Result.Response.Abort();
-                                }
-
-                                _ = t.Exception;
-                            },
-                            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                        return;
-                    }
-
-                    context = await accept.ConfigureAwait(false);
-                }
-                catch (Exception) when (!listener.IsListening || stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (HttpListenerException ex)
-                {
-                    // A single failed accept (e.g. a reset during the handshake) must not stop the server.
-                    _options.Trace?.Invoke("accept failed: " + ex.ErrorCode);
-                    continue;
-                }
-
-                // While draining, the listener stays open (closing it would cut in-flight answers), so
-                // late arrivals are turned away quickly instead.
-                var id = Interlocked.Increment(ref _nextRequestId);
-                var task = draining.IsCancellationRequested
-                    ? Task.Run(() => RequestPipeline.RefuseShuttingDownAsync(context))
-                    : Task.Run(() => _pipeline.ProcessAsync(context, stopping));
-                _inFlight[id] = task;
-                _ = task.ContinueWith(
-                    t =>
-                    {
-                        // Observed so a failure the pipeline could not even report never surfaces as unobserved.
-                        _ = t.Exception;
-                        _inFlight.TryRemove(id, out _);
-                    },
-                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+                    // Observed so a failure the pipeline could not even report never surfaces as unobserved.
+                    _ = t.Exception;
+                    _inFlight.TryRemove(id, out _);
+                },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return task;
         }
 
         private async Task StopCoreAsync(TimeSpan grace)
         {
-            HttpListener? listener;
+            IHttpTransport? transport;
             CancellationTokenSource? stopping;
             CancellationTokenSource? draining;
-            Task? acceptLoop;
             TaskCompletionSource<bool> stopped;
             lock (_gate)
             {
-                listener = _listener;
+                transport = _transport;
                 stopping = _stopping;
                 draining = _draining;
-                acceptLoop = _acceptLoop;
                 stopped = _stopped;
-                _listener = null;
+                _transport = null;
                 _stopping = null;
                 _draining = null;
-                _acceptLoop = null;
             }
 
-            if (listener == null || stopping == null || draining == null)
+            if (transport == null || stopping == null || draining == null)
             {
                 return;
             }
 
-            // 1. No new work. (HttpListener.Stop would close every open connection, in-flight ones included.)
+            // 1. No new work; the transport stays open, so in-flight answers are not cut.
             draining.Cancel();
             var pending = Task.WhenAll(_inFlight.Values.ToArray());
             if (grace > TimeSpan.Zero)
@@ -298,11 +226,7 @@ namespace Engram.Server
             // 3. then every connection is cut.
             stopping.Cancel();
             await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-            listener.Abort();
-            if (acceptLoop != null)
-            {
-                await acceptLoop.ConfigureAwait(false);
-            }
+            await transport.AbortAsync().ConfigureAwait(false);
 
             await Task.WhenAll(_inFlight.Values.ToArray()).ConfigureAwait(false);
             stopping.Dispose();

@@ -1,8 +1,8 @@
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Server.Routing;
+using Engram.Server.Transport;
 using Engram.Server.Wire;
 
 namespace Engram.Server.Endpoints
@@ -10,7 +10,7 @@ namespace Engram.Server.Endpoints
     /// <summary>Everything an endpoint needs for one authenticated, admitted request.</summary>
     internal sealed class EndpointContext
     {
-        public EndpointContext(HttpListenerContext http, RouteMatch route, string tenant, IEngramService service,
+        public EndpointContext(IHttpExchange http, RouteMatch route, string tenant, IEngramService service,
             ServerSettings settings, CancellationToken cancellationToken)
         {
             Http = http;
@@ -21,7 +21,7 @@ namespace Engram.Server.Endpoints
             CancellationToken = cancellationToken;
         }
 
-        public HttpListenerContext Http { get; }
+        public IHttpExchange Http { get; }
 
         public RouteMatch Route { get; }
 

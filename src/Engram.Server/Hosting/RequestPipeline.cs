@@ -1,6 +1,4 @@
 using System;
-using System.IO;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
@@ -8,6 +6,7 @@ using Engram.Server.Auth;
 using Engram.Server.Endpoints;
 using Engram.Server.Routing;
 using Engram.Server.Throttling;
+using Engram.Server.Transport;
 using Engram.Server.Wire;
 
 namespace Engram.Server.Hosting
@@ -31,51 +30,50 @@ namespace Engram.Server.Hosting
             _settings = settings;
         }
 
-        public async Task ProcessAsync(HttpListenerContext http, CancellationToken serverStopping)
+        public async Task ProcessAsync(IHttpExchange http, CancellationToken serverStopping)
         {
-            var response = http.Response;
             try
             {
                 await HandleAsync(http, serverStopping).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsClientGone(ex))
+            catch (Exception ex) when (http.IsClientGone(ex))
             {
                 // The client hung up; nothing to answer. Noted after its concurrency slot was released.
                 _settings.Trace("client disconnected; request abandoned");
             }
             catch (OperationCanceledException) when (serverStopping.IsCancellationRequested)
             {
-                await TrySendErrorAsync(response, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+                await TrySendErrorAsync(http, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
             }
             catch (EngramException ex) when (ex.Status >= 400 && ex.Status <= 499)
             {
                 // A refusal the caller can act on (bad input, missing bucket, …): its message and code go out as is.
-                await TrySendErrorAsync(response, ex.Status, ex.Message, ex.Code).ConfigureAwait(false);
+                await TrySendErrorAsync(http, ex.Status, ex.Message, ex.Code).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 // Details stay on the server (trace hook); the client learns only that it was not its fault.
                 _settings.Trace("request failed: " + ex.GetType().FullName);
-                await TrySendErrorAsync(response, 500, "Internal server error", ErrorCodes.Internal).ConfigureAwait(false);
+                await TrySendErrorAsync(http, 500, "Internal server error", ErrorCodes.Internal).ConfigureAwait(false);
             }
             finally
             {
-                TryClose(response);
+                TryClose(http);
             }
         }
 
-        private async Task HandleAsync(HttpListenerContext http, CancellationToken serverStopping)
+        private async Task HandleAsync(IHttpExchange http, CancellationToken serverStopping)
         {
             var request = http.Request;
             var response = http.Response;
-            var tenant = _keys.Authenticate(request.Headers["Authorization"]);
+            var tenant = _keys.Authenticate(request.Header("Authorization"));
             if (tenant == null)
             {
                 await JsonResponder.SendErrorAsync(response, 401, "Invalid API key", ErrorCodes.Unauthorized, serverStopping).ConfigureAwait(false);
                 return;
             }
 
-            var route = RouteResolver.Resolve(request.HttpMethod, request.RawUrl ?? "/");
+            var route = RouteResolver.Resolve(request.Method, request.RawTarget);
             if (route.Outcome == RouteOutcome.Found && route.Endpoint == EngramEndpoint.InstallProfiler && _settings.InstallProfiler == null)
             {
                 route = RouteMatch.NotFound(RouteOutcome.UnknownRoute);
@@ -93,8 +91,8 @@ namespace Engram.Server.Hosting
                     await JsonResponder.SendErrorAsync(response, 404, "Memory not found", ErrorCodes.MemoryNotFound, serverStopping).ConfigureAwait(false);
                     return;
                 case RouteOutcome.MethodNotAllowed:
-                    response.AddHeader("Allow", route.AllowedMethods ?? "");
-                    await JsonResponder.SendErrorAsync(response, 405, "Method " + request.HttpMethod + " is not allowed here; use " + route.AllowedMethods, ErrorCodes.MethodNotAllowed, serverStopping).ConfigureAwait(false);
+                    response.SetHeader("Allow", route.AllowedMethods ?? "");
+                    await JsonResponder.SendErrorAsync(response, 405, "Method " + request.Method + " is not allowed here; use " + route.AllowedMethods, ErrorCodes.MethodNotAllowed, serverStopping).ConfigureAwait(false);
                     return;
             }
 
@@ -138,45 +136,42 @@ namespace Engram.Server.Hosting
         }
 
         /// <summary>A request that arrived while the server drains: 503, nothing done.</summary>
-        public static async Task RefuseShuttingDownAsync(HttpListenerContext http)
+        public static async Task RefuseShuttingDownAsync(IHttpExchange http)
         {
-            await TrySendErrorAsync(http.Response, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
-            TryClose(http.Response);
+            await TrySendErrorAsync(http, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+            TryClose(http);
         }
 
         /// <summary>429 with an integer Retry-After (wire spec §11); sent only for requests that did nothing.</summary>
-        private Task SendRateLimitedAsync(HttpListenerResponse response, CancellationToken cancellationToken)
+        private Task SendRateLimitedAsync(IHttpResponse response, CancellationToken cancellationToken)
         {
             var seconds = Math.Max(0, _settings.Options.RetryAfterSeconds);
-            response.AddHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response.SetHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return JsonResponder.SendErrorAsync(response, 429, "Too many concurrent requests", ErrorCodes.RateLimited, cancellationToken);
         }
 
-        private static async Task TrySendErrorAsync(HttpListenerResponse response, int status, string message, string? code)
+        private static async Task TrySendErrorAsync(IHttpExchange http, int status, string message, string? code)
         {
             try
             {
-                await JsonResponder.SendErrorAsync(response, status, message, code, CancellationToken.None).ConfigureAwait(false);
+                await JsonResponder.SendErrorAsync(http.Response, status, message, code, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsClientGone(ex) || ex is InvalidOperationException)
+            catch (Exception ex) when (http.IsClientGone(ex) || ex is InvalidOperationException)
             {
                 // Headers were already sent (e.g. an event stream) or the client left: the status cannot change now.
             }
         }
 
-        private static void TryClose(HttpListenerResponse response)
+        private static void TryClose(IHttpExchange http)
         {
             try
             {
-                response.Close();
+                http.Response.Close();
             }
-            catch (Exception ex) when (IsClientGone(ex) || ex is InvalidOperationException)
+            catch (Exception ex) when (http.IsClientGone(ex) || ex is InvalidOperationException)
             {
                 // Already closed or the connection is gone.
             }
         }
-
-        private static bool IsClientGone(Exception ex) =>
-            ex is HttpListenerException || ex is IOException || ex is ObjectDisposedException;
     }
 }

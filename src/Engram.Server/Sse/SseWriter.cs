@@ -1,9 +1,8 @@
 using System;
-using System.IO;
-using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Server.Transport;
 
 namespace Engram.Server.Sse
 {
@@ -21,27 +20,21 @@ namespace Engram.Server.Sse
         private static readonly byte[] KeepAliveFrame = Encoding.ASCII.GetBytes(": keep-alive\n\n");
         private static readonly byte[] DoneFrame = Encoding.ASCII.GetBytes("data: [DONE]\n\n");
 
-        private readonly HttpListenerResponse _response;
-        private readonly Stream _output;
+        private readonly IStreamingBody _body;
         private readonly Action<string>? _trace;
 
-        private SseWriter(HttpListenerResponse response, Action<string>? trace)
+        private SseWriter(IStreamingBody body, Action<string>? trace)
         {
-            _response = response;
-            _output = response.OutputStream;
+            _body = body;
             _trace = trace;
         }
 
         /// <summary>Sends the 200 headers of an event stream (with the first write, which is the keep-alive comment).</summary>
-        public static async Task<SseWriter> OpenAsync(HttpListenerResponse response, Action<string>? trace, CancellationToken cancellationToken)
+        public static async Task<SseWriter> OpenAsync(IHttpResponse response, Action<string>? trace, CancellationToken cancellationToken)
         {
-            response.StatusCode = 200;
-            response.ContentType = "text/event-stream";
-            response.SendChunked = true;
-            response.KeepAlive = false;
-            response.Headers["Cache-Control"] = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-            var writer = new SseWriter(response, trace);
+            response.SetHeader("Cache-Control", "no-cache");
+            response.SetHeader("X-Accel-Buffering", "no");
+            var writer = new SseWriter(response.StartStreaming(200, "text/event-stream"), trace);
             await writer.KeepAliveAsync(cancellationToken).ConfigureAwait(false);
             return writer;
         }
@@ -68,12 +61,8 @@ namespace Engram.Server.Sse
         public Task DoneAsync(CancellationToken cancellationToken) => WriteRawAsync(DoneFrame, cancellationToken);
 
         /// <summary>Ends the chunked body.</summary>
-        public void Close() => _response.OutputStream.Close();
+        public void Close() => _body.Complete();
 
-        private async Task WriteRawAsync(byte[] frame, CancellationToken cancellationToken)
-        {
-            await _output.WriteAsync(frame, 0, frame.Length, cancellationToken).ConfigureAwait(false);
-            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+        private Task WriteRawAsync(byte[] frame, CancellationToken cancellationToken) => _body.WriteAsync(frame, cancellationToken);
     }
 }

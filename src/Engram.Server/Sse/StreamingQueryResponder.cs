@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Server.Endpoints;
+using Engram.Server.Transport;
 using Engram.Server.Wire;
 
 namespace Engram.Server.Sse
@@ -41,7 +40,7 @@ namespace Engram.Server.Sse
                     {
                         await PumpAsync(sse, enumerator, hasEvent, query, settings, midStreamError, midStreamMessage, truncate, pause, token).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (IsClientGone(ex))
+                    catch (Exception ex) when (context.Http.IsClientGone(ex))
                     {
                         // Nobody is listening: stop the engine's work at once; the pipeline notes the hang-up
                         // once the request has released everything it held.
@@ -51,19 +50,19 @@ namespace Engram.Server.Sse
                     catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
                     {
                         settings.Trace("sse: server stopping, stream aborted");
-                        await TryWriteErrorAsync(sse, "Server is shutting down").ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, sse, "Server is shutting down").ConfigureAwait(false);
                     }
                     catch (EngramException ex)
                     {
-                        await TryWriteErrorAsync(sse, ex.Message).ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, sse, ex.Message).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
                         settings.Trace("sse: engine failed mid-stream: " + ex.GetType().Name);
-                        await TryWriteErrorAsync(sse, "Internal server error").ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, sse, "Internal server error").ConfigureAwait(false);
                     }
 
-                    TryClose(sse);
+                    TryClose(context.Http, sse);
                 }
                 finally
                 {
@@ -168,28 +167,25 @@ namespace Engram.Server.Sse
             }
         }
 
-        private static bool IsClientGone(Exception ex) =>
-            ex is HttpListenerException || ex is IOException || ex is ObjectDisposedException;
-
-        private static async Task TryWriteErrorAsync(SseWriter sse, string message)
+        private static async Task TryWriteErrorAsync(IHttpExchange http, SseWriter sse, string message)
         {
             try
             {
                 await sse.DataAsync(CompletionChunks.Error(message), CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsClientGone(ex) || ex is InvalidOperationException)
+            catch (Exception ex) when (http.IsClientGone(ex) || ex is InvalidOperationException)
             {
                 // The client is gone too; nothing left to report to.
             }
         }
 
-        private static void TryClose(SseWriter sse)
+        private static void TryClose(IHttpExchange http, SseWriter sse)
         {
             try
             {
                 sse.Close();
             }
-            catch (Exception ex) when (IsClientGone(ex) || ex is InvalidOperationException)
+            catch (Exception ex) when (http.IsClientGone(ex) || ex is InvalidOperationException)
             {
                 // Closing a connection the client already dropped.
             }

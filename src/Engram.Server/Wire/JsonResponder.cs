@@ -1,6 +1,6 @@
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Server.Transport;
 
 namespace Engram.Server.Wire
 {
@@ -9,16 +9,10 @@ namespace Engram.Server.Wire
     {
         public const string JsonContentType = "application/json; charset=utf-8";
 
-        public static async Task SendAsync(HttpListenerResponse response, int status, byte[] body, CancellationToken cancellationToken)
-        {
-            response.StatusCode = status;
-            response.ContentType = JsonContentType;
-            response.ContentLength64 = body.Length;
-            await response.OutputStream.WriteAsync(body, 0, body.Length, cancellationToken).ConfigureAwait(false);
-            response.OutputStream.Close();
-        }
+        public static Task SendAsync(IHttpResponse response, int status, byte[] body, CancellationToken cancellationToken) =>
+            response.SendAsync(status, JsonContentType, body, cancellationToken);
 
-        public static Task SendErrorAsync(HttpListenerResponse response, int status, string message, string? code, CancellationToken cancellationToken) =>
+        public static Task SendErrorAsync(IHttpResponse response, int status, string message, string? code, CancellationToken cancellationToken) =>
             SendAsync(response, status, ResponseShapes.Error(message, code), cancellationToken);
     }
 }

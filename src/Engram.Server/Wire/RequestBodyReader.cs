@@ -1,7 +1,7 @@
 using System.IO;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Server.Transport;
 
 namespace Engram.Server.Wire
 {
@@ -9,15 +9,15 @@ namespace Engram.Server.Wire
     internal static class RequestBodyReader
     {
         /// <returns>The body bytes; empty when the request has none (Content-Type alone does not make a body).</returns>
-        public static async Task<byte[]> ReadAsync(HttpListenerRequest request, long maxBytes, CancellationToken cancellationToken)
+        public static async Task<byte[]> ReadAsync(IHttpRequest request, long maxBytes, CancellationToken cancellationToken)
         {
             // The declared length is checked first so an oversized upload is refused without being read.
-            if (request.ContentLength64 > maxBytes)
+            if (request.ContentLength > maxBytes)
             {
                 throw TooLarge(maxBytes);
             }
 
-            if (!request.HasEntityBody || request.ContentLength64 == 0)
+            if (!request.HasBody || request.ContentLength == 0)
             {
                 return new byte[0];
             }
@@ -26,7 +26,7 @@ namespace Engram.Server.Wire
             using (var buffer = new MemoryStream())
             {
                 var chunk = new byte[16 * 1024];
-                var input = request.InputStream;
+                var input = request.Body;
                 while (true)
                 {
                     var read = await input.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);

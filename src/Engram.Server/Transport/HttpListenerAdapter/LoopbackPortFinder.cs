@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Engram.Server.Hosting
+namespace Engram.Server.Transport.HttpListenerAdapter
 {
     /// <summary>HttpListener cannot bind port 0, so a free loopback port is found by binding a socket briefly.</summary>
     internal static class LoopbackPortFinder
