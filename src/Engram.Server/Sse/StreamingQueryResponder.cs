@@ -19,13 +19,7 @@ namespace Engram.Server.Sse
         public static async Task RespondAsync(EndpointContext context, ParsedQuery query)
         {
             var settings = context.Settings;
-            var faults = settings.Faults;
-            // Snapshot the fault knobs so one stream behaves consistently even if a test flips them meanwhile.
-            var midStreamError = faults.MidStreamError;
-            var midStreamMessage = faults.MidStreamErrorMessage;
-            var truncate = faults.TruncateStream;
-            var pause = faults.PauseStreamsAfterFirstDelta;
-
+            var faults = StreamFaults.Take(settings.Faults);
             using (var streamCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken))
             {
                 var token = streamCancellation.Token;
@@ -36,9 +30,15 @@ namespace Engram.Server.Sse
                     // strict mode, invalid options) still reach the client as JSON errors it can act on.
                     var hasEvent = await enumerator.MoveNextAsync().ConfigureAwait(false);
                     var sse = await SseWriter.OpenAsync(context.Http.Response, settings.Options.Trace, token).ConfigureAwait(false);
+                    var events = new QueryEventWriter(sse, query.WantsJsonAnswer);
                     try
                     {
-                        await PumpAsync(sse, enumerator, hasEvent, query, settings, midStreamError, midStreamMessage, truncate, pause, token).ConfigureAwait(false);
+                        var faulted = FaultInjectingEventWriter.Wrap(events, settings.Faults, faults, settings.Options.PausedStreamKeepAliveInterval);
+                        await PumpAsync(enumerator, hasEvent, faulted, settings, token).ConfigureAwait(false);
+                    }
+                    catch (InjectedStreamEnd)
+                    {
+                        // The fault has said what it had to; the stream just closes.
                     }
                     catch (Exception ex) when (context.Http.IsClientGone(ex))
                     {
@@ -50,16 +50,16 @@ namespace Engram.Server.Sse
                     catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
                     {
                         settings.Trace("sse: server stopping, stream aborted");
-                        await TryWriteErrorAsync(context.Http, sse, "Server is shutting down").ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, events, "Server is shutting down").ConfigureAwait(false);
                     }
                     catch (EngramException ex)
                     {
-                        await TryWriteErrorAsync(context.Http, sse, ex.Message).ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, events, ex.Message).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
                         settings.Trace("sse: engine failed mid-stream: " + ex.GetType().Name);
-                        await TryWriteErrorAsync(context.Http, sse, "Internal server error").ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, events, "Internal server error").ConfigureAwait(false);
                     }
 
                     TryClose(context.Http, sse);
@@ -71,11 +71,10 @@ namespace Engram.Server.Sse
             }
         }
 
-        private static async Task PumpAsync(SseWriter sse, IAsyncEnumerator<QueryStreamEvent> events, bool hasEvent, ParsedQuery query,
-            ServerSettings settings, bool midStreamError, string midStreamMessage, bool truncate, bool pause, CancellationToken token)
+        /// <summary>The engine's events to the wire: non-empty deltas, the first final result, then [DONE].</summary>
+        private static async Task PumpAsync(IAsyncEnumerator<QueryStreamEvent> events, bool hasEvent, IQueryEventWriter writer,
+            ServerSettings settings, CancellationToken token)
         {
-            var chunks = new CompletionChunks();
-            var deltas = 0;
             var sawFinal = false;
             while (hasEvent)
             {
@@ -84,51 +83,13 @@ namespace Engram.Server.Sse
                 {
                     if (!string.IsNullOrEmpty(current.Content))
                     {
-                        // Taken before the frame is written: a test that reads the frame and then releases
-                        // must release this pause, not a later one.
-                        var release = settings.Faults.PauseReleased;
-                        await sse.DataAsync(chunks.Delta(current.Content!), token).ConfigureAwait(false);
-                        deltas++;
-                        if (deltas == 1)
-                        {
-                            if (midStreamError)
-                            {
-                                await sse.DataAsync(CompletionChunks.Error(midStreamMessage), token).ConfigureAwait(false);
-                                return;
-                            }
-
-                            if (truncate)
-                            {
-                                return;
-                            }
-
-                            if (pause)
-                            {
-                                await PauseAsync(sse, release, settings.Options.PausedStreamKeepAliveInterval, token).ConfigureAwait(false);
-                            }
-                        }
+                        await writer.DeltaAsync(current.Content!, token).ConfigureAwait(false);
                     }
                 }
                 else if (current.Final != null && !sawFinal)
                 {
-                    if (midStreamError)
-                    {
-                        await sse.DataAsync(CompletionChunks.Error(midStreamMessage), token).ConfigureAwait(false);
-                        return;
-                    }
-
-                    if (truncate)
-                    {
-                        return;
-                    }
-
+                    await writer.FinalAsync(current.Final, token).ConfigureAwait(false);
                     sawFinal = true;
-                    if (deltas > 0)
-                    {
-                        await sse.DataAsync(chunks.Stop(), token).ConfigureAwait(false);
-                    }
-
-                    await sse.DataAsync(ResponseShapes.FinalFrame(current.Final, query.WantsJsonAnswer), token).ConfigureAwait(false);
                 }
 
                 hasEvent = await events.MoveNextAsync().ConfigureAwait(false);
@@ -137,41 +98,18 @@ namespace Engram.Server.Sse
             if (!sawFinal)
             {
                 settings.Trace("sse: engine stream ended without a final result");
-                await sse.DataAsync(CompletionChunks.Error("Query stream ended without a result"), token).ConfigureAwait(false);
+                await writer.ErrorAsync("Query stream ended without a result", token).ConfigureAwait(false);
                 return;
             }
 
-            await sse.DoneAsync(token).ConfigureAwait(false);
+            await writer.DoneAsync(token).ConfigureAwait(false);
         }
 
-        /// <summary>
-        /// Holds the stream until released. Keep-alive comments go out meanwhile, as a hosted server sends them
-        /// during slow retrieval; a failed one means the client left, which ends the stream.
-        /// </summary>
-        private static async Task PauseAsync(SseWriter sse, Task release, TimeSpan keepAliveInterval, CancellationToken token)
-        {
-            while (!release.IsCompleted)
-            {
-                using (var tick = CancellationTokenSource.CreateLinkedTokenSource(token))
-                {
-                    var delay = Task.Delay(keepAliveInterval, tick.Token);
-                    await Task.WhenAny(release, delay).ConfigureAwait(false);
-                    tick.Cancel();
-                }
-
-                token.ThrowIfCancellationRequested();
-                if (!release.IsCompleted)
-                {
-                    await sse.KeepAliveAsync(token).ConfigureAwait(false);
-                }
-            }
-        }
-
-        private static async Task TryWriteErrorAsync(IHttpExchange http, SseWriter sse, string message)
+        private static async Task TryWriteErrorAsync(IHttpExchange http, IQueryEventWriter writer, string message)
         {
             try
             {
-                await sse.DataAsync(CompletionChunks.Error(message), CancellationToken.None).ConfigureAwait(false);
+                await writer.ErrorAsync(message, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (http.IsClientGone(ex) || ex is InvalidOperationException)
             {

@@ -123,21 +123,12 @@ namespace Engram.Server.Wire
             w.WriteEndObject();
         });
 
-        /// <summary>Buffered query result (wire spec §4.8): <c>success</c> plus the shared result fields.</summary>
-        public static byte[] QueryResult(QueryResult result, bool wantsJsonAnswer) => WireJson.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("success", true);
-            WriteQueryResultFields(w, result, wantsJsonAnswer);
-            w.WriteEndObject();
-        });
-
         /// <summary>
-        /// The final SSE frame (wire spec §8.1 item 4): the same fields as a buffered result, so a done event
-        /// equals the in-process one — and never a <c>choices</c>, <c>type</c> or <c>error</c> key, which
-        /// clients would misread.
+        /// A query result (wire spec §4.8): <c>success</c> plus the result fields. The final SSE frame (§8.1
+        /// item 4) is the same object, so a done event equals the buffered answer — and never has a
+        /// <c>choices</c>, <c>type</c> or <c>error</c> key, which clients would misread.
         /// </summary>
-        public static byte[] FinalFrame(QueryResult result, bool wantsJsonAnswer) => WireJson.Write(w =>
+        public static byte[] QueryResult(QueryResult result, bool wantsJsonAnswer) => WireJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("success", true);
