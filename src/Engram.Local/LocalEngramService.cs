@@ -118,7 +118,7 @@ namespace Engram.Local
                 var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
                 if (row == null || string.IsNullOrEmpty(memoryId) || !MemoryRepository.Delete(connection, row.Id, memoryId))
                 {
-                    throw EngramErrors.NoSuchMemory();
+                    throw EngineErrors.NoSuchMemory();
                 }
 
                 return true;
@@ -152,7 +152,7 @@ namespace Engram.Local
             {
                 RequestRules.ValidateBucketName(name);
                 using var connection = _engine.Database.OpenConnection();
-                var row = BucketRepository.TryCreate(connection, TenantId, name, description) ?? throw EngramErrors.DuplicateBucket();
+                var row = BucketRepository.TryCreate(connection, TenantId, name, description) ?? throw EngineErrors.DuplicateBucket();
                 return ToBucket(row);
             }, cancellationToken);
 
@@ -164,7 +164,7 @@ namespace Engram.Local
                 var row = RequestRules.IsValidBucketName(bucket) ? BucketRepository.Find(connection, TenantId, bucket) : null;
                 if (row == null || !BucketRepository.Delete(connection, TenantId, bucket))
                 {
-                    throw EngramErrors.NoSuchBucket();
+                    throw EngineErrors.NoSuchBucket();
                 }
 
                 _engine.Vectors.Forget(row.Id);
@@ -188,7 +188,7 @@ namespace Engram.Local
                 var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
                 if (row == null || !ProfileService.IsInstalled(connection, row.Id))
                 {
-                    throw EngramErrors.NoProfiler();
+                    throw EngineErrors.NoProfiler();
                 }
 
                 return ProfileService.Tick(connection, row);
@@ -205,7 +205,7 @@ namespace Engram.Local
                 RequestRules.ValidateBucketName(name);
                 using var connection = _engine.Database.OpenConnection();
                 var row = _engine.Options.StrictBuckets
-                    ? BucketRepository.Find(connection, TenantId, name) ?? throw EngramErrors.NoSuchBucket()
+                    ? BucketRepository.Find(connection, TenantId, name) ?? throw EngineErrors.NoSuchBucket()
                     : BucketRepository.Ensure(connection, TenantId, name);
                 ProfileService.Install(connection, row);
                 return true;

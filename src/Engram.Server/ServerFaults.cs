@@ -1,5 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Local.Validation;
 
 namespace Engram.Server
 {
@@ -69,6 +70,15 @@ namespace Engram.Server
         {
             var released = Interlocked.Exchange(ref _pauseRelease, NewRelease());
             released.TrySetResult(true);
+        }
+
+        /// <summary>The injected "tenant has no model provider key" refusal of store and query (wire spec §2, §3.7).</summary>
+        internal void ThrowIfByokMissing()
+        {
+            if (ByokMissing)
+            {
+                throw EngineErrors.ByokMissing();
+            }
         }
 
         /// <summary>Consumes one injected 429, if any are left.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Engram.Client;
+using Engram.Local.Validation;
 using Engram.Server.Wire;
 
 namespace Engram.Server.Endpoints
@@ -33,7 +34,7 @@ namespace Engram.Server.Endpoints
             var bucket = all.FirstOrDefault(b => string.Equals(b.Name, context.Bucket, StringComparison.Ordinal));
             if (bucket == null)
             {
-                throw new EngramException("Bucket not found", 404, null, ErrorCodes.BucketNotFound);
+                throw EngineErrors.NoSuchBucket();
             }
 
             await context.RespondAsync(200, ResponseShapes.SingleBucket(bucket)).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Engram.Server.Endpoints
     {
         public static async Task StoreAsync(EndpointContext context)
         {
-            ByokFault.ThrowIfInjected(context.Settings.Faults);
+            context.Settings.Faults.ThrowIfByokMissing();
             var request = StoreRequestReader.Read(await context.ReadBodyAsync().ConfigureAwait(false));
             if (!request.IsBatch)
             {

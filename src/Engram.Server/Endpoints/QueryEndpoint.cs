@@ -9,7 +9,7 @@ namespace Engram.Server.Endpoints
     {
         public static async Task HandleAsync(EndpointContext context)
         {
-            ByokFault.ThrowIfInjected(context.Settings.Faults);
+            context.Settings.Faults.ThrowIfByokMissing();
             var parsed = QueryRequestReader.Read(await context.ReadBodyAsync().ConfigureAwait(false));
             if (parsed.Stream)
             {

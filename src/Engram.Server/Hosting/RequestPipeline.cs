@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
+using Engram.Local.Validation;
 using Engram.Server.Auth;
 using Engram.Server.Endpoints;
 using Engram.Server.Routing;
@@ -43,18 +44,18 @@ namespace Engram.Server.Hosting
             }
             catch (OperationCanceledException) when (serverStopping.IsCancellationRequested)
             {
-                await TrySendErrorAsync(http, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+                await TrySendErrorAsync(http, EngineErrors.ShuttingDown()).ConfigureAwait(false);
             }
             catch (EngramException ex) when (ex.Status >= 400 && ex.Status <= 499)
             {
                 // A refusal the caller can act on (bad input, missing bucket, …): its message and code go out as is.
-                await TrySendErrorAsync(http, ex.Status, ex.Message, ex.Code).ConfigureAwait(false);
+                await TrySendErrorAsync(http, ex).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 // Details stay on the server (trace hook); the client learns only that it was not its fault.
                 _settings.Trace("request failed: " + ex.GetType().FullName);
-                await TrySendErrorAsync(http, 500, "Internal server error", ErrorCodes.Internal).ConfigureAwait(false);
+                await TrySendErrorAsync(http, EngineErrors.Internal()).ConfigureAwait(false);
             }
             finally
             {
@@ -69,7 +70,7 @@ namespace Engram.Server.Hosting
             var tenant = _keys.Authenticate(request.Header("Authorization"));
             if (tenant == null)
             {
-                await JsonResponder.SendErrorAsync(response, 401, "Invalid API key", ErrorCodes.Unauthorized, serverStopping).ConfigureAwait(false);
+                await JsonResponder.SendErrorAsync(response, EngineErrors.InvalidApiKey(), serverStopping).ConfigureAwait(false);
                 return;
             }
 
@@ -82,17 +83,17 @@ namespace Engram.Server.Hosting
             switch (route.Outcome)
             {
                 case RouteOutcome.UnknownRoute:
-                    await JsonResponder.SendErrorAsync(response, 404, "Not found: no such endpoint", ErrorCodes.NotFound, serverStopping).ConfigureAwait(false);
+                    await JsonResponder.SendErrorAsync(response, EngineErrors.NoSuchEndpoint(), serverStopping).ConfigureAwait(false);
                     return;
                 case RouteOutcome.EmptyBucket:
-                    await JsonResponder.SendErrorAsync(response, 404, "Bucket not found", ErrorCodes.BucketNotFound, serverStopping).ConfigureAwait(false);
+                    await JsonResponder.SendErrorAsync(response, EngineErrors.NoSuchBucket(), serverStopping).ConfigureAwait(false);
                     return;
                 case RouteOutcome.EmptyMemoryId:
-                    await JsonResponder.SendErrorAsync(response, 404, "Memory not found", ErrorCodes.MemoryNotFound, serverStopping).ConfigureAwait(false);
+                    await JsonResponder.SendErrorAsync(response, EngineErrors.NoSuchMemory(), serverStopping).ConfigureAwait(false);
                     return;
                 case RouteOutcome.MethodNotAllowed:
                     response.SetHeader("Allow", route.AllowedMethods ?? "");
-                    await JsonResponder.SendErrorAsync(response, 405, "Method " + request.Method + " is not allowed here; use " + route.AllowedMethods, ErrorCodes.MethodNotAllowed, serverStopping).ConfigureAwait(false);
+                    await JsonResponder.SendErrorAsync(response, EngineErrors.MethodNotAllowed(request.Method, route.AllowedMethods), serverStopping).ConfigureAwait(false);
                     return;
             }
 
@@ -138,7 +139,7 @@ namespace Engram.Server.Hosting
         /// <summary>A request that arrived while the server drains: 503, nothing done.</summary>
         public static async Task RefuseShuttingDownAsync(IHttpExchange http)
         {
-            await TrySendErrorAsync(http, 503, "Server is shutting down", ErrorCodes.Internal).ConfigureAwait(false);
+            await TrySendErrorAsync(http, EngineErrors.ShuttingDown()).ConfigureAwait(false);
             TryClose(http);
         }
 
@@ -147,14 +148,14 @@ namespace Engram.Server.Hosting
         {
             var seconds = Math.Max(0, _settings.Options.RetryAfterSeconds);
             response.SetHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return JsonResponder.SendErrorAsync(response, 429, "Too many concurrent requests", ErrorCodes.RateLimited, cancellationToken);
+            return JsonResponder.SendErrorAsync(response, EngineErrors.TooManyRequests(), cancellationToken);
         }
 
-        private static async Task TrySendErrorAsync(IHttpExchange http, int status, string message, string? code)
+        private static async Task TrySendErrorAsync(IHttpExchange http, EngramException error)
         {
             try
             {
-                await JsonResponder.SendErrorAsync(http.Response, status, message, code, CancellationToken.None).ConfigureAwait(false);
+                await JsonResponder.SendErrorAsync(http.Response, error, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (http.IsClientGone(ex) || ex is InvalidOperationException)
             {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
+using Engram.Local.Validation;
 using Engram.Server.Endpoints;
 using Engram.Server.Transport;
 using Engram.Server.Wire;
@@ -50,7 +51,7 @@ namespace Engram.Server.Sse
                     catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
                     {
                         settings.Trace("sse: server stopping, stream aborted");
-                        await TryWriteErrorAsync(context.Http, events, "Server is shutting down").ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, events, EngineErrors.ShuttingDown().Message).ConfigureAwait(false);
                     }
                     catch (EngramException ex)
                     {
@@ -59,7 +60,7 @@ namespace Engram.Server.Sse
                     catch (Exception ex)
                     {
                         settings.Trace("sse: engine failed mid-stream: " + ex.GetType().Name);
-                        await TryWriteErrorAsync(context.Http, events, "Internal server error").ConfigureAwait(false);
+                        await TryWriteErrorAsync(context.Http, events, EngineErrors.Internal().Message).ConfigureAwait(false);
                     }
 
                     TryClose(context.Http, sse);

@@ -1,3 +1,5 @@
+using Engram.Local.Validation;
+
 namespace Engram.Server.Wire
 {
     /// <summary>Reads <c>POST /v1/buckets</c> <c>{name, description?}</c>; Python sends <c>"description": null</c> (wire spec §5.9).</summary>
@@ -11,7 +13,7 @@ namespace Engram.Server.Wire
                 var name = JsonRequestFields.OptionalString(root, "name");
                 if (string.IsNullOrEmpty(name))
                 {
-                    throw RequestErrors.Invalid("name is required: send {\"name\":\"bucket-name\"}");
+                    throw EngineErrors.Invalid("name is required: send {\"name\":\"bucket-name\"}");
                 }
 
                 return (name!, JsonRequestFields.OptionalString(root, "description"));

@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using Engram.Client;
+using Engram.Local.Validation;
 
 namespace Engram.Server.Wire
 {
@@ -15,7 +16,7 @@ namespace Engram.Server.Wire
         {
             if (body.Length == 0)
             {
-                throw RequestErrors.Invalid("Request body is required: send a JSON object");
+                throw EngineErrors.Invalid("Request body is required: send a JSON object");
             }
 
             JsonDocument document;
@@ -25,13 +26,13 @@ namespace Engram.Server.Wire
             }
             catch (JsonException ex)
             {
-                throw RequestErrors.Invalid("Request body is not valid JSON: " + ex.Message);
+                throw EngineErrors.Invalid("Request body is not valid JSON: " + ex.Message);
             }
 
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
-                throw RequestErrors.Invalid("Request body must be a JSON object");
+                throw EngineErrors.Invalid("Request body must be a JSON object");
             }
 
             return document;
@@ -58,7 +59,7 @@ namespace Engram.Server.Wire
 
             return value.ValueKind == JsonValueKind.String
                 ? value.GetString()
-                : throw RequestErrors.Invalid(name + " must be a string");
+                : throw EngineErrors.Invalid(name + " must be a string");
         }
 
         public static bool? OptionalBool(JsonElement obj, string name)
@@ -75,7 +76,7 @@ namespace Engram.Server.Wire
                 case JsonValueKind.False:
                     return false;
                 default:
-                    throw RequestErrors.Invalid(name + " must be true or false");
+                    throw EngineErrors.Invalid(name + " must be true or false");
             }
         }
 
@@ -91,7 +92,7 @@ namespace Engram.Server.Wire
 
             return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)
                 ? number
-                : throw RequestErrors.Invalid(name + " must be a number");
+                : throw EngineErrors.Invalid(name + " must be a number");
         }
 
         /// <summary>An integer; an integral float such as <c>8.0</c> is accepted, a fraction or string is not.</summary>
@@ -110,7 +111,7 @@ namespace Engram.Server.Wire
                 }
             }
 
-            throw RequestErrors.Invalid(name + " must be an integer");
+            throw EngineErrors.Invalid(name + " must be an integer");
         }
 
         /// <summary>Reads an integer query-string parameter; absent means null.</summary>
@@ -123,9 +124,7 @@ namespace Engram.Server.Wire
 
             return int.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n)
                 ? n
-                : throw RequestErrors.Invalid(name + " must be an integer");
+                : throw EngineErrors.Invalid(name + " must be an integer");
         }
-
-        public static EngramException Invalid(string message) => RequestErrors.Invalid(message);
     }
 }

@@ -1,5 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Client;
 using Engram.Server.Transport;
 
 namespace Engram.Server.Wire
@@ -12,7 +13,8 @@ namespace Engram.Server.Wire
         public static Task SendAsync(IHttpResponse response, int status, byte[] body, CancellationToken cancellationToken) =>
             response.SendAsync(status, JsonContentType, body, cancellationToken);
 
-        public static Task SendErrorAsync(IHttpResponse response, int status, string message, string? code, CancellationToken cancellationToken) =>
-            SendAsync(response, status, ResponseShapes.Error(message, code), cancellationToken);
+        /// <summary>The error's status, and its message and code as <c>{"error","code"}</c>.</summary>
+        public static Task SendErrorAsync(IHttpResponse response, EngramException error, CancellationToken cancellationToken) =>
+            SendAsync(response, error.Status, ResponseShapes.Error(error.Message, error.Code), cancellationToken);
     }
 }

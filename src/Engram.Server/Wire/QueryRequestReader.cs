@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Text.Json;
 using Engram.Client;
+using Engram.Local.Validation;
 
 namespace Engram.Server.Wire
 {
@@ -41,7 +42,7 @@ namespace Engram.Server.Wire
                 {
                     if (options.ValueKind != JsonValueKind.Object)
                     {
-                        throw RequestErrors.Invalid("options must be a JSON object");
+                        throw EngineErrors.Invalid("options must be a JSON object");
                     }
 
                     ReadOptions(options, request);
@@ -59,14 +60,14 @@ namespace Engram.Server.Wire
             {
                 if (array.ValueKind != JsonValueKind.Array)
                 {
-                    throw RequestErrors.Invalid("buckets must be an array of bucket names");
+                    throw EngineErrors.Invalid("buckets must be an array of bucket names");
                 }
 
                 foreach (var item in array.EnumerateArray())
                 {
                     if (item.ValueKind != JsonValueKind.String)
                     {
-                        throw RequestErrors.Invalid("buckets must contain only strings");
+                        throw EngineErrors.Invalid("buckets must contain only strings");
                     }
 
                     buckets.Add(item.GetString() ?? "");
@@ -112,7 +113,7 @@ namespace Engram.Server.Wire
 
             if (value.ValueKind != JsonValueKind.Object)
             {
-                throw RequestErrors.Invalid("top_k_per_bucket must be an integer or an object of bucket name to integer");
+                throw EngineErrors.Invalid("top_k_per_bucket must be an integer or an object of bucket name to integer");
             }
 
             var perBucket = new Dictionary<string, int>();
@@ -138,7 +139,7 @@ namespace Engram.Server.Wire
                 case "json":
                     return ReturnFormat.Json;
                 default:
-                    throw RequestErrors.Invalid("return_format must be one of prose, json");
+                    throw EngineErrors.Invalid("return_format must be one of prose, json");
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Local.Validation;
 using Engram.Server.Transport;
 
 namespace Engram.Server.Wire
@@ -14,7 +15,7 @@ namespace Engram.Server.Wire
             // The declared length is checked first so an oversized upload is refused without being read.
             if (request.ContentLength > maxBytes)
             {
-                throw TooLarge(maxBytes);
+                throw EngineErrors.BodyTooLarge(maxBytes);
             }
 
             if (!request.HasBody || request.ContentLength == 0)
@@ -37,7 +38,7 @@ namespace Engram.Server.Wire
 
                     if (buffer.Length + read > maxBytes)
                     {
-                        throw TooLarge(maxBytes);
+                        throw EngineErrors.BodyTooLarge(maxBytes);
                     }
 
                     buffer.Write(chunk, 0, read);
@@ -46,8 +47,5 @@ namespace Engram.Server.Wire
                 return buffer.ToArray();
             }
         }
-
-        private static Client.EngramException TooLarge(long maxBytes) =>
-            RequestErrors.TooLarge("Request body is larger than the server accepts (" + maxBytes + " bytes)");
     }
 }

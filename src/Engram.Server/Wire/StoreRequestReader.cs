@@ -38,12 +38,12 @@ namespace Engram.Server.Wire
                 var hasMemories = JsonRequestFields.TryGet(root, "memories", out var memories);
                 if (hasContent && hasMemories)
                 {
-                    throw RequestErrors.Invalid("Send either content (one memory) or memories (a batch), not both");
+                    throw EngineErrors.Invalid("Send either content (one memory) or memories (a batch), not both");
                 }
 
                 if (!hasContent && !hasMemories)
                 {
-                    throw RequestErrors.Invalid("content is required: send {\"content\":\"…\"} or {\"memories\":[{\"content\":\"…\"}]}");
+                    throw EngineErrors.Invalid("content is required: send {\"content\":\"…\"} or {\"memories\":[{\"content\":\"…\"}]}");
                 }
 
                 var dedup = ReadDedup(root);
@@ -54,14 +54,14 @@ namespace Engram.Server.Wire
 
                 if (memories.ValueKind != JsonValueKind.Array)
                 {
-                    throw RequestErrors.Invalid("memories must be an array of {\"content\":\"…\"} objects");
+                    throw EngineErrors.Invalid("memories must be an array of {\"content\":\"…\"} objects");
                 }
 
                 var count = memories.GetArrayLength();
                 if (count > EngramLimits.MaxBatchSize)
                 {
                     // A wire limit (Q2): in-process callers hand any number to the service, which splits them.
-                    throw RequestErrors.Invalid(RequestRules.BatchTooLargeMessage);
+                    throw EngineErrors.Invalid(RequestRules.BatchTooLargeMessage);
                 }
 
                 var contents = new List<string>(count);
@@ -71,7 +71,7 @@ namespace Engram.Server.Wire
                     var field = "memories[" + index + "].content";
                     if (item.ValueKind != JsonValueKind.Object || !JsonRequestFields.TryGet(item, "content", out var itemContent))
                     {
-                        throw RequestErrors.Invalid("content is required (memories[" + index + "]): every item must be {\"content\":\"…\"}");
+                        throw EngineErrors.Invalid("content is required (memories[" + index + "]): every item must be {\"content\":\"…\"}");
                     }
 
                     contents.Add(ReadContent(itemContent, field));
@@ -90,7 +90,7 @@ namespace Engram.Server.Wire
         {
             if (value.ValueKind != JsonValueKind.String)
             {
-                throw RequestErrors.Invalid(field + " must be a string");
+                throw EngineErrors.Invalid(field + " must be a string");
             }
 
             return value.GetString() ?? "";
@@ -112,7 +112,7 @@ namespace Engram.Server.Wire
                 case "strict":
                     return DedupPolicy.Strict;
                 default:
-                    throw RequestErrors.Invalid("dedup must be one of off, loose, strict");
+                    throw EngineErrors.Invalid("dedup must be one of off, loose, strict");
             }
         }
     }
