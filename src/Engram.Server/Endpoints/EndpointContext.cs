@@ -8,33 +8,15 @@ using Engram.Server.Wire;
 namespace Engram.Server.Endpoints
 {
     /// <summary>Everything an endpoint needs for one authenticated, admitted request.</summary>
-    internal sealed class EndpointContext
+    /// <param name="Http">The exchange the answer goes to.</param>
+    /// <param name="Route">The resolved route, with its decoded segments and query.</param>
+    /// <param name="Tenant">The tenant of the request's API key.</param>
+    /// <param name="Service">The engine seen through this tenant only.</param>
+    /// <param name="Settings">The server-wide parts endpoints share.</param>
+    /// <param name="CancellationToken">Cancelled when the server stops.</param>
+    internal sealed record EndpointContext(IHttpExchange Http, RouteMatch Route, string Tenant, IEngramService Service,
+        ServerSettings Settings, CancellationToken CancellationToken)
     {
-        public EndpointContext(IHttpExchange http, RouteMatch route, string tenant, IEngramService service,
-            ServerSettings settings, CancellationToken cancellationToken)
-        {
-            Http = http;
-            Route = route;
-            Tenant = tenant;
-            Service = service;
-            Settings = settings;
-            CancellationToken = cancellationToken;
-        }
-
-        public IHttpExchange Http { get; }
-
-        public RouteMatch Route { get; }
-
-        public string Tenant { get; }
-
-        /// <summary>The engine seen through this tenant only.</summary>
-        public IEngramService Service { get; }
-
-        public ServerSettings Settings { get; }
-
-        /// <summary>Cancelled when the server stops.</summary>
-        public CancellationToken CancellationToken { get; }
-
         /// <summary>The bucket segment; routing guarantees it is non-empty for routes that have one.</summary>
         public string Bucket => Route.Bucket!;
 

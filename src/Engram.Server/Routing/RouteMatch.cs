@@ -3,35 +3,15 @@ using System.Collections.Generic;
 namespace Engram.Server.Routing
 {
     /// <summary>Outcome of resolving a request path and method.</summary>
-    internal sealed class RouteMatch
+    /// <param name="Outcome">Found, or why not.</param>
+    /// <param name="Endpoint">The operation, when found.</param>
+    /// <param name="Bucket">The decoded bucket segment, when the route has one.</param>
+    /// <param name="MemoryId">The decoded memory-id segment, when the route has one.</param>
+    /// <param name="Query">Decoded query-string parameters (first occurrence wins).</param>
+    /// <param name="AllowedMethods">For <see cref="RouteOutcome.MethodNotAllowed"/>: the value of the Allow header.</param>
+    internal sealed record RouteMatch(RouteOutcome Outcome, EngramEndpoint Endpoint, string? Bucket, string? MemoryId,
+        IReadOnlyDictionary<string, string> Query, string? AllowedMethods)
     {
-        private RouteMatch(RouteOutcome outcome, EngramEndpoint endpoint, string? bucket, string? memoryId,
-            IReadOnlyDictionary<string, string> query, string? allowedMethods)
-        {
-            Outcome = outcome;
-            Endpoint = endpoint;
-            Bucket = bucket;
-            MemoryId = memoryId;
-            Query = query;
-            AllowedMethods = allowedMethods;
-        }
-
-        public RouteOutcome Outcome { get; }
-
-        public EngramEndpoint Endpoint { get; }
-
-        /// <summary>The decoded bucket segment, when the route has one.</summary>
-        public string? Bucket { get; }
-
-        /// <summary>The decoded memory-id segment, when the route has one.</summary>
-        public string? MemoryId { get; }
-
-        /// <summary>Decoded query-string parameters (first occurrence wins).</summary>
-        public IReadOnlyDictionary<string, string> Query { get; }
-
-        /// <summary>For <see cref="RouteOutcome.MethodNotAllowed"/>: the value of the Allow header.</summary>
-        public string? AllowedMethods { get; }
-
         public static RouteMatch Found(EngramEndpoint endpoint, string? bucket, string? memoryId, IReadOnlyDictionary<string, string> query) =>
             new RouteMatch(RouteOutcome.Found, endpoint, bucket, memoryId, query, null);
 

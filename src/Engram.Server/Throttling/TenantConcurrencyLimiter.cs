@@ -33,9 +33,6 @@ namespace Engram.Server.Throttling
             return new Lease(counter);
         }
 
-        /// <summary>Requests of the tenant currently in flight.</summary>
-        public int InFlight(string tenant) => _inFlight.TryGetValue(tenant, out var c) ? Volatile.Read(ref c.Value) : 0;
-
         private sealed class Counter
         {
             public int Value;

@@ -6,19 +6,10 @@ using Engram.Local.Validation;
 namespace Engram.Server.Wire
 {
     /// <summary>A validated query body and whether the caller asked for a stream.</summary>
-    internal sealed class ParsedQuery
+    /// <param name="Request">The query, with the protocol defaults for unset options.</param>
+    /// <param name="Stream"><c>"stream": true</c> in the body: SSE regardless of Accept (wire spec §17 Q24).</param>
+    internal sealed record ParsedQuery(QueryRequest Request, bool Stream)
     {
-        public ParsedQuery(QueryRequest request, bool stream)
-        {
-            Request = request;
-            Stream = stream;
-        }
-
-        public QueryRequest Request { get; }
-
-        /// <summary><c>"stream": true</c> in the body: SSE regardless of Accept (wire spec §17 Q24).</summary>
-        public bool Stream { get; }
-
         public bool WantsJsonAnswer => Request.ReturnFormat == ReturnFormat.Json;
     }
 

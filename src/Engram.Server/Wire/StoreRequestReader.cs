@@ -6,22 +6,10 @@ using Engram.Local.Validation;
 namespace Engram.Server.Wire
 {
     /// <summary>A validated store body: one memory (<c>content</c>) or a batch (<c>memories</c>).</summary>
-    internal sealed class StoreRequest
-    {
-        public StoreRequest(bool isBatch, IReadOnlyList<string> contents, DedupPolicy? dedup)
-        {
-            IsBatch = isBatch;
-            Contents = contents;
-            Dedup = dedup;
-        }
-
-        public bool IsBatch { get; }
-
-        /// <summary>One item for a single store; every item, in request order, for a batch.</summary>
-        public IReadOnlyList<string> Contents { get; }
-
-        public DedupPolicy? Dedup { get; }
-    }
+    /// <param name="IsBatch">The body had <c>memories</c>.</param>
+    /// <param name="Contents">One item for a single store; every item, in request order, for a batch.</param>
+    /// <param name="Dedup">The requested dedup policy; null for the server default.</param>
+    internal sealed record StoreRequest(bool IsBatch, IReadOnlyList<string> Contents, DedupPolicy? Dedup);
 
     /// <summary>
     /// Reads <c>POST /v1/buckets/{bucket}/memories</c> (wire spec §5.1, §5.2, §6). Every item is read before
