@@ -105,7 +105,7 @@ namespace Engram.Local
                 var row = FindBucket(connection, name);
                 if (row == null || string.IsNullOrEmpty(memoryId) || !MemoryRepository.Delete(connection, row.Id, memoryId))
                 {
-                    throw EngramErrors.NoSuchMemory();
+                    throw EngineErrors.NoSuchMemory();
                 }
 
                 return true;
@@ -139,7 +139,7 @@ namespace Engram.Local
             {
                 RequestRules.ValidateBucketName(name);
                 using var connection = _engine.Database.OpenConnection();
-                var row = BucketRepository.TryCreate(connection, TenantId, name, description) ?? throw EngramErrors.DuplicateBucket();
+                var row = BucketRepository.TryCreate(connection, TenantId, name, description) ?? throw EngineErrors.DuplicateBucket();
                 return ToBucket(row);
             }, cancellationToken);
 
@@ -151,7 +151,7 @@ namespace Engram.Local
                 var row = FindBucket(connection, bucket);
                 if (row == null || !BucketRepository.Delete(connection, TenantId, bucket))
                 {
-                    throw EngramErrors.NoSuchBucket();
+                    throw EngineErrors.NoSuchBucket();
                 }
 
                 _engine.Vectors.Forget(row.Id);
@@ -175,7 +175,7 @@ namespace Engram.Local
                 var row = FindBucket(connection, name);
                 if (row == null || !ProfileService.IsInstalled(connection, row.Id))
                 {
-                    throw EngramErrors.NoProfiler();
+                    throw EngineErrors.NoProfiler();
                 }
 
                 return ProfileService.Tick(connection, row);
@@ -192,7 +192,7 @@ namespace Engram.Local
                 RequestRules.ValidateBucketName(name);
                 using var connection = _engine.Database.OpenConnection();
                 var row = _engine.Options.StrictBuckets
-                    ? BucketRepository.Find(connection, TenantId, name) ?? throw EngramErrors.NoSuchBucket()
+                    ? BucketRepository.Find(connection, TenantId, name) ?? throw EngineErrors.NoSuchBucket()
                     : BucketRepository.Ensure(connection, TenantId, name);
                 ProfileService.Install(connection, row);
                 return true;

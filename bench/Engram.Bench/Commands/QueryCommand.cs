@@ -8,7 +8,7 @@ using Engram.Bench.Data;
 using Engram.Bench.Measurement;
 using Engram.Client;
 using Engram.Local;
-using Engram.Local.Server;
+using Engram.Server;
 
 namespace Engram.Bench.Commands
 {

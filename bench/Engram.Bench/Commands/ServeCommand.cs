@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Local;
-using Engram.Local.Server;
+using Engram.Server;
 
 namespace Engram.Bench.Commands
 {

@@ -31,7 +31,7 @@ namespace Engram.Local.Ingest
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
             var bucket = _engine.Options.StrictBuckets
-                ? BucketRepository.Find(connection, tenant, bucketName) ?? throw EngramErrors.NoSuchBucket()
+                ? BucketRepository.Find(connection, tenant, bucketName) ?? throw EngineErrors.NoSuchBucket()
                 : BucketRepository.Ensure(connection, tenant, bucketName);
             if (contents.Count == 0)
             {
@@ -74,7 +74,7 @@ namespace Engram.Local.Ingest
             cancellationToken.ThrowIfCancellationRequested();
 
             using var transaction = connection.BeginTransaction(deferred: false);
-            var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
+            var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
             using var inserter = new MemoryInserter(connection, transaction);
             var id = Guid.NewGuid().ToString();
             var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, DedupRule.Applies(policy), item.TokenCount, Timestamps.Now(), item.Blob);
@@ -101,7 +101,7 @@ namespace Engram.Local.Ingest
 
             _engine.BeforeBatchHook?.Invoke();
             using var transaction = connection.BeginTransaction(deferred: false);
-            var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
+            var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
             // Inside the write transaction the cache is validated against counters no one else can change now.
             var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;
             using var inserter = new MemoryInserter(connection, transaction);

@@ -30,12 +30,12 @@ namespace Engram.Local.Query
         {
             if (request == null)
             {
-                throw EngramErrors.Invalid("a query request is required");
+                throw EngineErrors.Invalid("a query request is required");
             }
 
             if (string.IsNullOrWhiteSpace(request.Query))
             {
-                throw EngramErrors.Invalid("query is required");
+                throw EngineErrors.Invalid("query is required");
             }
 
             cancellationToken.ThrowIfCancellationRequested();

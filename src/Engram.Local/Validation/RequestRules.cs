@@ -14,12 +14,12 @@ namespace Engram.Local.Validation
         {
             if (content == null || content.Trim().Length == 0)
             {
-                throw EngramErrors.Invalid("content is required");
+                throw EngineErrors.Invalid("content is required");
             }
 
             if (content.Length > EngramLimits.MaxContentLength)
             {
-                throw EngramErrors.TooLarge();
+                throw EngineErrors.TooLarge();
             }
         }
 
@@ -31,7 +31,7 @@ namespace Engram.Local.Validation
         {
             if (contents == null)
             {
-                throw EngramErrors.Invalid("memories is required");
+                throw EngineErrors.Invalid("memories is required");
             }
 
             // All-or-nothing (Q2): every item is checked before anything is written.
@@ -40,12 +40,12 @@ namespace Engram.Local.Validation
                 var content = contents[i];
                 if (content == null || content.Trim().Length == 0)
                 {
-                    throw EngramErrors.Invalid($"content is required (memories[{i}])");
+                    throw EngineErrors.Invalid($"content is required (memories[{i}])");
                 }
 
                 if (content.Length > EngramLimits.MaxContentLength)
                 {
-                    throw new EngramException($"content too large (memories[{i}])", 413, null, EngramErrors.ContentTooLarge);
+                    throw EngineErrors.TooLarge($"content too large (memories[{i}])");
                 }
             }
         }
@@ -81,7 +81,7 @@ namespace Engram.Local.Validation
         {
             if (!IsValidBucketName(name))
             {
-                throw EngramErrors.Invalid(
+                throw EngineErrors.Invalid(
                     "bucket name must be 1-128 characters, without control characters, and not '.' or '..'");
             }
         }
@@ -95,7 +95,7 @@ namespace Engram.Local.Validation
         {
             if (string.IsNullOrEmpty(bucket))
             {
-                throw EngramErrors.Invalid($"a bucket name is required to {operation}");
+                throw EngineErrors.Invalid($"a bucket name is required to {operation}");
             }
 
             return bucket!;

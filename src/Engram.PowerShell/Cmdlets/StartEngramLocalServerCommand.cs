@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using Engram.Local;
-using Engram.Local.Server;
+using Engram.Server;
 using Engram.PowerShell.Binding;
 using Engram.PowerShell.Session;
 

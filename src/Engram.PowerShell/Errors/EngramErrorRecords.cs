@@ -13,7 +13,6 @@ namespace Engram.PowerShell.Errors
     {
         public const string NotConnectedId = "EngramNotConnected";
         public const string TransportErrorId = "EngramTransportError";
-        public const string ProfilerNotInstalledCode = "BUCKET_PROFILER_NOT_INSTALLED";
 
         public const string ConnectAdvice =
             "Run 'Connect-Engram -ApiKey <key>' (or set the ENGRAM_API_KEY environment variable) to use Lumetra Engram, " +
@@ -85,7 +84,7 @@ namespace Engram.PowerShell.Errors
                     return (ErrorCategory.ObjectNotFound, "Check the name or id; Get-EngramBucket lists the buckets, Get-EngramMemory their memories.");
                 case 409:
                     return (ErrorCategory.ResourceExists, "Use the existing resource, or pick another name.");
-                case 412 when string.Equals(exception.Code, ProfilerNotInstalledCode, StringComparison.OrdinalIgnoreCase):
+                case 412 when string.Equals(exception.Code, EngramErrorCodes.ProfilerNotInstalled, StringComparison.OrdinalIgnoreCase):
                     return (ErrorCategory.NotEnabled,
                         "Install the Bucket Profiler agent on the bucket first: in the Lumetra dashboard, or on a local connection with 'Update-EngramProfile -Bucket <name> -Install'.");
                 case 412:

@@ -2,7 +2,7 @@ using System;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using Engram.Local.Server;
+using Engram.Server;
 using Engram.PowerShell.Session;
 
 namespace Engram.PowerShell

@@ -1,6 +1,6 @@
 using Engram.Client;
 using Engram.Local;
-using Engram.Local.Server;
+using Engram.Server;
 
 namespace Engram.Tests.Unit.Conformance;
 

@@ -1,4 +1,4 @@
-using Engram.Local.Server.Routing;
+using Engram.Server.Routing;
 using Xunit;
 
 namespace Engram.Tests.Unit.Server;

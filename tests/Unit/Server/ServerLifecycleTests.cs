@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Engram.Local;
-using Engram.Local.Server;
+using Engram.Server;
 using Engram.Tests.Unit.Local;
 using Engram.Tests.Unit.Server.Support;
 using Xunit;

@@ -16,7 +16,7 @@ public class ServerStreamingTests
 
     private static readonly string[] FinalFrameKeys = { "success", "answer", "answer_json", "memories_found", "usage", "synthesis_usage", "explanation" };
 
-    private static async Task<ServerHarness> SeededAsync(Action<Engram.Local.Server.LocalServerOptions>? configure = null)
+    private static async Task<ServerHarness> SeededAsync(Action<Engram.Server.LocalServerOptions>? configure = null)
     {
         var h = ServerHarness.Start(o =>
         {

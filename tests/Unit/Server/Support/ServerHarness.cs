@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Engram.Local;
-using Engram.Local.Server;
+using Engram.Server;
 
 namespace Engram.Tests.Unit.Server.Support;
 

@@ -1,0 +1,22 @@
+namespace Engram.Client
+{
+    /// <summary>
+    /// The machine codes an Engram server sends beside the <c>error</c> message (wire spec §4.12, §17 Q28),
+    /// as found in <see cref="EngramException.Code"/>. Part of the wire contract: one list for client and server.
+    /// </summary>
+    public static class EngramErrorCodes
+    {
+        public const string InvalidRequest = "INVALID_REQUEST";
+        public const string Unauthorized = "UNAUTHORIZED";
+        public const string NotFound = "NOT_FOUND";
+        public const string BucketNotFound = "BUCKET_NOT_FOUND";
+        public const string MemoryNotFound = "MEMORY_NOT_FOUND";
+        public const string BucketExists = "BUCKET_EXISTS";
+        public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+        public const string ContentTooLarge = "CONTENT_TOO_LARGE";
+        public const string ByokNotConfigured = "BYOK_NOT_CONFIGURED";
+        public const string ProfilerNotInstalled = "BUCKET_PROFILER_NOT_INSTALLED";
+        public const string RateLimited = "RATE_LIMITED";
+        public const string Internal = "INTERNAL";
+    }
+}
