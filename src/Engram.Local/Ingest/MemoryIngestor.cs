@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Local.Dedup;
 using Engram.Local.Embedding;
@@ -26,7 +27,7 @@ namespace Engram.Local.Ingest
 
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
 
-        public IReadOnlyList<StoreMemoryResult> Store(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
@@ -38,12 +39,13 @@ namespace Engram.Local.Ingest
                 return Array.Empty<StoreMemoryResult>();
             }
 
-            // CPU work (hashing, embedding) happens before the write lock is taken.
+            // Embedding (one generator call for the whole batch) and hashing happen before the write lock is taken.
+            var vectors = await _engine.Embedder.EmbedAsync(contents, cancellationToken).ConfigureAwait(false);
             var items = new List<PreparedItem>(contents.Count);
-            foreach (var content in contents)
+            for (var i = 0; i < contents.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                items.Add(Prepare(content));
+                items.Add(Prepare(contents[i], vectors[i]));
             }
 
             var results = contents.Count == 1
@@ -187,16 +189,8 @@ namespace Engram.Local.Ingest
             return bestId == null ? null : ((string, long, float)?)(bestId, bestSeq, bestCosine);
         }
 
-        private PreparedItem Prepare(string content)
+        private static PreparedItem Prepare(string content, float[] vector)
         {
-            var vector = _engine.Embedder.Embed(content);
-            if (vector == null || vector.Length != _engine.Embedder.Dimensions)
-            {
-                throw new InvalidOperationException($"The embedder returned a vector of the wrong length (expected {_engine.Embedder.Dimensions}).");
-            }
-
-            vector = (float[])vector.Clone();
-            VectorMath.NormalizeInPlace(vector);
             return new PreparedItem(content, DedupRule.ContentHash(content), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content));
         }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Local.Embedding;
 using Engram.Local.Profiles;
@@ -26,7 +27,7 @@ namespace Engram.Local.Query
 
         public QueryRunner(LocalEngine engine) => _engine = engine;
 
-        public QueryResult Run(string tenant, QueryRequest request, CancellationToken cancellationToken)
+        public async Task<QueryResult> RunAsync(string tenant, QueryRequest request, CancellationToken cancellationToken)
         {
             if (request == null)
             {
@@ -43,9 +44,8 @@ namespace Engram.Local.Query
             var maxTokens = RequestRules.ClampMaxTokens(request.MaxTokens);
             var bucketNames = request.EffectiveBuckets.Where(b => b != null).Distinct(StringComparer.Ordinal).ToList();
 
+            var queryVector = await _engine.Embedder.EmbedAsync(request.Query, cancellationToken).ConfigureAwait(false);
             using var connection = _engine.Database.OpenConnection();
-            var queryVector = (float[])_engine.Embedder.Embed(request.Query).Clone();
-            VectorMath.NormalizeInPlace(queryVector);
             var ftsQuery = Fts5QueryBuilder.Build(connection, request.Query);
 
             var buckets = new List<BucketRow>();

@@ -16,7 +16,7 @@ internal sealed class ChildEngine : IDisposable
     private const string Prelude = """
         param([string] $Bin, [string] $Db, [string] $Arg)
         $ErrorActionPreference = 'Stop'
-        foreach ($n in 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLitePCLRaw.batteries_v2', 'Microsoft.Data.Sqlite', 'Engram.Client', 'Engram.Local') {
+        foreach ($n in 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLitePCLRaw.batteries_v2', 'Microsoft.Data.Sqlite', 'Microsoft.Extensions.AI.Abstractions', 'Engram.Client', 'Engram.Local') {
             Add-Type -Path (Join-Path $Bin "$n.dll")
         }
         $engine = [Engram.Local.LocalEngine]::Open([Engram.Local.LocalEngineOptions]@{ Path = $Db })

@@ -193,8 +193,9 @@ VALUES ('0a0a0a0a-0000-4000-8000-000000000001', 'local', 'b0f4c1de-0000-4000-800
         using var folder = new TempFolder();
         Engines.OnFile(folder).Dispose();
 
-        var error = Assert.Throws<InvalidOperationException>(() => Engines.OnFile(folder, new ChosenVectorEmbedder()));
+        var error = Assert.Throws<EngramException>(() => Engines.OnFile(folder, new ChosenVectorEmbedder()));
 
+        Assert.Equal("EMBEDDER_MISMATCH", error.Code);
         Assert.Contains("256", error.Message);
     }
 
