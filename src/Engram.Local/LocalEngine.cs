@@ -27,6 +27,7 @@ namespace Engram.Local
             Options = options;
             Database = database;
             Embedder = embedder;
+            Calibration = EmbedderCalibration.For(embedder.Identity);
             Vectors = new VectorCache(embedder.Dimensions);
         }
 
@@ -44,6 +45,12 @@ namespace Engram.Local
         internal SqliteDatabase Database { get; }
 
         internal EngineEmbedder Embedder { get; }
+
+        /// <summary>Fusion knobs (tuning seam; the defaults are the tuned values).</summary>
+        internal FusionSettings Fusion { get; set; } = FusionSettings.Default;
+
+        /// <summary>The embedder's similarity thresholds (dedup, near-duplicates).</summary>
+        internal EmbedderCalibration Calibration { get; }
 
         internal VectorCache Vectors { get; }
 

@@ -175,7 +175,9 @@ public class ChildProcessTests
             using var check = connection.CreateCommand();
             check.CommandText = "PRAGMA integrity_check;";
             Assert.Equal("ok", check.ExecuteScalar());
-            check.CommandText = "INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check');"; // FTS index matches its table
+            check.CommandText = "SELECT rowid FROM buckets WHERE name = 'crash';";
+            var table = "memories_fts_" + check.ExecuteScalar();
+            check.CommandText = $"INSERT INTO {table} ({table}) VALUES ('integrity-check');"; // FTS index matches its table
             check.ExecuteNonQuery();
         }
 

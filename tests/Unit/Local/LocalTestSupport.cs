@@ -32,20 +32,41 @@ public sealed class TempFolder : IDisposable
 /// <summary>
 /// An embedder whose vectors the test chooses, so cosines are exact: "v:0.95" embeds as
 /// (0.95, √(1−0.95²), 0, …), "base" as (1, 0, …), "axis:5" as the unit vector of dimension 5
-/// (use 2 and up: orthogonal to both); anything else as a hashing vector.
+/// (use 2 and up: orthogonal to both); a text starting with a phrase given to <see cref="Near"/> like
+/// "v:" with that cosine (for texts that must not state a number of their own, since dedup never merges
+/// texts whose numbers differ); anything else as a hashing vector.
 /// </summary>
 public sealed class ChosenVectorEmbedder : VectorEmbedder
 {
     private readonly HashingEmbedder _fallback = new(32);
+
+    private readonly List<(string Prefix, float Cosine)> _near = new();
 
     public ChosenVectorEmbedder()
         : base("test-chosen", "chosen-v1", 32)
     {
     }
 
+    /// <summary>Texts starting with <paramref name="prefix"/> embed at <paramref name="cosine"/> with "base".</summary>
+    public ChosenVectorEmbedder Near(string prefix, double cosine)
+    {
+        _near.Add((prefix, (float)cosine));
+        return this;
+    }
+
     public override float[] Embed(string text)
     {
         var v = new float[Dimensions];
+        foreach (var (prefix, near) in _near)
+        {
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                v[0] = near;
+                v[1] = (float)Math.Sqrt(1.0 - (double)near * near);
+                return v;
+            }
+        }
+
         if (text.StartsWith("base", StringComparison.Ordinal))
         {
             v[0] = 1f;
