@@ -3,17 +3,19 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Embeddings.Onnx;
 using Engram.Local;
+using Microsoft.Extensions.AI;
 
 namespace Engram.Eval.Running
 {
     /// <summary>An embedder under evaluation: what the engine is opened with, and the same vectors for the dense baseline.</summary>
     public sealed class EvalEmbedder
     {
-        private readonly Func<IEmbedder> _create;
-        private IEmbedder? _shared;
+        private readonly Func<IEmbeddingGenerator<string, Embedding<float>>> _create;
+        private IEmbeddingGenerator<string, Embedding<float>>? _shared;
 
-        private EvalEmbedder(string name, Func<IEmbedder> create)
+        private EvalEmbedder(string name, Func<IEmbeddingGenerator<string, Embedding<float>>> create)
         {
             Name = name;
             _create = create;
@@ -21,7 +23,7 @@ namespace Engram.Eval.Running
 
         public string Name { get; }
 
-        public static readonly IReadOnlyList<string> Known = new[] { "hashing" };
+        public static readonly IReadOnlyList<string> Known = new[] { "hashing", "minilm" };
 
         public static IReadOnlyList<EvalEmbedder> Parse(string? option)
         {
@@ -32,16 +34,17 @@ namespace Engram.Eval.Running
         public static EvalEmbedder Create(string name) => name switch
         {
             "hashing" => new EvalEmbedder("hashing", () => new HashingEmbedder()),
+            "minilm" => new EvalEmbedder("minilm", () => new MiniLmEmbeddingGenerator()),
             _ => throw new ArgumentException($"Unknown embedder '{name}'. Known: {string.Join(", ", Known)}, all."),
         };
 
         /// <summary>The instance handed to the engine (one per run, so a model loads once).</summary>
-        public IEmbedder ForEngine() => _shared ??= _create();
+        public IEmbeddingGenerator<string, Embedding<float>> ForEngine() => _shared ??= _create();
 
-        public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
         {
-            var embedder = ForEngine();
-            return Task.FromResult(texts.Select(embedder.Embed).ToArray());
+            var generated = await ForEngine().GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
+            return generated.Select(e => e.Vector.ToArray()).ToArray();
         }
     }
 }
