@@ -18,5 +18,8 @@ namespace Engram.Client
         public const string ProfilerNotInstalled = "BUCKET_PROFILER_NOT_INSTALLED";
         public const string RateLimited = "RATE_LIMITED";
         public const string Internal = "INTERNAL";
+
+        /// <summary>A local database whose vectors another embedder made (Engram Local only; run Update-EngramIndex).</summary>
+        public const string EmbedderMismatch = "EMBEDDER_MISMATCH";
     }
 }

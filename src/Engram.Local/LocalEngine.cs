@@ -1,8 +1,13 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Engram.Local.Embedding;
+using Engram.Local.Maintenance;
 using Engram.Local.Retrieval;
 using Engram.Local.Storage;
+using Engram.Local.Validation;
 
 namespace Engram.Local
 {
@@ -15,14 +20,17 @@ namespace Engram.Local
     {
         public const string DefaultTenant = "local";
 
-        private const string MetaDimensions = "embedding_dimensions";
+        /// <summary>The command that rebuilds a database's vectors with another embedder (named in errors).</summary>
+        public const string ReembedCommand = "Update-EngramIndex";
+
         private bool _disposed;
 
-        private LocalEngine(LocalEngineOptions options, SqliteDatabase database, IEmbedder embedder)
+        private LocalEngine(LocalEngineOptions options, SqliteDatabase database, EngineEmbedder embedder)
         {
             Options = options;
             Database = database;
             Embedder = embedder;
+            Calibration = EmbedderCalibration.For(embedder.Identity);
             Vectors = new VectorCache(embedder.Dimensions);
         }
 
@@ -39,7 +47,13 @@ namespace Engram.Local
 
         internal SqliteDatabase Database { get; }
 
-        internal IEmbedder Embedder { get; }
+        internal EngineEmbedder Embedder { get; }
+
+        /// <summary>Fusion knobs (tuning seam; the defaults are the tuned values).</summary>
+        internal FusionSettings Fusion { get; set; } = FusionSettings.Default;
+
+        /// <summary>The embedder's similarity thresholds (dedup, near-duplicates).</summary>
+        internal EmbedderCalibration Calibration { get; }
 
         internal VectorCache Vectors { get; }
 
@@ -52,13 +66,11 @@ namespace Engram.Local
         public static LocalEngine Open(LocalEngineOptions? options = null)
         {
             options ??= new LocalEngineOptions();
-            var embedder = options.Embedder ?? new HashingEmbedder();
-            var database = options.InMemory
-                ? SqliteDatabase.OpenInMemory()
-                : SqliteDatabase.OpenFile(string.IsNullOrEmpty(options.Path) ? DefaultDatabasePath : options.Path!);
+            var embedder = EngineEmbedder.Create(options.Embedder ?? new HashingEmbedder());
+            var database = OpenDatabase(options);
             try
             {
-                CheckEmbedderMatchesDatabase(database, embedder);
+                CheckEmbedderMatchesDatabase(database, embedder.Identity);
             }
             catch
             {
@@ -67,6 +79,32 @@ namespace Engram.Local
             }
 
             return new LocalEngine(options, database, embedder);
+        }
+
+        /// <summary>
+        /// Rebuilds every vector of the database at <paramref name="options"/> with <paramref name="options"/>'s
+        /// embedder (what <c>Update-EngramIndex</c> runs), so it can then be opened with that embedder. Batches of
+        /// <see cref="ReembedOptions.BatchSize"/>, one generator call and one commit each; the new vectors wait
+        /// beside the live ones and replace them in one transaction at the end. Killed or cancelled midway, it
+        /// loses nothing: the database still opens with its old embedder, and running this again resumes.
+        /// Other engines on the file must be closed before the switch-over, or they refuse writes afterwards.
+        /// </summary>
+        public static async Task<ReembedResult> ReembedAsync(LocalEngineOptions options, ReembedOptions? reembed = null, CancellationToken cancellationToken = default)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            reembed ??= new ReembedOptions();
+            if (reembed.BatchSize < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(reembed), reembed.BatchSize, "BatchSize must be at least 1.");
+            }
+
+            var embedder = EngineEmbedder.Create(options.Embedder ?? new HashingEmbedder());
+            using var database = OpenDatabase(options);
+            return await Reembedder.RunAsync(database, embedder, reembed, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>A service scoped to one tenant. Cheap; disposing it leaves the engine open.</summary>
@@ -100,22 +138,43 @@ namespace Engram.Local
             }
         }
 
-        private static void CheckEmbedderMatchesDatabase(SqliteDatabase database, IEmbedder embedder)
+        /// <summary>
+        /// Refuses to go on when the database's vectors were re-embedded by another process since this engine
+        /// opened it: its vectors would no longer be comparable with this engine's. One indexed read.
+        /// </summary>
+        internal void EnsureEmbedderStillMatches(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction = null)
+        {
+            var stored = EmbedderRecord.Read(connection, transaction);
+            if (stored.Identity != Embedder.Identity.Key || stored.Dimensions != Embedder.Dimensions)
+            {
+                throw EngineErrors.WrongEmbedder(
+                    $"The database {Database.FilePath ?? "(in memory)"} was re-embedded with '{stored.Identity}' while this engine had it open with '{Embedder.Identity.Key}'. Reopen it with that embedder.");
+            }
+        }
+
+        internal static SqliteDatabase OpenDatabase(LocalEngineOptions options) =>
+            options.InMemory
+                ? SqliteDatabase.OpenInMemory()
+                : SqliteDatabase.OpenFile(string.IsNullOrEmpty(options.Path) ? DefaultDatabasePath : options.Path!);
+
+        private static void CheckEmbedderMatchesDatabase(SqliteDatabase database, EmbedderIdentity embedder)
         {
             using var connection = database.OpenConnection();
-            using var command = connection.CreateCommand();
-            command.CommandText =
-                "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO NOTHING; " +
-                "SELECT value FROM meta WHERE key = $key;";
-            command.Parameters.AddWithValue("$key", MetaDimensions);
-            command.Parameters.AddWithValue("$value", embedder.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var stored = Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            if (stored != embedder.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            var stored = EmbedderRecord.Claim(connection, embedder.Key, embedder.Dimensions);
+            if (stored.Identity == embedder.Key && stored.Dimensions == embedder.Dimensions)
             {
-                throw new InvalidOperationException(
-                    $"The database {database.FilePath ?? "(in memory)"} holds {stored}-dimensional embeddings but the embedder makes {embedder.Dimensions}. " +
-                    "Open it with the embedder it was created with, or use another file.");
+                return;
             }
+
+            var file = database.FilePath ?? "(in memory)";
+            var made = stored.Identity == null
+                ? $"{stored.Dimensions}-dimensional vectors from an unrecorded embedder"
+                : $"vectors made by '{stored.Identity}' ({stored.Dimensions} dimensions)";
+            var pending = stored.ReembedTarget == embedder.Key
+                ? $" A re-embed to '{embedder.Key}' was started and not finished: run {ReembedCommand} again with this embedder to finish it."
+                : $" Open it with the embedder it was made with, or rebuild its vectors with this one: {ReembedCommand} -Path '{file}' (choosing this embedder).";
+            throw EngineErrors.WrongEmbedder(
+                $"The database {file} holds {made}, but it was opened with '{embedder.Key}' ({embedder.Dimensions} dimensions).{pending}");
         }
 
         private static string UserDataFolder()

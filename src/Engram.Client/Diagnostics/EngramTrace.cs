@@ -11,6 +11,15 @@ namespace Engram.Client.Diagnostics
     {
         // The one static of the client: flow-scoped by design, so it carries no cross-flow state.
         private static readonly FlowListeners<EngramRequestTrace> Listeners = new FlowListeners<EngramRequestTrace>();
+        private static readonly FlowListeners<EngramEngineNotice> NoticeListeners = new FlowListeners<EngramEngineNotice>();
+
+        /// <summary>
+        /// Reports the embedded engine's notices (<see cref="EngramEngineNotice"/>) raised in this flow until the
+        /// returned handle is disposed. Exceptions listeners throw are ignored.
+        /// </summary>
+        public static IDisposable ListenForNotices(Action<EngramEngineNotice> listener) => NoticeListeners.Listen(listener);
+
+        internal static void Notify(EngramEngineNotice notice) => NoticeListeners.Emit(notice);
 
         /// <summary>
         /// Reports each attempt to <paramref name="listener"/> until the returned handle is disposed.

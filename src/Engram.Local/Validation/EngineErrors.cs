@@ -26,6 +26,9 @@ namespace Engram.Local.Validation
         public static EngramException TooLarge(string message = ContentTooLargeMessage) =>
             new EngramException(message, 413, null, EngramErrorCodes.ContentTooLarge);
 
+        /// <summary>The database's vectors were made by another embedder (engine open, not a wire error).</summary>
+        public static EngramException WrongEmbedder(string message) => new EngramException(message, 409, null, EngramErrorCodes.EmbedderMismatch);
+
         // The server's own refusals, raised before or around the engine's work.
 
         public static EngramException InvalidApiKey() => new EngramException("Invalid API key", 401, null, EngramErrorCodes.Unauthorized);

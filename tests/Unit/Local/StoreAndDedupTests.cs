@@ -94,10 +94,10 @@ public class StoreAndDedupTests : EngineTests
     [InlineData(DedupPolicy.Off, "0.99", false)]
     public async Task Embedding_similarity_merges_at_or_above_the_policy_threshold(DedupPolicy? policy, string cosine, bool merges)
     {
-        var service = NewService(new ChosenVectorEmbedder());
+        var service = NewService(new ChosenVectorEmbedder().Near("near duplicate", double.Parse(cosine, System.Globalization.CultureInfo.InvariantCulture)));
         var canonical = await service.StoreMemoryAsync("b", "base memory");
 
-        var result = await service.StoreMemoryAsync("b", "v:" + cosine + " near duplicate", policy);
+        var result = await service.StoreMemoryAsync("b", "near duplicate of it!", policy);
 
         if (merges)
         {
@@ -166,9 +166,9 @@ public class StoreAndDedupTests : EngineTests
     [Fact]
     public async Task A_batch_merges_by_embedding_into_an_earlier_item_of_the_same_batch()
     {
-        var service = NewService(new ChosenVectorEmbedder());
+        var service = NewService(new ChosenVectorEmbedder().Near("close to base", 0.96));
 
-        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "v:0.96 close to base" });
+        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "close to base" });
 
         Assert.Equal("embedding_similarity", results[1].MergeReason);
         Assert.Equal(results[0].Id, results[1].Id);
@@ -358,7 +358,7 @@ public class LargeBucketDedupTests : EngineTests
     [Fact]
     public async Task Near_duplicates_are_found_in_buckets_too_large_for_an_exact_scan()
     {
-        var service = NewService(new ChosenVectorEmbedder());
+        var service = NewService(new ChosenVectorEmbedder().Near("close to the canonical one", 0.97).Near("very close", 0.99));
         var canonical = await service.StoreMemoryAsync("big", "base canonical");
         var fillers = Enumerable.Range(0, 4200).Select(i => $"filler memory {i} about topic {i * 31 % 977}").ToList();
         for (var i = 0; i < fillers.Count; i += 100)
@@ -368,10 +368,10 @@ public class LargeBucketDedupTests : EngineTests
 
         Assert.True((await service.ListMemoriesAsync("big")).Total > Engram.Local.Retrieval.BucketVectors.ExactScanLimit);
 
-        var near = await service.StoreMemoryAsync("big", "v:0.97 close to the canonical one");
-        var strictKeeps = await service.StoreMemoryAsync("big", "v:0.97 close to the canonical one, strict", DedupPolicy.Strict);
+        var near = await service.StoreMemoryAsync("big", "close to the canonical one");
+        var strictKeeps = await service.StoreMemoryAsync("big", "close to the canonical one, strict", DedupPolicy.Strict);
         var unrelated = await service.StoreMemoryAsync("big", "axis:9 unrelated direction");
-        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "v:0.99 very close" });
+        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "very close" });
 
         Assert.Equal("embedding_similarity", near.MergeReason);
         Assert.Equal(canonical.Id, near.Id);
