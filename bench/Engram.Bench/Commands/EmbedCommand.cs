@@ -60,6 +60,7 @@ namespace Engram.Bench.Commands
                 }
 
                 var latency = new LatencyRecorder();
+                var cpuBefore = process.TotalProcessorTime;
                 foreach (var q in questions.Skip(20).Take(queries))
                 {
                     var started = Stopwatch.GetTimestamp();
@@ -67,13 +68,18 @@ namespace Engram.Bench.Commands
                     latency.Add(Stopwatch.GetTimestamp() - started);
                 }
 
-                Console.WriteLine($"threads={threads}  single query: p50 {latency.Percentile(50):F2} ms, p95 {latency.Percentile(95):F2} ms, p99 {latency.Percentile(99):F2} ms");
+                process.Refresh();
+                var cpuPerQuery = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / queries;
+                Console.WriteLine($"threads={threads}  single query: p50 {latency.Percentile(50):F2} ms, p95 {latency.Percentile(95):F2} ms, p99 {latency.Percentile(99):F2} ms; CPU {cpuPerQuery:F2} ms per query");
                 result[$"threads{threads}.query"] = latency.Summary();
+                result[$"threads{threads}.query_cpu_ms"] = Math.Round(cpuPerQuery, 2);
 
                 foreach (var batch in batches)
                 {
                     // Warm the shapes once, then time the whole corpus in calls of `batch` texts.
                     await generator.GenerateAsync(corpus.Take(batch).ToList(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    process.Refresh();
+                    var cpuAtStart = process.TotalProcessorTime;
                     var timer = Stopwatch.StartNew();
                     for (var start = 0; start < corpus.Count; start += batch)
                     {
@@ -81,9 +87,32 @@ namespace Engram.Bench.Commands
                     }
 
                     timer.Stop();
+                    process.Refresh();
                     var rate = corpus.Count / timer.Elapsed.TotalSeconds;
-                    Console.WriteLine($"threads={threads}  batch {batch,3}: {rate,7:F1} texts/s");
+                    var cpuPerText = (process.TotalProcessorTime - cpuAtStart).TotalMilliseconds / corpus.Count;
+                    Console.WriteLine($"threads={threads}  batch {batch,3}: {rate,7:F1} texts/s; CPU {cpuPerText:F2} ms per text");
                     result[$"threads{threads}.batch{batch}.texts_per_s"] = Math.Round(rate, 1);
+                    result[$"threads{threads}.batch{batch}.cpu_ms_per_text"] = Math.Round(cpuPerText, 2);
+                }
+
+                // Two callers at once on one session (ONNX Runtime runs them side by side): what an ingest
+                // that embeds two batches concurrently would get.
+                {
+                    const int callers = 2, batch = 16;
+                    var timer = Stopwatch.StartNew();
+                    var share = (corpus.Count + callers - 1) / callers;
+                    await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+                    {
+                        var mine = corpus.Skip(c * share).Take(share).ToList();
+                        for (var start = 0; start < mine.Count; start += batch)
+                        {
+                            await generator.GenerateAsync(mine.Skip(start).Take(batch).ToList(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        }
+                    }, cancellationToken))).ConfigureAwait(false);
+                    timer.Stop();
+                    var rate = corpus.Count / timer.Elapsed.TotalSeconds;
+                    Console.WriteLine($"threads={threads}  {callers} concurrent callers, batch {batch}: {rate,7:F1} texts/s");
+                    result[$"threads{threads}.concurrent{callers}.batch{batch}.texts_per_s"] = Math.Round(rate, 1);
                 }
 
                 process.Refresh();
