@@ -197,6 +197,22 @@ function Invoke-StageEmbeddings {
     Set-Content -Path (Join-Path $EmbeddingsStageDir "$EmbeddingsModuleName.psd1") -Value $manifest -Encoding utf8
 }
 
+# Publishes the staged companion after the main module (it requires it). Its manifest's RequiredModules must
+# resolve while it is packed, so out/ is on PSModulePath for that call only.
+function Publish-EmbeddingsCompanion {
+    Write-Step "Publish $EmbeddingsModuleName $ModuleVersion to $Repository"
+    $saved = $env:PSModulePath
+    $env:PSModulePath = $OutDir + [IO.Path]::PathSeparator + $saved
+    try {
+        $package = & (Join-Path $RepoRoot 'build/Publish-Module.ps1') -ModulePath $EmbeddingsStageDir -Repository $Repository
+    }
+    finally {
+        $env:PSModulePath = $saved
+    }
+    Write-Host "Published $($package.FullName)"
+    Write-Host "Install-PSResource $EmbeddingsModuleName -Repository Local installs both modules; Lumetra.Engram then finds the local model."
+}
+
 # Pester comes from NuGet, not the PowerShell Gallery: restore a download-only project and use the
 # module folder the package carries under tools/.
 function Get-PesterModulePath {
@@ -311,6 +327,7 @@ function Invoke-Publish {
     $package = & (Join-Path $RepoRoot 'build/Publish-Module.ps1') -ModulePath $StageDir -Repository $Repository
     Write-Host "Published $($package.FullName)"
     Write-Host "Install with: Register-PSResourceRepository -Name Local -Uri '$($package.DirectoryName)' -Trusted; Install-PSResource $ModuleName -Repository Local"
+    Publish-EmbeddingsCompanion
 }
 
 function Invoke-Bench {

@@ -79,4 +79,25 @@ Describe 'The local embedder through the installed modules' {
         $result.Error | Should -Match 'Engram.Embeddings.Onnx'
         $result.StoredWithoutCompanion | Should -Be 1
     }
+
+    It 'is published beside the main module, and installing it alone brings both and semantic recall' -Skip:(-not $IsCoreCLR) {
+        $repository = Join-Path $TestDrive 'repo'
+        $installed = Join-Path $TestDrive 'installed'
+        $userHome = Join-Path $TestDrive 'home'
+        $null = New-Item -ItemType Directory -Path $installed -Force
+        $publish = Invoke-FreshPwsh -ScriptPath (Join-Path $PSScriptRoot 'Scripts/Publish-AndSaveCompanion.ps1') -Parameters @{
+            StageRoot = (Split-Path (Split-Path $script:mainBase)); Version = (Split-Path $script:mainBase -Leaf); Repository = $repository; InstallPath = $installed
+        } -Environment @{ HOME = $userHome; XDG_DATA_HOME = (Join-Path $userHome '.local/share') }
+        $published = Get-ChildResult $publish
+        $published.Packages | Should -Contain "Lumetra.Engram.Embeddings.$(Split-Path $script:mainBase -Leaf).nupkg"
+        $published.Installed | Should -Contain 'Lumetra.Engram'
+        $published.Installed | Should -Contain 'Lumetra.Engram.Embeddings'
+
+        $manifest = Join-Path $installed "Lumetra.Engram/$(Split-Path $script:mainBase -Leaf)/Lumetra.Engram.psd1"
+        $run = Invoke-FreshPwsh -ScriptPath $script:useEmbedder -Parameters @{ ModulePath = $manifest } -Environment @{ PSModulePath = (Join-Path $TestDrive 'empty') }
+        $result = Get-ChildResult $run
+        $result.Available | Should -BeTrue -Because $run.Text
+        $result.Location | Should -BeLike "$installed*"
+        $result.Dimensions | Should -Be 384
+    }
 }
