@@ -113,6 +113,7 @@ function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $RepoRoot 'Engram.sln'), '-c', $Configuration, '-nologo', '-v', 'minimal')
 
     Invoke-Stage
+    Invoke-StageEmbeddings
     $null = Test-ModuleManifest -Path $StagedManifest
     Write-Host "Staged $StagedManifest"
 }
@@ -151,6 +152,65 @@ function Invoke-Stage {
     # Help is generated from the staged module itself, so it describes exactly what ships.
     $helpBuilder = Join-Path $RepoRoot 'build/Build-Help.ps1'
     & $helpBuilder -ModulePath $StagedManifest -SourceDir (Join-Path $RepoRoot 'docs/help') -OutputDir $StageDir
+}
+
+# The companion module Lumetra.Engram.Embeddings, staged beside the main one at
+# out/Lumetra.Engram.Embeddings/<version>/ (the layout Install-Module gives, where the main module's loader
+# looks for it):
+#   Lumetra.Engram.Embeddings.psd1 (no commands; requires Lumetra.Engram), LICENSE
+#   lib/  Engram.Embeddings.Onnx.dll, Microsoft.ML.OnnxRuntime.dll, FastBertTokenizer.dll (and any other
+#         dependency of theirs the main module lacks), runtimes/<rid>/native (ONNX Runtime),
+#         models/all-MiniLM-L6-v2 (model, vocabulary, notices), ONNX Runtime's licence and notices
+# The model and natives are ~210 MB on disk (~125 MB packed), 20x the main module, so they ship apart: the
+# main module works without them (hashing, or an OpenAI-compatible endpoint) and keeps none of their files.
+$EmbeddingsModuleName = 'Lumetra.Engram.Embeddings'
+$EmbeddingsStageDir = Join-Path $OutDir "$EmbeddingsModuleName/$ModuleVersion"
+$EmbeddingsOwnAssemblies = @('Engram.Embeddings.Onnx.dll', 'Microsoft.ML.OnnxRuntime.dll', 'FastBertTokenizer.dll')
+
+function Invoke-StageEmbeddings {
+    Write-Step "Stage companion module at $EmbeddingsStageDir"
+    $binDir = Join-Path $RepoRoot "src/Engram.Embeddings.Onnx/bin/$Configuration/netstandard2.0"
+    foreach ($required in ($EmbeddingsOwnAssemblies | ForEach-Object { Join-Path $binDir $_ }) + (Join-Path $binDir 'models/all-MiniLM-L6-v2/model.onnx')) {
+        if (-not (Test-Path $required)) { throw "The build produced no $required." }
+    }
+    if (Test-Path $EmbeddingsStageDir) { Remove-Item $EmbeddingsStageDir -Recurse -Force }
+
+    # The main module keeps none of the companion's files, should a reference bring them into its lib/.
+    $mainLib = Join-Path $StageDir 'lib'
+    $EmbeddingsOwnAssemblies | ForEach-Object { Join-Path $mainLib $_ } | Where-Object { Test-Path $_ } | Remove-Item -Force
+    Get-ChildItem (Join-Path $mainLib 'runtimes') -Recurse -File -Filter '*onnxruntime*' -ErrorAction SilentlyContinue | Remove-Item -Force
+    if (Test-Path (Join-Path $mainLib 'models')) { Remove-Item (Join-Path $mainLib 'models') -Recurse -Force }
+
+    # The companion's lib/ holds its own assemblies and whatever else of theirs the main module lacks; the
+    # main module's load context takes everything else (Microsoft.Extensions.AI.Abstractions, so the engine
+    # and the embedder share one IEmbeddingGenerator type) from its own lib/ first.
+    $libDir = Join-Path $EmbeddingsStageDir 'lib'
+    $null = New-Item -ItemType Directory -Path $libDir -Force
+    Get-ChildItem $binDir -Filter '*.dll' |
+        Where-Object { $_.Name -in $EmbeddingsOwnAssemblies -or -not (Test-Path (Join-Path $mainLib $_.Name)) } |
+        Copy-Item -Destination $libDir
+    Copy-Item (Join-Path $binDir 'models') -Destination $libDir -Recurse
+    Copy-Item (Join-Path $binDir 'runtimes') -Destination $libDir -Recurse
+    Copy-Item (Join-Path $binDir 'ONNXRUNTIME-*.txt') -Destination $libDir
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $EmbeddingsStageDir
+    $manifest = (Get-Content -Raw (Join-Path $RepoRoot "src/Engram.Embeddings.Onnx/module/$EmbeddingsModuleName.psd1")) -replace "'0\.0\.0'", "'$ModuleVersion'"
+    Set-Content -Path (Join-Path $EmbeddingsStageDir "$EmbeddingsModuleName.psd1") -Value $manifest -Encoding utf8
+}
+
+# Publishes the staged companion after the main module (it requires it). Its manifest's RequiredModules must
+# resolve while it is packed, so out/ is on PSModulePath for that call only.
+function Publish-EmbeddingsCompanion {
+    Write-Step "Publish $EmbeddingsModuleName $ModuleVersion to $Repository"
+    $saved = $env:PSModulePath
+    $env:PSModulePath = $OutDir + [IO.Path]::PathSeparator + $saved
+    try {
+        $package = & (Join-Path $RepoRoot 'build/Publish-Module.ps1') -ModulePath $EmbeddingsStageDir -Repository $Repository
+    }
+    finally {
+        $env:PSModulePath = $saved
+    }
+    Write-Host "Published $($package.FullName)"
+    Write-Host "Install-PSResource $EmbeddingsModuleName -Repository Local installs both modules; Lumetra.Engram then finds the local model."
 }
 
 # Pester comes from NuGet, not the PowerShell Gallery: restore a download-only project and use the
@@ -267,6 +327,7 @@ function Invoke-Publish {
     $package = & (Join-Path $RepoRoot 'build/Publish-Module.ps1') -ModulePath $StageDir -Repository $Repository
     Write-Host "Published $($package.FullName)"
     Write-Host "Install with: Register-PSResourceRepository -Name Local -Uri '$($package.DirectoryName)' -Trusted; Install-PSResource $ModuleName -Repository Local"
+    Publish-EmbeddingsCompanion
 }
 
 function Invoke-Bench {

@@ -33,7 +33,8 @@ Import-Module Microsoft.PowerShell.PSResourceGet
 
 $null = New-Item -ItemType Directory -Path $Repository -Force
 $repositoryPath = (Resolve-Path -LiteralPath $Repository).ProviderPath
-$manifest = Import-PowerShellDataFile (Get-ChildItem -LiteralPath $ModulePath -Filter '*.psd1' | Select-Object -First 1).FullName
+$manifestFile = Get-ChildItem -LiteralPath $ModulePath -Filter '*.psd1' | Select-Object -First 1
+$manifest = Import-PowerShellDataFile $manifestFile.FullName
 $name = 'LumetraEngramPublish-' + [guid]::NewGuid().ToString('n').Substring(0, 12)
 
 Register-PSResourceRepository -Name $name -Uri $repositoryPath -Trusted
@@ -44,7 +45,7 @@ finally {
     Unregister-PSResourceRepository -Name $name
 }
 
-$package = Join-Path $repositoryPath ("Lumetra.Engram.{0}.nupkg" -f $manifest.ModuleVersion)
+$package = Join-Path $repositoryPath ("{0}.{1}.nupkg" -f $manifestFile.BaseName, $manifest.ModuleVersion)
 if (-not (Test-Path $package)) {
     throw "Publish-PSResource reported success but $package is missing."
 }

@@ -39,6 +39,8 @@ namespace Engram.Bench
                         return await IngestCommands.InProcessAsync(options, cancel.Token).ConfigureAwait(false);
                     case "ingest-perrow":
                         return await IngestCommands.PerRowHttpAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "embed":
+                        return await EmbedCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query":
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
@@ -66,6 +68,8 @@ namespace Engram.Bench
             "                                                              stops on 'stop' or end of stdin, then prints its peak working set\n" +
             "  ingest-inproc --rows N --db file --result r.json [--batch 100]   StoreMemoriesAsync into a fresh file (the ceiling)\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
-            "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP";
+            "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
+            "  embed         [--queries 300] [--texts 512] [--threads 1,2] [--batches 1,16,64] [--result r.json]\n" +
+            "                                                              the local MiniLM embedder alone: load, latency, throughput, size";
     }
 }

@@ -71,6 +71,11 @@ namespace Engram.Embeddings.Onnx
                 throw new ArgumentNullException(nameof(values));
             }
 
+            if (options?.Dimensions is int asked && asked != Dimensions)
+            {
+                throw new NotSupportedException($"{ModelName} makes {Dimensions}-dimension vectors; {asked} were asked for.");
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             var texts = values as IReadOnlyList<string> ?? values.ToList();
             var vectors = Embed(texts, cancellationToken);

@@ -79,7 +79,8 @@ namespace Engram.Embeddings.OpenAI
 
         public string ProviderName => _provider;
 
-        public Uri Endpoint => _options.Endpoint;
+        /// <summary>The endpoint without query or user info (which could hold a key).</summary>
+        public Uri Endpoint => ProviderErrorTranslator.Displayable(_options.Endpoint);
 
         public string Model => _options.Model;
 
@@ -188,7 +189,7 @@ namespace Engram.Embeddings.OpenAI
         }
 
         private EmbeddingGeneratorMetadata CreateMetadata() =>
-            new EmbeddingGeneratorMetadata(_provider, _options.Endpoint, _options.Model, Dimensions == 0 ? (int?)null : Dimensions);
+            new EmbeddingGeneratorMetadata(_provider, Endpoint, _options.Model, Dimensions == 0 ? (int?)null : Dimensions);
 
         public object? GetService(Type serviceType, object? serviceKey = null)
         {
@@ -210,7 +211,7 @@ namespace Engram.Embeddings.OpenAI
             return serviceType.IsInstanceOfType(this) ? this : null;
         }
 
-        public override string ToString() => $"{_provider} embeddings ({_options.Model} at {_options.Endpoint})";
+        public override string ToString() => $"{_provider} embeddings ({_options.Model} at {Endpoint})";
 
         public void Dispose() => _inner.Dispose();
 

@@ -26,7 +26,7 @@ namespace Engram.Embeddings.OpenAI
         public ProviderErrorTranslator(string provider, Uri endpoint, string model, string? key, int maxRetries)
         {
             _provider = provider;
-            _endpoint = endpoint;
+            _endpoint = Displayable(endpoint);
             _model = model;
             _key = key;
             _maxRetries = maxRetries;
@@ -55,7 +55,7 @@ namespace Engram.Embeddings.OpenAI
             var status = e.Status;
             if (status == 0)
             {
-                return e.InnerException is HttpRequestException || e.InnerException == null ? Unreachable(e.InnerException ?? e) : Unreachable(e.InnerException);
+                return Unreachable(e.InnerException ?? e); // no answer at all: DNS, refused connection, TLS
             }
 
             var response = e.GetRawResponse();
@@ -90,6 +90,13 @@ namespace Engram.Embeddings.OpenAI
                         _provider, _endpoint, EmbeddingProviderFailure.BadRequest, status);
             }
         }
+
+        /// <summary>
+        /// The endpoint as messages show it: scheme, host, port and path only, since a user may have put a
+        /// key in the query (Azure's ?api-key=) or in user info.
+        /// </summary>
+        public static Uri Displayable(Uri endpoint) =>
+            endpoint.IsAbsoluteUri ? new Uri(endpoint.GetLeftPart(UriPartial.Path).Replace(endpoint.UserInfo + "@", string.Empty)) : endpoint;
 
         /// <summary>Masks the key, and anything shaped like one, in text that came from elsewhere.</summary>
         public string Scrub(string text)

@@ -16,6 +16,8 @@ namespace Engram.PowerShell.Loader
     {
         private static readonly object Gate = new object();
         private static readonly HashSet<string> Folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> Companions =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 
         public static void Register(string folder)
         {
@@ -48,6 +50,12 @@ namespace Engram.PowerShell.Loader
             }
 
             var shipped = name == null ? null : Path.Combine(folder, name + ".dll");
+            if (shipped != null && !File.Exists(shipped))
+            {
+                var companion = Companions.GetOrAdd(folder, CompanionModules.FindEmbeddingsFolder);
+                shipped = companion == null ? null : Path.Combine(companion, name + ".dll"); // the local model's assemblies
+            }
+
             return shipped != null && File.Exists(shipped) ? Assembly.LoadFrom(shipped) : null;
         }
     }

@@ -28,11 +28,13 @@ namespace Engram.PowerShell.Loader
 
         private readonly string _folder;
         private readonly string _frameworkFolder;
+        private readonly Lazy<string?> _companionFolder;
 
         private IsolatedModuleLoadContext(string folder)
         {
             _folder = folder;
             _frameworkFolder = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+            _companionFolder = new Lazy<string?>(() => CompanionModules.FindEmbeddingsFolder(folder));
         }
 
         public string Folder => _folder;
@@ -49,6 +51,11 @@ namespace Engram.PowerShell.Loader
             }
 
             var shipped = Path.Combine(_folder, name + ".dll");
+            if (!File.Exists(shipped) && _companionFolder.Value != null)
+            {
+                shipped = Path.Combine(_companionFolder.Value, name + ".dll"); // the local model's assemblies
+            }
+
             if (!File.Exists(shipped) || FrameworkProvides(name!, assemblyName.Version))
             {
                 return null;

@@ -81,7 +81,7 @@ public sealed class MiniLmEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
     [Fact]
     public async Task A_batch_gives_the_same_vectors_as_one_text_at_a_time()
     {
-        // Different lengths, so the batch pads most of them; more than one run of MaxBatchSize (32).
+        // Different lengths, so the batch pads most of them; more than two runs of MaxBatchSize (16).
         var texts = Enumerable.Range(0, 40)
             .Select(i => i % 3 == 0 ? $"Fact {i}." : $"Fact number {i} is about the service v{i} deployed to S3 in region eu-west-{i % 3}, owned by team {i * 7}.")
             .ToArray();

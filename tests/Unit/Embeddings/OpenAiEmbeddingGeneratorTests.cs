@@ -284,6 +284,26 @@ public sealed class OpenAiEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task A_key_put_in_the_endpoint_query_or_user_info_is_not_shown_either()
+    {
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var endpoint = new Uri($"http://user:{Key}@127.0.0.1:{port}/openai/v1?api-key={Key}");
+        using var generator = new OpenAiEmbeddingGenerator(new OpenAiEmbeddingOptions { Endpoint = endpoint, Model = "m", MaxRetries = 0 }, Key);
+
+        var error = await Assert.ThrowsAsync<EmbeddingProviderException>(() => generator.GenerateAsync(new[] { "text 1" }));
+
+        AssertNoKey(error);
+        Assert.Contains($"http://127.0.0.1:{port}/openai/v1", error.Message);
+        Assert.DoesNotContain(Key, error.Endpoint.ToString());
+        Assert.DoesNotContain(Key, generator.ToString());
+        Assert.DoesNotContain(Key, generator.Metadata.ProviderUri!.ToString());
+        Assert.DoesNotContain(Key, generator.Metadata.ProviderName!);
+    }
+
+    [Fact]
     public async Task A_server_that_ignores_base64_and_answers_float_arrays_is_understood()
     {
         // LM Studio and older Ollama answer float arrays although the .NET SDK always asks for base64.
