@@ -17,8 +17,9 @@ namespace Engram.Local
     /// <summary>
     /// The Engram protocol answered in-process for one tenant, over the <see cref="LocalEngine"/>.
     /// Errors are <see cref="EngramException"/>s with the HTTP status and code the local server sends.
-    /// Work runs synchronously on the caller's thread (SQLite calls are blocking); the returned tasks are
-    /// already complete, and cancellation is honoured between steps without leaving partial writes.
+    /// SQLite calls are blocking and run on the caller's thread; stores and queries await the embedder
+    /// (with the built-in hashing embedder their tasks are already complete). Cancellation is honoured
+    /// between steps without leaving partial writes.
     /// </summary>
     public sealed class LocalEngramService : IEngramService
     {
@@ -37,22 +38,22 @@ namespace Engram.Local
         public string TenantId { get; }
 
         public Task<StoreMemoryResult> StoreMemoryAsync(string bucket, string content, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
-            Run(() =>
+            RunAsync(async () =>
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 RequestRules.ValidateBucketName(name);
                 RequestRules.ValidateContent(content);
-                return _ingestor.Store(TenantId, name, new[] { content }, dedup, cancellationToken)[0];
+                return (await _ingestor.StoreAsync(TenantId, name, new[] { content }, dedup, cancellationToken).ConfigureAwait(false))[0];
             }, cancellationToken);
 
         public Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
-            Run(() =>
+            RunAsync(() =>
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 RequestRules.ValidateBucketName(name);
                 // Every item is checked before the first write, so bad input stores nothing.
                 RequestRules.ValidateBatch(contents);
-                return StoreInChunks(name, contents, dedup, cancellationToken);
+                return StoreInChunksAsync(name, contents, dedup, cancellationToken);
             }, cancellationToken);
 
         /// <summary>
@@ -60,11 +61,11 @@ namespace Engram.Local
         /// HTTP client splits requests. A failure after earlier chunks were stored reports their results,
         /// like the HTTP client, so nothing already stored is lost to the caller.
         /// </summary>
-        private IReadOnlyList<StoreMemoryResult> StoreInChunks(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<StoreMemoryResult>> StoreInChunksAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken)
         {
             if (contents.Count <= EngramLimits.MaxBatchSize)
             {
-                return _ingestor.Store(TenantId, bucket, contents, dedup, cancellationToken);
+                return await _ingestor.StoreAsync(TenantId, bucket, contents, dedup, cancellationToken).ConfigureAwait(false);
             }
 
             var results = new List<StoreMemoryResult>(contents.Count);
@@ -78,7 +79,7 @@ namespace Engram.Local
 
                 try
                 {
-                    results.AddRange(_ingestor.Store(TenantId, bucket, chunk, dedup, cancellationToken));
+                    results.AddRange(await _ingestor.StoreAsync(TenantId, bucket, chunk, dedup, cancellationToken).ConfigureAwait(false));
                 }
                 catch (EngramException failure) when (results.Count > 0)
                 {
@@ -135,7 +136,7 @@ namespace Engram.Local
             }, cancellationToken);
 
         public Task<QueryResult> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
-            Run(() => _queries.Run(TenantId, request, cancellationToken), cancellationToken);
+            RunAsync(() => _queries.RunAsync(TenantId, request, cancellationToken), cancellationToken);
 
         public QueryStream QueryStreamAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
             new QueryStream((stream, enumerationToken) => StreamEvents(stream, request, cancellationToken, enumerationToken));
@@ -225,7 +226,7 @@ namespace Engram.Local
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestToken, enumerationToken);
             var token = linked.Token;
             // Run the query off the caller's thread so the first MoveNextAsync does not block it.
-            var result = await Task.Run(() => Run(() => _queries.Run(TenantId, request, token), token), token).ConfigureAwait(false);
+            var result = await Task.Run(() => RunAsync(() => _queries.RunAsync(TenantId, request, token), token), token).ConfigureAwait(false);
 
             if (!request.SkipSynthesis)
             {
@@ -249,6 +250,13 @@ namespace Engram.Local
             CreatedAt = row.CreatedAt,
             MemoryCount = row.MemoryCount,
         };
+
+        private async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _engine.ThrowIfDisposed();
+            return await work().ConfigureAwait(false);
+        }
 
         private Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
         {

@@ -27,6 +27,8 @@ namespace Engram.Eval.Running
         public static readonly IReadOnlyList<EngineSetting> All = new[]
         {
             new EngineSetting("engine (default)", _ => { }),
+            new EngineSetting("engine lexical only", o => o.Retrieval = RetrievalMode.LexicalOnly),
+            new EngineSetting("engine dense only", o => o.Retrieval = RetrievalMode.DenseOnly),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -12,10 +13,10 @@ namespace Engram.Eval.Running
     /// <summary>An embedder under evaluation: what the engine is opened with, and the same vectors for the dense baseline.</summary>
     public sealed class EvalEmbedder
     {
-        private readonly Func<IEmbedder> _create;
-        private IEmbedder? _shared;
+        private readonly Func<IEmbeddingGenerator<string, Embedding<float>>> _create;
+        private VectorCachingGenerator? _shared;
 
-        private EvalEmbedder(string name, Func<IEmbedder> create)
+        private EvalEmbedder(string name, Func<IEmbeddingGenerator<string, Embedding<float>>> create)
         {
             Name = name;
             _create = create;
@@ -34,40 +35,49 @@ namespace Engram.Eval.Running
         public static EvalEmbedder Create(string name) => name switch
         {
             "hashing" => new EvalEmbedder("hashing", () => new HashingEmbedder()),
-            "minilm" => new EvalEmbedder("minilm", () => new GeneratorAsEmbedder(new MiniLmEmbeddingGenerator(), MiniLmEmbeddingGenerator.Dimensions)),
+            "minilm" => new EvalEmbedder("minilm", () => new MiniLmEmbeddingGenerator()),
             _ => throw new ArgumentException($"Unknown embedder '{name}'. Known: {string.Join(", ", Known)}, all."),
         };
 
-        /// <summary>The instance handed to the engine (one per run, so a model loads once).</summary>
-        public IEmbedder ForEngine() => _shared ??= _create();
+        /// <summary>
+        /// The instance handed to the engine (one per run, so a model loads once). It remembers every vector
+        /// it made: each set is stored by several engines and the dense baseline, and the model is
+        /// deterministic, so it runs once per text (MiniLM on facts-scale: about a minute instead of four).
+        /// </summary>
+        public IEmbeddingGenerator<string, Embedding<float>> ForEngine() => _shared ??= new VectorCachingGenerator(_create());
 
         public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
         {
-            var embedder = ForEngine();
-            if (embedder is GeneratorAsEmbedder adapter)
+            var generated = await ForEngine().GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
+            return generated.Select(e => e.Vector.ToArray()).ToArray();
+        }
+
+        /// <summary>Passes metadata (the engine's embedder identity) through; answers repeated texts from memory.</summary>
+        private sealed class VectorCachingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
+        {
+            private readonly ConcurrentDictionary<string, Embedding<float>> _vectors = new ConcurrentDictionary<string, Embedding<float>>(StringComparer.Ordinal);
+
+            public VectorCachingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner)
+                : base(inner)
             {
-                var generated = await adapter.Generator.GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
-                return generated.Select(e => e.Vector.ToArray()).ToArray();
             }
 
-            return texts.Select(embedder.Embed).ToArray();
+            public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+                IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+            {
+                var texts = values as IReadOnlyList<string> ?? values.ToList();
+                var missing = texts.Where(t => !_vectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+                if (missing.Count > 0)
+                {
+                    var made = await base.GenerateAsync(missing, options, cancellationToken).ConfigureAwait(false);
+                    for (var i = 0; i < missing.Count; i++)
+                    {
+                        _vectors[missing[i]] = made[i];
+                    }
+                }
+
+                return new GeneratedEmbeddings<Embedding<float>>(texts.Select(t => _vectors[t]));
+            }
         }
-    }
-
-    /// <summary>An embedding generator behind the engine's one-text-at-a-time embedder interface.</summary>
-    internal sealed class GeneratorAsEmbedder : IEmbedder
-    {
-        public GeneratorAsEmbedder(IEmbeddingGenerator<string, Embedding<float>> generator, int dimensions)
-        {
-            Generator = generator;
-            Dimensions = dimensions;
-        }
-
-        public IEmbeddingGenerator<string, Embedding<float>> Generator { get; }
-
-        public int Dimensions { get; }
-
-        public float[] Embed(string text) =>
-            Generator.GenerateAsync(new[] { text }).GetAwaiter().GetResult()[0].Vector.ToArray();
     }
 }
