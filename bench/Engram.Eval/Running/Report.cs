@@ -31,7 +31,7 @@ namespace Engram.Eval.Running
 
             foreach (var m in result.Merges)
             {
-                text.AppendLine($"default dedup ({m.Embedder}): {m.Merged} of {result.Set.Memories.Count} merged, {m.CorrectionsMerged} corrections among them, {m.QuestionsLosingEvidence} questions lost their evidence");
+                text.AppendLine($"default dedup ({m.Embedder}): {MergeSummary(result, m)}");
             }
 
             return text.ToString();
@@ -57,7 +57,8 @@ namespace Engram.Eval.Running
             md.AppendLine("evidence (0 when it is not in the ten); a question with several evidence memories counts at the first of them.");
             md.AppendLine("**R@5 paraphrase** is R@5 over the questions that share at most one content word with their evidence (stop words");
             md.AppendLine("removed, porter-stemmed), **R@5 lexical** over the rest. **old above correction**: of the questions answered by a");
-            md.AppendLine("correction, the share where the superseded fact ranks above it (lower is better). **seconds**: store + all queries.");
+            md.AppendLine("correction, the share where the superseded fact ranks above it (lower is better). **seconds**: store + all queries;");
+            md.AppendLine("each embedder's vectors are computed once per text and reused, so the model's time falls on its first row (dense cosine).");
             md.AppendLine();
             md.AppendLine("Methods: **engine** rows store every memory through `IEngramService.StoreMemoriesAsync` (dedup off) into a fresh");
             md.AppendLine("in-memory `LocalEngine` and read `retrieved_memories` in order. The two baselines are computed in the runner, not by");
@@ -69,7 +70,7 @@ namespace Engram.Eval.Running
                 md.AppendLine();
                 md.AppendLine($"## {result.Set.Name}");
                 md.AppendLine();
-                md.AppendLine($"{result.Set.Description}: {result.Set.Memories.Count:N0} memories, {result.Set.Questions.Count} questions.");
+                md.AppendLine($"{result.Set.Description}. {result.Set.Memories.Count:N0} memories, {result.Set.Questions.Count} questions.");
                 md.AppendLine();
                 md.AppendLine("| " + string.Join(" | ", Header) + " |");
                 md.AppendLine("| " + string.Join(" | ", Header.Select((_, i) => i < 2 ? "---" : "---:")) + " |");
@@ -81,14 +82,26 @@ namespace Engram.Eval.Running
                 md.AppendLine();
                 foreach (var m in result.Merges)
                 {
-                    md.AppendLine($"Default dedup, {m.Embedder} embedder: {m.Merged} of {result.Set.Memories.Count:N0} memories merged " +
-                                  $"({m.CorrectionsMerged} of them corrections); {m.QuestionsLosingEvidence} questions lost their evidence.");
+                    md.AppendLine($"Default dedup, {m.Embedder} embedder: {MergeSummary(result, m)}.");
                     md.AppendLine();
+                    foreach (var (merged, into) in m.Examples)
+                    {
+                        md.AppendLine($"- merged \"{merged}\" into \"{into}\"");
+                    }
+
+                    if (m.Examples.Count > 0)
+                    {
+                        md.AppendLine();
+                    }
                 }
             }
 
             return md.ToString().TrimEnd() + "\n";
         }
+
+        private static string MergeSummary(SetResult result, MergeRow m) =>
+            $"{m.Merged} of {result.Set.Memories.Count:N0} memories merged ({m.ByContentHash} exact duplicates, {m.BySimilarity} by similarity, " +
+            $"{m.CorrectionsMerged} corrections); {m.QuestionsLosingEvidence} questions lost their evidence";
 
         private static string[] Cells(ScoreRow r) => new[]
         {
