@@ -29,6 +29,11 @@ namespace Engram.Eval.Running
                 text.AppendLine(string.Join("  ", row.Select((c, i) => i < 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))));
             }
 
+            foreach (var line in Verdicts(result))
+            {
+                text.AppendLine(line);
+            }
+
             foreach (var m in result.Merges)
             {
                 text.AppendLine($"default dedup ({m.Embedder}): {MergeSummary(result, m)}");
@@ -80,6 +85,12 @@ namespace Engram.Eval.Running
                 }
 
                 md.AppendLine();
+                foreach (var line in Verdicts(result))
+                {
+                    md.AppendLine("- " + line);
+                }
+
+                md.AppendLine();
                 foreach (var m in result.Merges)
                 {
                     md.AppendLine($"Default dedup, {m.Embedder} embedder: {MergeSummary(result, m)}.");
@@ -97,6 +108,31 @@ namespace Engram.Eval.Running
             }
 
             return md.ToString().TrimEnd() + "\n";
+        }
+
+        /// <summary>
+        /// The bar, per embedder: the default engine within 0.02 of the best single method (BM25 or
+        /// dense, baseline or engine mode) at R@5 and MRR@10, and whether it beats all of them.
+        /// </summary>
+        private static IEnumerable<string> Verdicts(SetResult result)
+        {
+            const double Tolerance = 0.02;
+            foreach (var engine in result.Rows.Where(r => r.Method == "engine (default)"))
+            {
+                var singles = result.Rows.Where(r => r != engine && (r.Embedder == engine.Embedder || r.Embedder == "-") && !r.Method.Contains("(default)")).ToList();
+                if (singles.Count == 0)
+                {
+                    continue;
+                }
+
+                var bestR5 = singles.OrderByDescending(r => r.RecallAt5).First();
+                var bestMrr = singles.OrderByDescending(r => r.MrrAt10).First();
+                var within = engine.RecallAt5 >= bestR5.RecallAt5 - Tolerance && engine.MrrAt10 >= bestMrr.MrrAt10 - Tolerance;
+                var better = engine.RecallAt5 > bestR5.RecallAt5 && engine.MrrAt10 > bestMrr.MrrAt10;
+                yield return $"default engine ({engine.Embedder}) vs best single method: R@5 {F(engine.RecallAt5)} vs {F(bestR5.RecallAt5)} ({bestR5.Method}), " +
+                             $"MRR@10 {F(engine.MrrAt10)} vs {F(bestMrr.MrrAt10)} ({bestMrr.Method}): " +
+                             (better ? "better than both" : within ? "as good (within 0.02)" : "WORSE");
+            }
         }
 
         private static string MergeSummary(SetResult result, MergeRow m) =>
