@@ -18,6 +18,8 @@
              (created if needed); users then Install-Module / Install-PSResource from it
       Bench  Build, then bench/run.ps1: ingest, query latency, start-up and memory figures written to
              docs/benchmarks.md (-Quick: small sizes, written to out/bench/). Not run by CI
+      Eval   bench/Engram.Eval over every set in bench/eval with every embedder: recall@1, recall@5 and MRR@10
+             of the engine and of the BM25 and dense baselines, written to docs/retrieval.md. Not run by CI
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Test
@@ -30,7 +32,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Publish', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Publish', 'Bench', 'Eval')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -337,6 +339,16 @@ function Invoke-Bench {
     & (Join-Path $RepoRoot 'bench/run.ps1') -ModuleManifest $StagedManifest -Quick:$Quick -InvokedAs $command
 }
 
+# Retrieval quality (bench/eval, bench/Engram.Eval): needs no staged module, only the engine.
+function Invoke-Eval {
+    Write-Step 'Eval (bench/Engram.Eval)'
+    $project = Join-Path $RepoRoot 'bench/Engram.Eval'
+    Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-nologo', '-v', 'minimal')
+    $dll = Join-Path $project "bin/$Configuration/net10.0/Engram.Eval.dll"
+    Invoke-Native dotnet @($dll, 'run', '--embedder', 'all', '--eval-root', (Join-Path $RepoRoot 'bench/eval'),
+        '--out', (Join-Path $RepoRoot 'docs/retrieval.md'), '--command', 'dotnet pwsh ./build.ps1 -Task Eval')
+}
+
 foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
@@ -345,5 +357,6 @@ foreach ($t in $Task) {
         'Demo' { Invoke-Demo }
         'Publish' { Invoke-Publish }
         'Bench' { Invoke-Bench }
+        'Eval' { Invoke-Eval }
     }
 }

@@ -141,6 +141,9 @@ namespace Engram.Eval.Generation
             public string Kind { get; }
             public string Question { get; }
             public List<string> Evidence { get; }
+
+            /// <summary>Speaker and answer value; a question is asked only when no other event of that speaker has the same one.</summary>
+            public string? Answer { get; set; }
         }
 
         private sealed class State
@@ -207,12 +210,19 @@ namespace Engram.Eval.Generation
                 return null;
             }
 
-            /// <summary>Two questions per event where it has two (one where it has one), in a fixed order.</summary>
+            /// <summary>
+            /// Two questions per event (its first and one more at random), leaving out questions whose answer the
+            /// same speaker also gave about another event ("the night train" for two trips): their label would
+            /// be one of two equally right turns.
+            /// </summary>
             public List<EvalQuestion> SelectQuestions()
             {
+                var answers = _events.SelectMany(c => c).Where(c => c.Answer != null).GroupBy(c => c.Answer!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 var questions = new List<EvalQuestion>();
-                foreach (var candidates in _events)
+                foreach (var all in _events)
                 {
+                    var candidates = all.Where(c => c.Answer == null || answers[c.Answer] == 1).ToList();
                     var chosen = candidates.Take(1).Concat(candidates.Skip(1).OrderBy(_ => Random.Next()).Take(1));
                     foreach (var c in chosen)
                     {
@@ -261,14 +271,14 @@ namespace Engram.Eval.Generation
                 session.Say(o, Pick(Random, TripReactions).Replace("{name}", s));
                 var detail = session.Say(s, Fill(Pick(Random, TripDetails), ("city", city), ("transport", transport), ("stay", stay)));
                 candidates.Add(new Candidate("trip", $"Where did {s} travel for {purpose.Short}?", announce));
-                candidates.Add(new Candidate("trip", $"How did {s} get to {city}?", detail));
-                candidates.Add(new Candidate("trip", $"Where did {s} stay in {city}?", detail));
+                candidates.Add(new Candidate("trip", $"How did {s} get to {city}?", detail) { Answer = $"{s}|transport|{transport}" });
+                candidates.Add(new Candidate("trip", $"Where did {s} stay in {city}?", detail) { Answer = $"{s}|stay|{stay}" });
                 var impression = Pick(Random, TripImpressions);
                 followUp = next =>
                 {
                     var back = next.Say(s, Fill(Pick(Random, TripReturns), ("city", city), ("impression", impression)));
                     next.Say(next.Other(s), Pick(Random, Reactions));
-                    candidates.Add(new Candidate("trip", $"What did {s} say about the trip to {city} after coming back?", back));
+                    candidates.Add(new Candidate("trip", $"What did {s} say about the trip to {city} after coming back?", back) { Answer = $"{s}|trip-impression|{impression}" });
                 };
                 return true;
             }
@@ -287,7 +297,7 @@ namespace Engram.Eval.Generation
                 var announce = session.Say(s, Fill(Pick(Random, PurchaseAnnouncements), ("item", item.Long)));
                 session.Say(o, Pick(Random, PurchaseQuestions));
                 var detail = session.Say(s, Fill(Pick(Random, PurchaseDetails), ("price", price), ("shop", shop.Long), ("short", item.Short)));
-                candidates.Add(new Candidate("purchase", $"How much did {s} pay for {item.Short}?", detail));
+                candidates.Add(new Candidate("purchase", $"How much did {s} pay for {item.Short}?", detail) { Answer = $"{s}|price|{price}" });
                 candidates.Add(new Candidate("purchase", $"Where did {s} buy {item.Short}?", detail));
                 candidates.Add(new Candidate("purchase", $"What did {s} buy {shop.InQuestion}?", announce, detail));
                 return true;
@@ -329,14 +339,14 @@ namespace Engram.Eval.Generation
                 var detail = session.Say(s, Fill(Pick(Random, JobDetails), ("start", start), ("reason", reason)));
                 candidates.Add(new Candidate("job", $"Which company did {s} join as a {role}?", announce));
                 candidates.Add(new Candidate("job", $"What role did {s} accept at {company}?", announce));
-                candidates.Add(new Candidate("job", $"Why did {s} decide to move to {company}?", detail));
-                candidates.Add(new Candidate("job", $"When does {s} start at {company}?", detail));
+                candidates.Add(new Candidate("job", $"Why did {s} decide to move to {company}?", detail) { Answer = $"{s}|reason|{reason}" });
+                candidates.Add(new Candidate("job", $"When does {s} start at {company}?", detail) { Answer = $"{s}|start|{start}" });
                 var impression = Pick(Random, JobImpressions);
                 followUp = next =>
                 {
                     var week = next.Say(s, Fill("First week at {company} done. {impression}", ("company", company), ("impression", impression)));
                     next.Say(next.Other(s), Pick(Random, Reactions));
-                    candidates.Add(new Candidate("job", $"How was {s}'s first week at {company}?", week));
+                    candidates.Add(new Candidate("job", $"How was {s}'s first week at {company}?", week) { Answer = $"{s}|job-impression|{impression}" });
                 };
                 return true;
             }
@@ -353,9 +363,10 @@ namespace Engram.Eval.Generation
                 var o = session.Other(s);
                 var announce = session.Say(s, Fill(Pick(Random, PetAnnouncements), ("animal", animal), ("name", name)));
                 session.Say(o, Pick(Random, PetReactions));
-                var mischief = session.Say(s, Fill(Pick(Random, PetDetails), ("name", name), ("thing", Pick(Random, ChewedThings))));
+                var thing = Pick(Random, ChewedThings);
+                var mischief = session.Say(s, Fill(Pick(Random, PetDetails), ("name", name), ("thing", thing)));
                 candidates.Add(new Candidate("pet", $"What is the name of {s}'s {animal}?", announce));
-                candidates.Add(new Candidate("pet", $"What did {s}'s {animal} {name} ruin?", mischief));
+                candidates.Add(new Candidate("pet", $"What did {s}'s {animal} {name} ruin?", mischief) { Answer = $"{s}|ruined|{thing}" });
                 return true;
             }
 
@@ -373,13 +384,13 @@ namespace Engram.Eval.Generation
                 var announce = session.Say(s, Fill(Pick(Random, RaceAnnouncements), ("race", race)));
                 session.Say(o, Pick(Random, RaceQuestions));
                 var goal = session.Say(s, Fill(Pick(Random, RaceGoals), ("target", target)));
-                candidates.Add(new Candidate("race", $"What is {s}'s goal for the {race}?", goal));
+                candidates.Add(new Candidate("race", $"What is {s}'s goal for the {race}?", goal) { Answer = $"{s}|target|{target}" });
                 var result = Pick(Random, RaceResults);
                 followUp = next =>
                 {
                     var done = next.Say(s, Fill("Finished the {race}! {result}", ("race", race), ("result", result)));
                     next.Say(next.Other(s), Pick(Random, Reactions));
-                    candidates.Add(new Candidate("race", $"How did the {race} go for {s}?", done));
+                    candidates.Add(new Candidate("race", $"How did the {race} go for {s}?", done) { Answer = $"{s}|race-result|{result}" });
                 };
                 return true;
             }

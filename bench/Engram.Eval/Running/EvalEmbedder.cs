@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -13,7 +14,7 @@ namespace Engram.Eval.Running
     public sealed class EvalEmbedder
     {
         private readonly Func<IEmbeddingGenerator<string, Embedding<float>>> _create;
-        private IEmbeddingGenerator<string, Embedding<float>>? _shared;
+        private VectorCachingGenerator? _shared;
 
         private EvalEmbedder(string name, Func<IEmbeddingGenerator<string, Embedding<float>>> create)
         {
@@ -38,13 +39,45 @@ namespace Engram.Eval.Running
             _ => throw new ArgumentException($"Unknown embedder '{name}'. Known: {string.Join(", ", Known)}, all."),
         };
 
-        /// <summary>The instance handed to the engine (one per run, so a model loads once).</summary>
-        public IEmbeddingGenerator<string, Embedding<float>> ForEngine() => _shared ??= _create();
+        /// <summary>
+        /// The instance handed to the engine (one per run, so a model loads once). It remembers every vector
+        /// it made: each set is stored by several engines and the dense baseline, and the model is
+        /// deterministic, so it runs once per text (MiniLM on facts-scale: about a minute instead of four).
+        /// </summary>
+        public IEmbeddingGenerator<string, Embedding<float>> ForEngine() => _shared ??= new VectorCachingGenerator(_create());
 
         public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
         {
             var generated = await ForEngine().GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
             return generated.Select(e => e.Vector.ToArray()).ToArray();
+        }
+
+        /// <summary>Passes metadata (the engine's embedder identity) through; answers repeated texts from memory.</summary>
+        private sealed class VectorCachingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
+        {
+            private readonly ConcurrentDictionary<string, Embedding<float>> _vectors = new ConcurrentDictionary<string, Embedding<float>>(StringComparer.Ordinal);
+
+            public VectorCachingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner)
+                : base(inner)
+            {
+            }
+
+            public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+                IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+            {
+                var texts = values as IReadOnlyList<string> ?? values.ToList();
+                var missing = texts.Where(t => !_vectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+                if (missing.Count > 0)
+                {
+                    var made = await base.GenerateAsync(missing, options, cancellationToken).ConfigureAwait(false);
+                    for (var i = 0; i < missing.Count; i++)
+                    {
+                        _vectors[missing[i]] = made[i];
+                    }
+                }
+
+                return new GeneratedEmbeddings<Embedding<float>>(texts.Select(t => _vectors[t]));
+            }
         }
     }
 }

@@ -94,23 +94,34 @@ namespace Engram.Eval.Running
     public sealed class MergeRow
     {
         public string Embedder { get; set; } = "";
-        public int Stored { get; set; }
         public int Merged { get; set; }
+        public int ByContentHash { get; set; }
+        public int BySimilarity { get; set; }
         public int CorrectionsMerged { get; set; }
         public int QuestionsLosingEvidence { get; set; }
 
-        public static MergeRow From(EvalSet set, string embedder, IReadOnlyList<string> mergedIds)
+        /// <summary>A few similarity merges of different texts ("merged" text, "into" text), to see what dedup takes for one fact.</summary>
+        public List<(string Merged, string Into)> Examples { get; } = new List<(string, string)>();
+
+        public static MergeRow From(EvalSet set, string embedder, IReadOnlyList<MergedMemory> merges)
         {
-            var merged = new HashSet<string>(mergedIds, StringComparer.Ordinal);
-            var kinds = set.Memories.ToDictionary(m => m.Id, m => m.Kind, StringComparer.Ordinal);
-            return new MergeRow
+            var merged = new HashSet<string>(merges.Select(m => m.Id), StringComparer.Ordinal);
+            var byId = set.Memories.ToDictionary(m => m.Id, StringComparer.Ordinal);
+            var row = new MergeRow
             {
                 Embedder = embedder,
-                Stored = set.Memories.Count - merged.Count,
                 Merged = merged.Count,
-                CorrectionsMerged = merged.Count(id => kinds[id] == "correction"),
+                ByContentHash = merges.Count(m => m.Reason == "content_hash"),
+                BySimilarity = merges.Count(m => m.Reason == "embedding_similarity"),
+                CorrectionsMerged = merged.Count(id => byId[id].Kind == "correction"),
                 QuestionsLosingEvidence = set.Questions.Count(q => q.Evidence.All(merged.Contains)),
             };
+            foreach (var m in merges.Where(m => m.Reason != "content_hash" && m.Into != null).Take(3))
+            {
+                row.Examples.Add((byId[m.Id].Text, byId[m.Into!].Text));
+            }
+
+            return row;
         }
     }
 }

@@ -29,9 +29,14 @@ namespace Engram.Eval.Running
                 text.AppendLine(string.Join("  ", row.Select((c, i) => i < 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))));
             }
 
+            foreach (var line in Verdicts(result))
+            {
+                text.AppendLine(line);
+            }
+
             foreach (var m in result.Merges)
             {
-                text.AppendLine($"default dedup ({m.Embedder}): {m.Merged} of {result.Set.Memories.Count} merged, {m.CorrectionsMerged} corrections among them, {m.QuestionsLosingEvidence} questions lost their evidence");
+                text.AppendLine($"default dedup ({m.Embedder}): {MergeSummary(result, m)}");
             }
 
             return text.ToString();
@@ -57,7 +62,8 @@ namespace Engram.Eval.Running
             md.AppendLine("evidence (0 when it is not in the ten); a question with several evidence memories counts at the first of them.");
             md.AppendLine("**R@5 paraphrase** is R@5 over the questions that share at most one content word with their evidence (stop words");
             md.AppendLine("removed, porter-stemmed), **R@5 lexical** over the rest. **old above correction**: of the questions answered by a");
-            md.AppendLine("correction, the share where the superseded fact ranks above it (lower is better). **seconds**: store + all queries.");
+            md.AppendLine("correction, the share where the superseded fact ranks above it (lower is better). **seconds**: store + all queries;");
+            md.AppendLine("each embedder's vectors are computed once per text and reused, so the model's time falls on its first row (dense cosine).");
             md.AppendLine();
             md.AppendLine("Methods: **engine** rows store every memory through `IEngramService.StoreMemoriesAsync` (dedup off) into a fresh");
             md.AppendLine("in-memory `LocalEngine` and read `retrieved_memories` in order. The two baselines are computed in the runner, not by");
@@ -69,7 +75,7 @@ namespace Engram.Eval.Running
                 md.AppendLine();
                 md.AppendLine($"## {result.Set.Name}");
                 md.AppendLine();
-                md.AppendLine($"{result.Set.Description}: {result.Set.Memories.Count:N0} memories, {result.Set.Questions.Count} questions.");
+                md.AppendLine($"{result.Set.Description}. {result.Set.Memories.Count:N0} memories, {result.Set.Questions.Count} questions.");
                 md.AppendLine();
                 md.AppendLine("| " + string.Join(" | ", Header) + " |");
                 md.AppendLine("| " + string.Join(" | ", Header.Select((_, i) => i < 2 ? "---" : "---:")) + " |");
@@ -79,16 +85,59 @@ namespace Engram.Eval.Running
                 }
 
                 md.AppendLine();
+                foreach (var line in Verdicts(result))
+                {
+                    md.AppendLine("- " + line);
+                }
+
+                md.AppendLine();
                 foreach (var m in result.Merges)
                 {
-                    md.AppendLine($"Default dedup, {m.Embedder} embedder: {m.Merged} of {result.Set.Memories.Count:N0} memories merged " +
-                                  $"({m.CorrectionsMerged} of them corrections); {m.QuestionsLosingEvidence} questions lost their evidence.");
+                    md.AppendLine($"Default dedup, {m.Embedder} embedder: {MergeSummary(result, m)}.");
                     md.AppendLine();
+                    foreach (var (merged, into) in m.Examples)
+                    {
+                        md.AppendLine($"- merged \"{merged}\" into \"{into}\"");
+                    }
+
+                    if (m.Examples.Count > 0)
+                    {
+                        md.AppendLine();
+                    }
                 }
             }
 
             return md.ToString().TrimEnd() + "\n";
         }
+
+        /// <summary>
+        /// The bar, per embedder: the default engine within 0.02 of the best single method (BM25 or
+        /// dense, baseline or engine mode) at R@5 and MRR@10, and whether it beats all of them.
+        /// </summary>
+        private static IEnumerable<string> Verdicts(SetResult result)
+        {
+            const double Tolerance = 0.02;
+            foreach (var engine in result.Rows.Where(r => r.Method == "engine (default)"))
+            {
+                var singles = result.Rows.Where(r => r != engine && (r.Embedder == engine.Embedder || r.Embedder == "-") && !r.Method.Contains("(default)")).ToList();
+                if (singles.Count == 0)
+                {
+                    continue;
+                }
+
+                var bestR5 = singles.OrderByDescending(r => r.RecallAt5).First();
+                var bestMrr = singles.OrderByDescending(r => r.MrrAt10).First();
+                var within = engine.RecallAt5 >= bestR5.RecallAt5 - Tolerance && engine.MrrAt10 >= bestMrr.MrrAt10 - Tolerance;
+                var better = engine.RecallAt5 > bestR5.RecallAt5 && engine.MrrAt10 > bestMrr.MrrAt10;
+                yield return $"default engine ({engine.Embedder}) vs best single method: R@5 {F(engine.RecallAt5)} vs {F(bestR5.RecallAt5)} ({bestR5.Method}), " +
+                             $"MRR@10 {F(engine.MrrAt10)} vs {F(bestMrr.MrrAt10)} ({bestMrr.Method}): " +
+                             (better ? "better than both" : within ? "as good (within 0.02)" : "WORSE");
+            }
+        }
+
+        private static string MergeSummary(SetResult result, MergeRow m) =>
+            $"{m.Merged} of {result.Set.Memories.Count:N0} memories merged ({m.ByContentHash} exact duplicates, {m.BySimilarity} by similarity, " +
+            $"{m.CorrectionsMerged} corrections); {m.QuestionsLosingEvidence} questions lost their evidence";
 
         private static string[] Cells(ScoreRow r) => new[]
         {

@@ -58,16 +58,27 @@ namespace Engram.Eval.Running
         }
 
         /// <summary>
-        /// Stores the memories with the server's default dedup policy into a fresh engine and reports how many
-        /// were merged, and which of them were merged (their ids as given).
+        /// Stores the memories with the server's default dedup policy (no dedup field) into a fresh engine and
+        /// returns what was merged: the memory's id as given, the merge reason, and the id it was merged into.
         /// </summary>
-        public static async Task<IReadOnlyList<string>> MergedUnderDefaultDedupAsync(LocalEngineOptions options, IReadOnlyList<EvalMemory> memories, CancellationToken cancellationToken)
+        public static async Task<IReadOnlyList<MergedMemory>> MergedUnderDefaultDedupAsync(LocalEngineOptions options, IReadOnlyList<EvalMemory> memories, CancellationToken cancellationToken)
         {
             options.InMemory = true;
             using var engine = LocalEngine.Open(options);
             using var service = engine.ForTenant(Tenant);
             var results = await service.StoreMemoriesAsync(Bucket, memories.Select(m => m.Text).ToList(), null, cancellationToken).ConfigureAwait(false);
-            return results.Select((r, i) => (r, i)).Where(x => x.r.IsMerged).Select(x => memories[x.i].Id).ToList();
+            var firstWithId = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < results.Count; i++)
+            {
+                if (!results[i].IsMerged)
+                {
+                    firstWithId[results[i].Id] = memories[i].Id;
+                }
+            }
+
+            return results.Select((r, i) => (r, i)).Where(x => x.r.IsMerged)
+                .Select(x => new MergedMemory(memories[x.i].Id, x.r.MergeReason ?? "", firstWithId.TryGetValue(x.r.Id, out var into) ? into : null))
+                .ToList();
         }
 
         public void Dispose()
@@ -180,5 +191,20 @@ namespace Engram.Eval.Running
         public void Dispose()
         {
         }
+    }
+
+    /// <summary>A memory the default dedup merged: its id, the protocol's merge reason, and the memory it went into.</summary>
+    public sealed class MergedMemory
+    {
+        public MergedMemory(string id, string reason, string? into)
+        {
+            Id = id;
+            Reason = reason;
+            Into = into;
+        }
+
+        public string Id { get; }
+        public string Reason { get; }
+        public string? Into { get; }
     }
 }

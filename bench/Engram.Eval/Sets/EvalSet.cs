@@ -36,11 +36,13 @@ namespace Engram.Eval.Sets
             switch (name)
             {
                 case "facts":
-                    return new EvalSet(name, "agent-memory facts about people, services and customers; paraphrased questions, near-duplicates, corrections",
+                    return new EvalSet(name, "Hand-written agent-memory facts about 9 people, 8 services and 7 customers (preferences, on-call, configuration, contracts, incidents), " +
+                        "near-duplicates of one another and 25 distractors, 16 old-fact/correction pairs stored old first; two thirds of the questions are paraphrases",
                         ReadJsonLines<EvalMemory>(Path.Combine(evalRoot, "facts", "memories.jsonl")),
                         ReadJsonLines<EvalQuestion>(Path.Combine(evalRoot, "facts", "questions.jsonl")));
                 case "conversations":
-                    return new EvalSet(name, "multi-speaker chat transcripts; questions name speakers and events",
+                    return new EvalSet(name, "Three group chats, 6 speakers, 42 sessions over 2026 (trips, job changes, purchases, meetings, pets, races, moves); " +
+                        "one memory per turn (\"Speaker: text\"); every question names its speaker and event",
                         ReadJsonLines<EvalMemory>(Path.Combine(evalRoot, "conversations", "turns.jsonl")),
                         ReadJsonLines<EvalQuestion>(Path.Combine(evalRoot, "conversations", "questions.jsonl")));
                 case "facts-scale":
@@ -51,7 +53,7 @@ namespace Engram.Eval.Sets
                         .OrderBy(m => m.Timestamp, StringComparer.Ordinal)
                         .ThenBy(m => m.Id, StringComparer.Ordinal)
                         .ToList();
-                    return new EvalSet(name, "the facts set plus template-generated distractor memories", merged, facts.Questions);
+                    return new EvalSet(name, "The facts set plus 5,000 template-generated distractor memories about other people, services and customers, merged by timestamp", merged, facts.Questions);
                 default:
                     throw new ArgumentException($"Unknown evaluation set '{name}'. Known: {string.Join(", ", Names)}.");
             }
