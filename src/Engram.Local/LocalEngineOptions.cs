@@ -14,5 +14,41 @@ namespace Engram.Local
 
         /// <summary>Storing into a missing bucket fails with 404 BUCKET_NOT_FOUND instead of creating it (wire spec §16.2).</summary>
         public bool StrictBuckets { get; set; }
+
+        // BYOK synthesis (issue 11) ------------------------------------------------------------------
+
+        /// <summary>
+        /// The model that answers queries, judges near-duplicate conflicts and writes profiles; null means
+        /// extractive answers only. Build one with Engram.Providers' ChatClientFactory, or pass any
+        /// Microsoft.Extensions.AI chat client. The engine never disposes it.
+        /// </summary>
+        public Microsoft.Extensions.AI.IChatClient? ChatClient { get; set; }
+
+        /// <summary>When answers come from the model; see <see cref="SynthesisMode"/>.</summary>
+        public SynthesisMode Synthesis { get; set; } = SynthesisMode.Auto;
+
+        /// <summary>
+        /// With a model: a new memory at least this similar (cosine) to an existing one, yet below the
+        /// merge threshold of its dedup policy, is shown to the model, which may keep the existing one
+        /// (<c>merge_reason: conflict_keep_existing</c>). Default 0.80; above 1 disables the check.
+        /// </summary>
+        public float ConflictSimilarity { get; set; } = 0.80f;
+    }
+
+    /// <summary>Where query answers come from.</summary>
+    public enum SynthesisMode
+    {
+        /// <summary>From <see cref="LocalEngineOptions.ChatClient"/> when set, else extractive (quoting memories).</summary>
+        Auto,
+
+        /// <summary>Always extractive, even with a chat client (which still judges conflicts and writes profiles).</summary>
+        Extractive,
+
+        /// <summary>
+        /// Always from the model, as the hosted service answers: without a chat client a query that wants an
+        /// answer fails with 412 BYOK_NOT_CONFIGURED "No model provider key configured" (skip_synthesis
+        /// queries still run).
+        /// </summary>
+        Model,
     }
 }

@@ -25,6 +25,7 @@ namespace Engram.Local
         private readonly LocalEngine _engine;
         private readonly MemoryIngestor _ingestor;
         private readonly QueryRunner _queries;
+        private readonly QuerySynthesis _synthesis; // byok: model or extractive answers
 
         internal LocalEngramService(LocalEngine engine, string tenantId)
         {
@@ -32,6 +33,7 @@ namespace Engram.Local
             TenantId = tenantId;
             _ingestor = new MemoryIngestor(engine);
             _queries = new QueryRunner(engine);
+            _synthesis = new QuerySynthesis(engine, _queries); // byok
         }
 
         public string TenantId { get; }
@@ -135,7 +137,9 @@ namespace Engram.Local
             }, cancellationToken);
 
         public Task<QueryResult> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
-            Run(() => _queries.Run(TenantId, request, cancellationToken), cancellationToken);
+            _synthesis.UsesModel(request) // byok: the user's model answers when configured
+                ? RunAsync(() => _synthesis.AnswerAsync(TenantId, request, cancellationToken), cancellationToken)
+                : Run(() => _synthesis.Extractive(TenantId, request, cancellationToken), cancellationToken);
 
         public QueryStream QueryStreamAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
             new QueryStream((stream, enumerationToken) => StreamEvents(stream, request, cancellationToken, enumerationToken));
@@ -224,8 +228,20 @@ namespace Engram.Local
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestToken, enumerationToken);
             var token = linked.Token;
+            if (_synthesis.UsesModel(request)) // byok: the provider's deltas pass through as they arrive
+            {
+                _engine.ThrowIfDisposed();
+                await foreach (var item in _synthesis.StreamAsync(TenantId, request, token).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+
+                stream.MarkCompleted();
+                yield break;
+            }
+
             // Run the query off the caller's thread so the first MoveNextAsync does not block it.
-            var result = await Task.Run(() => Run(() => _queries.Run(TenantId, request, token), token), token).ConfigureAwait(false);
+            var result = await Task.Run(() => Run(() => _synthesis.Extractive(TenantId, request, token), token), token).ConfigureAwait(false);
 
             if (!request.SkipSynthesis)
             {
@@ -249,6 +265,14 @@ namespace Engram.Local
             CreatedAt = row.CreatedAt,
             MemoryCount = row.MemoryCount,
         };
+
+        /// <summary><see cref="Run{T}"/> for work that really awaits (a provider call).</summary>
+        private async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _engine.ThrowIfDisposed();
+            return await work().ConfigureAwait(false);
+        }
 
         private Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
         {

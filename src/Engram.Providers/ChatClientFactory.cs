@@ -40,7 +40,7 @@ namespace Engram.Providers
 
             var key = ProviderKeys.Resolve(settings);
             // GuardedChatClient owns the timeout; the transport must not cut a long stream first.
-            var http = new HttpClient(new RateLimitRetryHandler(settings.MaxRetriesOn429, new HttpClientHandler()), disposeHandler: true)
+            var http = new HttpClient(new RateLimitRetryHandler(settings.MaxRetriesOn429, new HttpClientHandler(), settings.RetryDelay), disposeHandler: true)
             {
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };

@@ -34,6 +34,9 @@ namespace Engram.Providers
 
         public ProviderProfile Profile => ProviderProfile.Of(Provider);
 
+        /// <summary>Test seam: how the 429 retry waits (null = Task.Delay), so tests see the delay asked for without sleeping it.</summary>
+        internal Func<TimeSpan, System.Threading.CancellationToken, System.Threading.Tasks.Task>? RetryDelay { get; set; }
+
         /// <summary>The endpoint in effect.</summary>
         public Uri? EffectiveEndpoint => Endpoint ?? Profile.DefaultEndpoint;
 
