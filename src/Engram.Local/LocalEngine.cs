@@ -1,8 +1,10 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using Engram.Local.Embedding;
 using Engram.Local.Retrieval;
 using Engram.Local.Storage;
+using Engram.Local.Validation;
 
 namespace Engram.Local
 {
@@ -15,14 +17,17 @@ namespace Engram.Local
     {
         public const string DefaultTenant = "local";
 
-        private const string MetaDimensions = "embedding_dimensions";
+        /// <summary>The command that rebuilds a database's vectors with another embedder (named in errors).</summary>
+        public const string ReembedCommand = "Update-EngramIndex";
+
         private bool _disposed;
 
-        private LocalEngine(LocalEngineOptions options, SqliteDatabase database, IEmbedder embedder)
+        private LocalEngine(LocalEngineOptions options, SqliteDatabase database, EngineEmbedder embedder)
         {
             Options = options;
             Database = database;
             Embedder = embedder;
+            Calibration = EmbedderCalibration.For(embedder.Identity);
             Vectors = new VectorCache(embedder.Dimensions);
         }
 
@@ -39,7 +44,13 @@ namespace Engram.Local
 
         internal SqliteDatabase Database { get; }
 
-        internal IEmbedder Embedder { get; }
+        internal EngineEmbedder Embedder { get; }
+
+        /// <summary>Fusion knobs (tuning seam; the defaults are the tuned values).</summary>
+        internal FusionSettings Fusion { get; set; } = FusionSettings.Default;
+
+        /// <summary>The embedder's similarity thresholds (dedup, near-duplicates).</summary>
+        internal EmbedderCalibration Calibration { get; }
 
         internal VectorCache Vectors { get; }
 
@@ -52,13 +63,11 @@ namespace Engram.Local
         public static LocalEngine Open(LocalEngineOptions? options = null)
         {
             options ??= new LocalEngineOptions();
-            var embedder = options.Embedder ?? new HashingEmbedder();
-            var database = options.InMemory
-                ? SqliteDatabase.OpenInMemory()
-                : SqliteDatabase.OpenFile(string.IsNullOrEmpty(options.Path) ? DefaultDatabasePath : options.Path!);
+            var embedder = EngineEmbedder.Create(options.Embedder ?? new HashingEmbedder());
+            var database = OpenDatabase(options);
             try
             {
-                CheckEmbedderMatchesDatabase(database, embedder);
+                CheckEmbedderMatchesDatabase(database, embedder.Identity);
             }
             catch
             {
@@ -100,22 +109,29 @@ namespace Engram.Local
             }
         }
 
-        private static void CheckEmbedderMatchesDatabase(SqliteDatabase database, IEmbedder embedder)
+        internal static SqliteDatabase OpenDatabase(LocalEngineOptions options) =>
+            options.InMemory
+                ? SqliteDatabase.OpenInMemory()
+                : SqliteDatabase.OpenFile(string.IsNullOrEmpty(options.Path) ? DefaultDatabasePath : options.Path!);
+
+        private static void CheckEmbedderMatchesDatabase(SqliteDatabase database, EmbedderIdentity embedder)
         {
             using var connection = database.OpenConnection();
-            using var command = connection.CreateCommand();
-            command.CommandText =
-                "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO NOTHING; " +
-                "SELECT value FROM meta WHERE key = $key;";
-            command.Parameters.AddWithValue("$key", MetaDimensions);
-            command.Parameters.AddWithValue("$value", embedder.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var stored = Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            if (stored != embedder.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            var stored = EmbedderRecord.Claim(connection, embedder.Key, embedder.Dimensions);
+            if (stored.Identity == embedder.Key && stored.Dimensions == embedder.Dimensions)
             {
-                throw new InvalidOperationException(
-                    $"The database {database.FilePath ?? "(in memory)"} holds {stored}-dimensional embeddings but the embedder makes {embedder.Dimensions}. " +
-                    "Open it with the embedder it was created with, or use another file.");
+                return;
             }
+
+            var file = database.FilePath ?? "(in memory)";
+            var made = stored.Identity == null
+                ? $"{stored.Dimensions}-dimensional vectors from an unrecorded embedder"
+                : $"vectors made by '{stored.Identity}' ({stored.Dimensions} dimensions)";
+            var pending = stored.ReembedTarget == embedder.Key
+                ? $" A re-embed to '{embedder.Key}' was started and not finished: run {ReembedCommand} again with this embedder to finish it."
+                : $" Open it with the embedder it was made with, or rebuild its vectors with this one: {ReembedCommand} -Path '{file}' (choosing this embedder).";
+            throw EngramErrors.WrongEmbedder(
+                $"The database {file} holds {made}, but it was opened with '{embedder.Key}' ({embedder.Dimensions} dimensions).{pending}");
         }
 
         private static string UserDataFolder()

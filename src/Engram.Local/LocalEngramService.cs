@@ -17,8 +17,9 @@ namespace Engram.Local
     /// <summary>
     /// The Engram protocol answered in-process for one tenant, over the <see cref="LocalEngine"/>.
     /// Errors are <see cref="EngramException"/>s with the HTTP status and code the local server sends.
-    /// Work runs synchronously on the caller's thread (SQLite calls are blocking); the returned tasks are
-    /// already complete, and cancellation is honoured between steps without leaving partial writes.
+    /// SQLite calls are blocking and run on the caller's thread; stores and queries await the embedder
+    /// (with the built-in hashing embedder their tasks are already complete). Cancellation is honoured
+    /// between steps without leaving partial writes.
     /// </summary>
     public sealed class LocalEngramService : IEngramService
     {
@@ -39,22 +40,22 @@ namespace Engram.Local
         public string TenantId { get; }
 
         public Task<StoreMemoryResult> StoreMemoryAsync(string bucket, string content, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
-            Run(() =>
+            RunAsync(async () =>
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 RequestRules.ValidateBucketName(name);
                 RequestRules.ValidateContent(content);
-                return _ingestor.Store(TenantId, name, new[] { content }, dedup, cancellationToken)[0];
+                return (await _ingestor.StoreAsync(TenantId, name, new[] { content }, dedup, cancellationToken).ConfigureAwait(false))[0];
             }, cancellationToken);
 
         public Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
-            Run(() =>
+            RunAsync(() =>
             {
                 var name = RequestRules.BucketOrDefault(bucket);
                 RequestRules.ValidateBucketName(name);
                 // Every item is checked before the first write, so bad input stores nothing.
                 RequestRules.ValidateBatch(contents);
-                return StoreInChunks(name, contents, dedup, cancellationToken);
+                return StoreInChunksAsync(name, contents, dedup, cancellationToken);
             }, cancellationToken);
 
         /// <summary>
@@ -62,11 +63,11 @@ namespace Engram.Local
         /// HTTP client splits requests. A failure after earlier chunks were stored reports their results,
         /// like the HTTP client, so nothing already stored is lost to the caller.
         /// </summary>
-        private IReadOnlyList<StoreMemoryResult> StoreInChunks(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<StoreMemoryResult>> StoreInChunksAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken)
         {
             if (contents.Count <= EngramLimits.MaxBatchSize)
             {
-                return _ingestor.Store(TenantId, bucket, contents, dedup, cancellationToken);
+                return await _ingestor.StoreAsync(TenantId, bucket, contents, dedup, cancellationToken).ConfigureAwait(false);
             }
 
             var results = new List<StoreMemoryResult>(contents.Count);
@@ -80,7 +81,7 @@ namespace Engram.Local
 
                 try
                 {
-                    results.AddRange(_ingestor.Store(TenantId, bucket, chunk, dedup, cancellationToken));
+                    results.AddRange(await _ingestor.StoreAsync(TenantId, bucket, chunk, dedup, cancellationToken).ConfigureAwait(false));
                 }
                 catch (EngramException failure) when (results.Count > 0)
                 {
@@ -137,9 +138,7 @@ namespace Engram.Local
             }, cancellationToken);
 
         public Task<QueryResult> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
-            _synthesis.UsesModel(request) // byok: the user's model answers when configured
-                ? RunAsync(() => _synthesis.AnswerAsync(TenantId, request, cancellationToken), cancellationToken)
-                : Run(() => _synthesis.Extractive(TenantId, request, cancellationToken), cancellationToken);
+            RunAsync(() => _synthesis.AnswerAsync(TenantId, request, cancellationToken), cancellationToken); // byok: model or extractive
 
         public QueryStream QueryStreamAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
             new QueryStream((stream, enumerationToken) => StreamEvents(stream, request, cancellationToken, enumerationToken));
@@ -241,7 +240,7 @@ namespace Engram.Local
             }
 
             // Run the query off the caller's thread so the first MoveNextAsync does not block it.
-            var result = await Task.Run(() => Run(() => _synthesis.Extractive(TenantId, request, token), token), token).ConfigureAwait(false);
+            var result = await Task.Run(() => RunAsync(() => _synthesis.AnswerAsync(TenantId, request, token), token), token).ConfigureAwait(false); // byok
 
             if (!request.SkipSynthesis)
             {
@@ -266,7 +265,6 @@ namespace Engram.Local
             MemoryCount = row.MemoryCount,
         };
 
-        /// <summary><see cref="Run{T}"/> for work that really awaits (a provider call).</summary>
         private async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -12,6 +12,43 @@ namespace Engram.Client.Diagnostics
     {
         // The one static of the client: flow-scoped by design, so it carries no cross-flow state.
         private static readonly AsyncLocal<ListenerNode?> Current = new AsyncLocal<ListenerNode?>();
+        private static readonly AsyncLocal<NoticeNode?> Notices = new AsyncLocal<NoticeNode?>();
+
+        /// <summary>
+        /// Reports the embedded engine's notices (<see cref="EngramEngineNotice"/>) raised in this flow until the
+        /// returned handle is disposed. Exceptions listeners throw are ignored.
+        /// </summary>
+        public static IDisposable ListenForNotices(Action<EngramEngineNotice> listener)
+        {
+            if (listener == null)
+            {
+                throw new ArgumentNullException(nameof(listener));
+            }
+
+            var node = new NoticeNode(listener, Notices.Value);
+            Notices.Value = node;
+            return node;
+        }
+
+        internal static void Notify(EngramEngineNotice notice)
+        {
+            for (var node = Notices.Value; node != null; node = node.Parent)
+            {
+                if (node.Removed)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    node.Listener(notice);
+                }
+                catch (Exception)
+                {
+                    // A broken listener must not fail the operation it observes.
+                }
+            }
+        }
 
         /// <summary>
         /// Reports each attempt to <paramref name="listener"/> until the returned handle is disposed.
@@ -94,6 +131,36 @@ namespace Engram.Client.Diagnostics
                 if (ReferenceEquals(Current.Value, this))
                 {
                     Current.Value = Parent;
+                }
+            }
+        }
+
+        private sealed class NoticeNode : IDisposable
+        {
+            private int _removed;
+
+            public NoticeNode(Action<EngramEngineNotice> listener, NoticeNode? parent)
+            {
+                Listener = listener;
+                Parent = parent;
+            }
+
+            public Action<EngramEngineNotice> Listener { get; }
+
+            public NoticeNode? Parent { get; }
+
+            public bool Removed => Volatile.Read(ref _removed) != 0;
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _removed, 1) != 0)
+                {
+                    return;
+                }
+
+                if (ReferenceEquals(Notices.Value, this))
+                {
+                    Notices.Value = Parent;
                 }
             }
         }

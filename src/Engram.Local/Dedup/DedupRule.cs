@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Engram.Client;
+using Engram.Local.Embedding;
 
 namespace Engram.Local.Dedup
 {
@@ -46,12 +47,14 @@ namespace Engram.Local.Dedup
     /// <item><c>off</c> skips every check: each write becomes a new memory.</item>
     /// <item>Exact content first: SHA-256 of the UTF-8 bytes, no normalisation. A match merges with
     /// reason <c>content_hash</c> and similarity 1.0.</item>
-    /// <item>Then the embedding: cosine ≥ 0.95 (<c>loose</c>, also the default when no policy is given)
-    /// or ≥ 0.99 (<c>strict</c>) against the bucket's memories merges into the most similar one with
-    /// reason <c>embedding_similarity</c> and the cosine as similarity. Buckets up to 4096 memories are
-    /// compared exactly; larger ones through a locality-sensitive index whose candidates are compared
-    /// exactly (finds a 0.95 match with ≈ 99 % probability, a 0.97+ match practically always), so bulk
-    /// ingest stays linear instead of quadratic.</item>
+    /// <item>Then the embedding: a cosine at or above the embedder's calibrated threshold
+    /// (<see cref="EmbedderCalibration"/>: <c>loose</c>, also the default when no policy is given, or
+    /// <c>strict</c>) merges into the most similar such memory with reason <c>embedding_similarity</c> and
+    /// the cosine as similarity — but only a memory that states the same numbers, dates, amounts and
+    /// identifiers (<see cref="FactTokens"/>): "rate limit 300" and "rate limit 600" are both stored, however
+    /// close their vectors. Buckets up to 4096 memories are compared exactly; larger ones through a
+    /// locality-sensitive index whose candidates are compared exactly (finds a 0.95 match with ≈ 99 %
+    /// probability, a 0.97+ match practically always), so bulk ingest stays linear instead of quadratic.</item>
     /// <item>Two identical writes racing past the checks: the unique index on (bucket, content hash)
     /// lets one row in; the other merges into it with reason <c>concurrent_insert_race</c>, similarity 1.0.</item>
     /// </list>
@@ -59,16 +62,17 @@ namespace Engram.Local.Dedup
     /// </summary>
     internal static class DedupRule
     {
-        // Thresholds and cosines are compared as float: an embedder whose vectors have cosine exactly
-        // 0.95f must merge under loose, which double-precision rounding of 0.95f would deny.
-        public const float LooseThreshold = 0.95f;
-        public const float StrictThreshold = 0.99f;
-
         /// <summary>Whether <paramref name="policy"/> checks for duplicates at all (everything except off).</summary>
         public static bool Applies(DedupPolicy? policy) => policy != DedupPolicy.Off;
 
-        public static float SimilarityThreshold(DedupPolicy? policy) =>
-            policy == DedupPolicy.Strict ? StrictThreshold : LooseThreshold;
+        // Thresholds and cosines are compared as float: an embedder whose vectors have cosine exactly
+        // 0.95f must merge under loose, which double-precision rounding of 0.95f would deny.
+        public static float SimilarityThreshold(DedupPolicy? policy, EmbedderCalibration calibration) =>
+            policy == DedupPolicy.Strict ? calibration.StrictMerge : calibration.LooseMerge;
+
+        /// <summary>Whether a memory at <paramref name="cosine"/> with content <paramref name="stored"/> may absorb <paramref name="incoming"/>.</summary>
+        public static bool MayMerge(DedupPolicy? policy, EmbedderCalibration calibration, float cosine, string incoming, string stored) =>
+            Applies(policy) && cosine >= SimilarityThreshold(policy, calibration) && FactTokens.Agree(incoming, stored);
 
         public static byte[] ContentHash(string content)
         {
@@ -78,7 +82,8 @@ namespace Engram.Local.Dedup
 
         /// <summary>
         /// Decides from the two lookups. <paramref name="sameContent"/> is the bucket's memory with the
-        /// same content hash, <paramref name="mostSimilar"/> the bucket's most similar memory by cosine.
+        /// same content hash, <paramref name="mostSimilar"/> the bucket's most similar memory that
+        /// <see cref="MayMerge"/> allows, if any.
         /// </summary>
         public static DedupDecision Decide(DedupPolicy? policy, (string Id, long Seq)? sameContent, (string Id, long Seq, float Cosine)? mostSimilar)
         {
@@ -92,7 +97,7 @@ namespace Engram.Local.Dedup
                 return DedupDecision.Merge(sameContent.Value.Id, sameContent.Value.Seq, MergeReasons.ContentHash, 1.0);
             }
 
-            if (mostSimilar.HasValue && mostSimilar.Value.Cosine >= SimilarityThreshold(policy))
+            if (mostSimilar.HasValue)
             {
                 return DedupDecision.Merge(mostSimilar.Value.Id, mostSimilar.Value.Seq, MergeReasons.EmbeddingSimilarity, ReportedSimilarity(mostSimilar.Value.Cosine));
             }

@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using Engram.Local.Embedding;
 using Engram.Local.Text;
+using Microsoft.Extensions.AI;
 
 namespace Engram.Local
 {
@@ -11,9 +14,17 @@ namespace Engram.Local
     /// cosine 1.0, texts sharing words score high, unrelated texts score near 0. Stable across
     /// processes and platforms because it hashes with FNV-1a, never <see cref="string.GetHashCode()"/>.
     /// </summary>
-    public sealed class HashingEmbedder : IEmbedder
+    public sealed class HashingEmbedder : IEmbeddingGenerator<string, Embedding<float>>
     {
         public const int DefaultDimensions = 256;
+
+        /// <summary>The provider name in this embedder's metadata (and so in a database's embedder identity).</summary>
+        public const string ProviderName = "engram-hashing";
+
+        /// <summary>The model id in the metadata; a new feature scheme must get a new id, so old databases ask to be re-embedded.</summary>
+        public const string ModelId = "fnv1a-words-bigrams-trigrams-v1";
+
+        private readonly EmbeddingGeneratorMetadata _metadata;
 
         // Words carry the meaning; bigrams reward shared phrasing; trigrams tolerate inflection and typos.
         private const float UnigramWeight = 1.0f;
@@ -34,10 +45,49 @@ namespace Engram.Local
             }
 
             Dimensions = dimensions;
+            _metadata = new EmbeddingGeneratorMetadata(ProviderName, null, ModelId, dimensions);
         }
 
         public int Dimensions { get; }
 
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (values == null)
+            {
+                throw new ArgumentNullException(nameof(values));
+            }
+
+            var result = new GeneratedEmbeddings<Embedding<float>>();
+            foreach (var value in values)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                result.Add(new Embedding<float>(Embed(value)) { ModelId = ModelId });
+            }
+
+            return Task.FromResult(result);
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null)
+        {
+            if (serviceType == null)
+            {
+                throw new ArgumentNullException(nameof(serviceType));
+            }
+
+            if (serviceKey != null)
+            {
+                return null;
+            }
+
+            return serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata : serviceType.IsInstanceOfType(this) ? this : null;
+        }
+
+        /// <summary>Holds nothing to release.</summary>
+        public void Dispose()
+        {
+        }
+
+        /// <summary>One text's L2-normalised vector of <see cref="Dimensions"/> floats (what <see cref="GenerateAsync"/> returns per text).</summary>
         public float[] Embed(string text)
         {
             if (text == null)

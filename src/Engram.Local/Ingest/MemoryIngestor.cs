@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Local.Dedup;
 using Engram.Local.Embedding;
@@ -22,11 +23,18 @@ namespace Engram.Local.Ingest
     /// </summary>
     internal sealed class MemoryIngestor
     {
+        /// <summary>
+        /// How many of the most similar memories above the merge threshold are checked for agreeing facts.
+        /// Template-like data ("order 1", "order 2", ...) puts thousands above it; an exact restatement is
+        /// among the closest few, and reading more rows per write would make bulk ingest quadratic.
+        /// </summary>
+        private const int MaxMergeCandidates = 16;
+
         private readonly LocalEngine _engine;
 
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
 
-        public IReadOnlyList<StoreMemoryResult> Store(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
@@ -38,12 +46,13 @@ namespace Engram.Local.Ingest
                 return Array.Empty<StoreMemoryResult>();
             }
 
-            // CPU work (hashing, embedding) happens before the write lock is taken.
+            // Embedding (one generator call for the whole batch) and hashing happen before the write lock is taken.
+            var vectors = await _engine.Embedder.EmbedAsync(contents, cancellationToken).ConfigureAwait(false);
             var items = new List<PreparedItem>(contents.Count);
-            foreach (var content in contents)
+            for (var i = 0; i < contents.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                items.Add(Prepare(content));
+                items.Add(Prepare(contents[i], vectors[i]));
             }
 
             var results = contents.Count == 1
@@ -62,7 +71,7 @@ namespace Engram.Local.Ingest
                 // by the hash lookup, so an exact duplicate is always reported as content_hash.
                 var vectors = _engine.Vectors.Get(connection, bucket.Id);
                 var sameContent = MemoryRepository.FindByHash(connection, bucket.Id, item.Hash);
-                var similar = sameContent.HasValue ? null : MostSimilar(connection, vectors, item.Vector, null);
+                var similar = sameContent.HasValue ? null : NearDuplicate(connection, vectors, item, policy, null, null);
                 var decision = DedupRule.Decide(policy, sameContent, similar);
                 if (decision.IsMerge)
                 {
@@ -75,7 +84,7 @@ namespace Engram.Local.Ingest
 
             using var transaction = connection.BeginTransaction(deferred: false);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
-            using var inserter = new MemoryInserter(connection, transaction);
+            using var inserter = new MemoryInserter(connection, transaction, bucket);
             var id = Guid.NewGuid().ToString();
             var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, DedupRule.Applies(policy), item.TokenCount, Timestamps.Now(), item.Blob);
             if (seq == null)
@@ -96,7 +105,7 @@ namespace Engram.Local.Ingest
         {
             var results = new StoreMemoryResult[items.Count];
             var inserted = new List<(long Seq, float[] Vector)>(items.Count);
-            var insertedIds = new List<string>(items.Count);
+            var insertedItems = new List<(long Seq, string Id, PreparedItem Item)>(items.Count);
             var checks = DedupRule.Applies(policy);
 
             _engine.BeforeBatchHook?.Invoke();
@@ -104,7 +113,7 @@ namespace Engram.Local.Ingest
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
             // Inside the write transaction the cache is validated against counters no one else can change now.
             var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;
-            using var inserter = new MemoryInserter(connection, transaction);
+            using var inserter = new MemoryInserter(connection, transaction, bucket);
             var createdAt = Timestamps.Now();
 
             for (var i = 0; i < items.Count; i++)
@@ -114,7 +123,7 @@ namespace Engram.Local.Ingest
                 if (checks)
                 {
                     var sameContent = inserter.FindByHash(bucket.Id, item.Hash);
-                    var similar = sameContent.HasValue ? null : MostSimilar(connection, existing!, item.Vector, transaction, inserted, insertedIds);
+                    var similar = sameContent.HasValue ? null : NearDuplicate(connection, existing!, item, policy, transaction, insertedItems);
                     var decision = DedupRule.Decide(policy, sameContent, similar);
                     if (decision.IsMerge)
                     {
@@ -133,7 +142,7 @@ namespace Engram.Local.Ingest
                 }
 
                 inserted.Add((seq.Value, item.Vector));
-                insertedIds.Add(id);
+                insertedItems.Add((seq.Value, id, item));
                 results[i] = Stored(bucket, id, item);
             }
 
@@ -144,59 +153,80 @@ namespace Engram.Local.Ingest
             return results;
         }
 
-        /// <summary>The most similar memory among the bucket's stored ones and those inserted earlier in this batch.</summary>
-        private static (string Id, long Seq, float Cosine)? MostSimilar(
+        /// <summary>
+        /// The most similar memory that <paramref name="item"/> may merge into (<see cref="DedupRule.MayMerge"/>),
+        /// among the bucket's stored memories and those inserted earlier in this batch; null when none.
+        /// </summary>
+        private (string Id, long Seq, float Cosine)? NearDuplicate(
             SqliteConnection connection,
             BucketVectors stored,
-            float[] vector,
+            PreparedItem item,
+            DedupPolicy? policy,
             SqliteTransaction? transaction,
-            List<(long Seq, float[] Vector)>? batch = null,
-            List<string>? batchIds = null)
+            List<(long Seq, string Id, PreparedItem Item)>? batch)
         {
-            long bestSeq = 0;
-            string? bestId = null;
-            var bestCosine = float.NegativeInfinity;
-            var fromStore = stored.MostSimilar(vector);
-            if (fromStore.HasValue)
+            var calibration = _engine.Calibration;
+            var threshold = DedupRule.SimilarityThreshold(policy, calibration);
+            var candidates = new List<(long Seq, float Cosine, string? Id, string? Content)>();
+            foreach (var (seq, cosine) in stored.AtLeast(item.Vector, threshold))
             {
-                bestSeq = fromStore.Value.Seq;
-                bestCosine = fromStore.Value.Cosine;
+                candidates.Add((seq, cosine, null, null));
             }
 
             if (batch != null)
             {
-                for (var i = 0; i < batch.Count; i++)
+                foreach (var earlier in batch)
                 {
-                    var cosine = VectorMath.Dot(vector, batch[i].Vector);
-                    if (cosine > bestCosine)
+                    var cosine = VectorMath.Dot(item.Vector, earlier.Item.Vector);
+                    if (cosine >= threshold)
                     {
-                        bestCosine = cosine;
-                        bestSeq = batch[i].Seq;
-                        bestId = batchIds![i];
+                        candidates.Add((earlier.Seq, cosine, earlier.Id, earlier.Item.Content));
                     }
                 }
             }
 
-            if (bestSeq == 0 || bestCosine < DedupRule.LooseThreshold)
+            if (candidates.Count == 0)
             {
-                // Below every threshold: no need to look the id up.
-                return bestSeq == 0 ? null : ((string, long, float)?)("", bestSeq, bestCosine);
+                return null;
             }
 
-            bestId ??= MemoryRepository.IdOf(connection, bestSeq, transaction);
-            return bestId == null ? null : ((string, long, float)?)(bestId, bestSeq, bestCosine);
+            candidates.Sort((x, y) => x.Cosine != y.Cosine ? y.Cosine.CompareTo(x.Cosine) : x.Seq.CompareTo(y.Seq));
+            if (candidates.Count > MaxMergeCandidates)
+            {
+                candidates.RemoveRange(MaxMergeCandidates, candidates.Count - MaxMergeCandidates);
+            }
+
+            var toRead = new List<long>();
+            foreach (var candidate in candidates)
+            {
+                if (candidate.Id == null)
+                {
+                    toRead.Add(candidate.Seq);
+                }
+            }
+
+            var rows = MemoryRepository.ReadBySeq(connection, toRead, transaction);
+            foreach (var candidate in candidates)
+            {
+                string? id = candidate.Id, content = candidate.Content;
+                if (id == null && rows.TryGetValue(candidate.Seq, out var row))
+                {
+                    id = row.Id;
+                    content = row.Content;
+                }
+
+                // A row deleted since the vector snapshot was taken cannot absorb anything.
+                if (id != null && DedupRule.MayMerge(policy, calibration, candidate.Cosine, item.Content, content!))
+                {
+                    return (id, candidate.Seq, candidate.Cosine);
+                }
+            }
+
+            return null;
         }
 
-        private PreparedItem Prepare(string content)
+        private static PreparedItem Prepare(string content, float[] vector)
         {
-            var vector = _engine.Embedder.Embed(content);
-            if (vector == null || vector.Length != _engine.Embedder.Dimensions)
-            {
-                throw new InvalidOperationException($"The embedder returned a vector of the wrong length (expected {_engine.Embedder.Dimensions}).");
-            }
-
-            vector = (float[])vector.Clone();
-            VectorMath.NormalizeInPlace(vector);
             return new PreparedItem(content, DedupRule.ContentHash(content), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content));
         }
 

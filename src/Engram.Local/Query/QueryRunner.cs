@@ -5,20 +5,21 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using System.Threading.Tasks;
 using Engram.Client;
-using Engram.Local.Embedding;
 using Engram.Local.Profiles;
 using Engram.Local.Retrieval;
 using Engram.Local.Storage;
 using Engram.Local.Synthesis;
 using Engram.Local.Text;
 using Engram.Local.Validation;
+using Microsoft.Data.Sqlite;
 
 namespace Engram.Local.Query
 {
     /// <summary>
-    /// Runs a query end to end (wire spec §7): hybrid retrieval per bucket, fusion across buckets by
-    /// weighted_score, filters, profiles, extractive synthesis, explanation and usage.
+    /// Runs a query end to end (wire spec §7): hybrid retrieval per bucket, one rank order across buckets,
+    /// filters, profiles, extractive synthesis, explanation and usage.
     /// </summary>
     internal sealed class QueryRunner
     {
@@ -26,73 +27,21 @@ namespace Engram.Local.Query
 
         public QueryRunner(LocalEngine engine) => _engine = engine;
 
-        public QueryResult Run(string tenant, QueryRequest request, CancellationToken cancellationToken)
+        public async Task<QueryResult> RunAsync(string tenant, QueryRequest request, CancellationToken cancellationToken)
         {
-            if (request == null)
-            {
-                throw EngramErrors.Invalid("a query request is required");
-            }
-
-            if (string.IsNullOrWhiteSpace(request.Query))
-            {
-                throw EngramErrors.Invalid("query is required");
-            }
-
+            Validate(request);
             cancellationToken.ThrowIfCancellationRequested();
             var topK = RequestRules.ClampTopK(request.TopK);
             var maxTokens = RequestRules.ClampMaxTokens(request.MaxTokens);
             var bucketNames = request.EffectiveBuckets.Where(b => b != null).Distinct(StringComparer.Ordinal).ToList();
 
+            var queryVector = await _engine.Embedder.EmbedAsync(request.Query, cancellationToken).ConfigureAwait(false);
             using var connection = _engine.Database.OpenConnection();
-            var queryVector = (float[])_engine.Embedder.Embed(request.Query).Clone();
-            VectorMath.NormalizeInPlace(queryVector);
-            var ftsQuery = Fts5QueryBuilder.Build(connection, request.Query);
-
-            var buckets = new List<BucketRow>();
-            var hits = new List<RetrievalHit>();
-            foreach (var name in bucketNames)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                // Unknown (or impossible) bucket names contribute nothing (Q9).
-                var bucket = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, tenant, name) : null;
-                if (bucket == null)
-                {
-                    continue;
-                }
-
-                buckets.Add(bucket);
-                var depth = RequestRules.ClampTopK(request.TopKPerBucket?.Resolve(name, topK) ?? topK);
-                hits.AddRange(HybridRetriever.Retrieve(connection, _engine.Vectors, bucket, queryVector, ftsQuery, new RetrievalLimits
-                {
-                    TopK = depth,
-                    MinSimilarity = request.MinSimilarityThreshold,
-                    MinWeightedScore = request.MinWeightedScore,
-                }));
-            }
-
-            var ranked = HybridRetriever.MergeAcrossBuckets(hits);
+            var buckets = ResolveBuckets(connection, tenant, bucketNames);
+            var ranked = Retrieve(connection, buckets, request, queryVector, topK, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
 
-            // Profiles: one bucket → its snapshot; several → a map over those with a profiler (Q30).
-            string? singleProfile = null;
-            Dictionary<string, string?>? profiles = null;
-            if (bucketNames.Count == 1 && buckets.Count == 1)
-            {
-                singleProfile = ProfileService.Read(connection, buckets[0].Id)?.Profile;
-            }
-            else if (bucketNames.Count > 1)
-            {
-                foreach (var bucket in buckets)
-                {
-                    var state = ProfileService.Read(connection, bucket.Id);
-                    if (state != null)
-                    {
-                        profiles ??= new Dictionary<string, string?>(StringComparer.Ordinal);
-                        profiles[bucket.Name] = state.Profile;
-                    }
-                }
-            }
-
+            var (singleProfile, profiles) = ReadProfiles(connection, bucketNames.Count, buckets);
             var contextTokens = ranked.Sum(h => h.Row.TokenCount)
                 + TokenCounter.Count(singleProfile)
                 + (profiles?.Values.Sum(TokenCounter.Count) ?? 0);
@@ -102,41 +51,7 @@ namespace Engram.Local.Query
                 MemoriesFound = ranked.Count,
                 Success = true,
             };
-
-            if (request.SkipSynthesis)
-            {
-                result.Answer = "";
-                result.Usage = new QueryUsage { ContextTokens = contextTokens };
-                result.SynthesisUsage = ProviderUsage(0, 0);
-            }
-            else
-            {
-                if (request.ReturnFormat == ReturnFormat.Json)
-                {
-                    result.Answer = ExtractiveSynthesizer.ComposeJson(ranked, maxTokens, request.ResponseSchema, request.Query); // byok: best answer first
-                    using var document = JsonDocument.Parse(result.Answer);
-                    result.AnswerJson = document.RootElement.Clone();
-                }
-                else
-                {
-                    result.Answer = ExtractiveSynthesizer.ComposeProse(ranked, maxTokens, request.Query); // byok: best answer first
-                }
-
-                var inputTokens = TokenCounter.Count(request.Query);
-                var outputTokens = TokenCounter.Count(result.Answer);
-                // What a synthesis prompt would have held: the question plus the retrieved context.
-                var promptTokens = inputTokens + contextTokens;
-                result.Usage = new QueryUsage
-                {
-                    InputTokens = inputTokens,
-                    OutputTokens = outputTokens,
-                    ContextTokens = contextTokens,
-                    ActualInputTokens = promptTokens,
-                    ActualOutputTokens = outputTokens,
-                };
-                result.SynthesisUsage = ProviderUsage(promptTokens, outputTokens);
-            }
-
+            Synthesize(result, request, ranked, contextTokens, maxTokens);
             if (request.ReturnExplanation)
             {
                 result.Explanation = new QueryExplanation
@@ -151,6 +66,121 @@ namespace Engram.Local.Query
             }
 
             return result;
+        }
+
+        private static void Validate(QueryRequest request)
+        {
+            if (request == null)
+            {
+                throw EngramErrors.Invalid("a query request is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Query))
+            {
+                throw EngramErrors.Invalid("query is required");
+            }
+        }
+
+        /// <summary>The tenant's buckets among <paramref name="names"/>; unknown (or impossible) names contribute nothing (Q9).</summary>
+        private static List<BucketRow> ResolveBuckets(SqliteConnection connection, string tenant, List<string> names)
+        {
+            var buckets = new List<BucketRow>();
+            foreach (var name in names)
+            {
+                var bucket = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, tenant, name) : null;
+                if (bucket != null)
+                {
+                    buckets.Add(bucket);
+                }
+            }
+
+            return buckets;
+        }
+
+        /// <summary>Each bucket ranked to its depth (top_k_per_bucket, else top_k), then merged into one rank order.</summary>
+        private List<RetrievalHit> Retrieve(SqliteConnection connection, List<BucketRow> buckets, QueryRequest request, float[] queryVector, int topK, CancellationToken cancellationToken)
+        {
+            var terms = Fts5QueryBuilder.Terms(request.Query);
+            var perBucket = new List<List<RetrievalHit>>(buckets.Count);
+            foreach (var bucket in buckets)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                perBucket.Add(HybridRetriever.Retrieve(connection, _engine.Vectors, bucket, new RetrievalRequest
+                {
+                    QueryVector = queryVector,
+                    Terms = terms,
+                    TopK = RequestRules.ClampTopK(request.TopKPerBucket?.Resolve(bucket.Name, topK) ?? topK),
+                    MinSimilarity = request.MinSimilarityThreshold,
+                    MinWeightedScore = request.MinWeightedScore,
+                    Mode = _engine.Options.Retrieval,
+                    Fusion = _engine.Fusion,
+                    NearDuplicate = _engine.Calibration.NearDuplicate,
+                }));
+            }
+
+            return HybridRetriever.MergeAcrossBuckets(perBucket);
+        }
+
+        /// <summary>Profiles: one bucket → its snapshot; several → a map over those with a profiler (Q30).</summary>
+        private static (string? Single, Dictionary<string, string?>? Map) ReadProfiles(SqliteConnection connection, int requestedBuckets, List<BucketRow> buckets)
+        {
+            if (requestedBuckets == 1 && buckets.Count == 1)
+            {
+                return (ProfileService.Read(connection, buckets[0].Id)?.Profile, null);
+            }
+
+            Dictionary<string, string?>? profiles = null;
+            if (requestedBuckets > 1)
+            {
+                foreach (var bucket in buckets)
+                {
+                    var state = ProfileService.Read(connection, bucket.Id);
+                    if (state != null)
+                    {
+                        profiles ??= new Dictionary<string, string?>(StringComparer.Ordinal);
+                        profiles[bucket.Name] = state.Profile;
+                    }
+                }
+            }
+
+            return (null, profiles);
+        }
+
+        /// <summary>The extractive answer (prose or JSON) and the usage a synthesis prompt would have had.</summary>
+        private static void Synthesize(QueryResult result, QueryRequest request, List<RetrievalHit> ranked, int contextTokens, int maxTokens)
+        {
+            if (request.SkipSynthesis)
+            {
+                result.Answer = "";
+                result.Usage = new QueryUsage { ContextTokens = contextTokens };
+                result.SynthesisUsage = ProviderUsage(0, 0);
+                return;
+            }
+
+            if (request.ReturnFormat == ReturnFormat.Json)
+            {
+                result.Answer = ExtractiveSynthesizer.ComposeJson(ranked, maxTokens, request.ResponseSchema, request.Query); // byok: best answer first
+                using var document = JsonDocument.Parse(result.Answer);
+                result.AnswerJson = document.RootElement.Clone();
+            }
+            else
+            {
+                result.Answer = ExtractiveSynthesizer.ComposeProse(ranked, maxTokens, request.Query); // byok: best answer first
+            }
+
+            var inputTokens = TokenCounter.Count(request.Query);
+            var outputTokens = TokenCounter.Count(result.Answer);
+            // What a synthesis prompt would have held: the question plus the retrieved context.
+            var promptTokens = inputTokens + contextTokens;
+            result.Usage = new QueryUsage
+            {
+                InputTokens = inputTokens,
+                OutputTokens = outputTokens,
+                ContextTokens = contextTokens,
+                ActualInputTokens = promptTokens,
+                ActualOutputTokens = outputTokens,
+            };
+            result.SynthesisUsage = ProviderUsage(promptTokens, outputTokens);
         }
 
         private static RetrievedMemory ToRetrievedMemory(RetrievalHit hit) => new RetrievedMemory

@@ -114,23 +114,40 @@ namespace Engram.Local.Retrieval
             return index < 0 ? (float?)null : VectorMath.Dot(query, Vectors, index * Dimensions);
         }
 
+        /// <summary>Cosine between two memories of the snapshot, or null when either is not in it.</summary>
+        public float? CosineBetween(long seqA, long seqB)
+        {
+            var a = Array.BinarySearch(Seqs, 0, Count, seqA);
+            var b = Array.BinarySearch(Seqs, 0, Count, seqB);
+            if (a < 0 || b < 0)
+            {
+                return null;
+            }
+
+            var sum = 0f;
+            for (int i = a * Dimensions, j = b * Dimensions, end = i + Dimensions; i < end; i++, j++)
+            {
+                sum += Vectors[i] * Vectors[j];
+            }
+
+            return sum;
+        }
+
         /// <summary>
-        /// The most similar memory to <paramref name="query"/> for the dedup check, or null when none.
-        /// Exact for buckets up to <see cref="ExactScanLimit"/> vectors; above that among the
-        /// <see cref="SimilarityIndex"/> candidates, which include a memory at cosine ≥ 0.95 with
+        /// The memories at cosine ≥ <paramref name="threshold"/> with <paramref name="query"/>, most similar
+        /// first, for the dedup check. Exact for buckets up to <see cref="ExactScanLimit"/> vectors; above that
+        /// among the <see cref="SimilarityIndex"/> candidates, which include a memory at cosine ≥ 0.95 with
         /// probability ≥ 99 % (rising steeply with similarity).
         /// </summary>
-        public (long Seq, float Cosine)? MostSimilar(float[] query)
+        public List<(long Seq, float Cosine)> AtLeast(float[] query, float threshold)
         {
-            var best = -1;
-            var bestCosine = float.NegativeInfinity;
+            var found = new List<(long Seq, float Cosine)>();
             void Consider(int i)
             {
                 var cosine = VectorMath.Dot(query, Vectors, i * Dimensions);
-                if (cosine > bestCosine)
+                if (cosine >= threshold)
                 {
-                    bestCosine = cosine;
-                    best = i;
+                    found.Add((Seqs[i], cosine));
                 }
             }
 
@@ -146,7 +163,8 @@ namespace Engram.Local.Retrieval
                 _index.ForEachCandidate(query, Vectors, Count, Consider);
             }
 
-            return best < 0 ? ((long, float)?)null : (Seqs[best], bestCosine);
+            found.Sort((x, y) => x.Cosine != y.Cosine ? y.Cosine.CompareTo(x.Cosine) : x.Seq.CompareTo(y.Seq));
+            return found;
         }
 
         /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>

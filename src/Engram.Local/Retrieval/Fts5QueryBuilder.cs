@@ -1,33 +1,41 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Engram.Local.Storage;
 using Engram.Local.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Local.Retrieval
 {
     /// <summary>
-    /// Turns a user's question into a safe FTS5 query: its content words, each quoted (so no character
-    /// the user types is FTS5 syntax), joined by OR. Words that occur in very many memories are dropped:
-    /// they add almost nothing to BM25 and would make the engine score most of the index.
+    /// Turns a user's question into a safe FTS5 query for one bucket: its content words, each quoted (so no
+    /// character the user types is FTS5 syntax), joined by OR. In a large bucket, words that occur in at
+    /// least half of the bucket's memories are dropped: FTS5's BM25 gives them no weight (its idf is
+    /// log((N − n + 0.5) / (n + 0.5)) ≤ 0, clamped to 1e-6), and searching them would score most of the
+    /// bucket. Only the bucket's own counts decide, so no other bucket or tenant changes the query.
     /// </summary>
     internal static class Fts5QueryBuilder
     {
-        /// <summary>A word in more memories than this is too common to search lexically.</summary>
-        public const int MaxDocumentFrequency = 5000;
+        /// <summary>Below this many memories every word is searched: scoring the whole bucket is cheap there.</summary>
+        public const int CommonWordCheckMinimum = 2000;
 
         private const int MaxTerms = 16;
 
-        /// <summary>The FTS5 MATCH expression, or null when the question has no searchable word.</summary>
-        public static string? Build(SqliteConnection connection, string question)
+        /// <summary>The FTS5 MATCH expression for <paramref name="bucket"/>, or null when no searchable word is left.</summary>
+        public static string? Build(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms)
         {
-            var terms = Terms(question);
             if (terms.Count == 0)
             {
                 return null;
             }
 
-            var kept = terms.Where(t => DocumentFrequency(connection, t) <= MaxDocumentFrequency).ToList();
+            var kept = terms.ToList();
+            if (bucket.MemoryCount >= CommonWordCheckMinimum)
+            {
+                var half = (bucket.MemoryCount + 1) / 2;
+                kept = terms.Where(t => (LexicalIndex.DocumentFrequency(connection, bucket.Key, Quote(t), half) ?? 0) < half).ToList();
+            }
+
             return kept.Count == 0 ? null : Join(kept);
         }
 
@@ -45,19 +53,12 @@ namespace Engram.Local.Retrieval
                     builder.Append(" OR ");
                 }
 
-                builder.Append('"').Append(term.Replace("\"", "\"\"")).Append('"');
+                builder.Append(Quote(term));
             }
 
             return builder.ToString();
         }
 
-        private static long DocumentFrequency(SqliteConnection connection, string term)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT doc FROM memories_fts_vocab WHERE term = $term;";
-            command.Parameters.AddWithValue("$term", term);
-            var value = command.ExecuteScalar();
-            return value == null ? 0 : (long)value;
-        }
+        private static string Quote(string term) => "\"" + term.Replace("\"", "\"\"") + "\"";
     }
 }

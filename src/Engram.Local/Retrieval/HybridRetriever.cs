@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Engram.Client.Diagnostics;
 using Engram.Local.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -20,29 +21,62 @@ namespace Engram.Local.Retrieval
 
         public double WeightedScore => RawScore * Weight;
 
-        /// <summary>Reciprocal-rank-fusion score within the bucket (ranks the bucket's candidates; breaks ties across buckets).</summary>
-        public double FusionScore { get; set; }
+        /// <summary>The fused score that ranked the memory within its bucket (times the bucket weight across buckets).</summary>
+        public double RankScore { get; set; }
     }
 
-    /// <summary>Filters and depth of one retrieval.</summary>
-    internal sealed class RetrievalLimits
+    /// <summary>A memory in one bucket's candidate pool while it is being ranked.</summary>
+    internal sealed class RetrievalCandidate
     {
+        public long Seq { get; set; }
+
+        public float Cosine { get; set; }
+
+        /// <summary>Whether the dense scan returned it (not only the lexical search).</summary>
+        public bool InDenseList { get; set; }
+
+        /// <summary>Its BM25 score when the lexical search returned it.</summary>
+        public double? Lexical { get; set; }
+
+        public double Raw { get; set; }
+
+        public double Fused { get; set; }
+    }
+
+    /// <summary>What one retrieval asks for: the question's vector and words, filters, depth and method.</summary>
+    internal sealed class RetrievalRequest
+    {
+        public float[] QueryVector { get; set; } = Array.Empty<float>();
+
+        public IReadOnlyList<string> Terms { get; set; } = Array.Empty<string>();
+
         public int TopK { get; set; }
 
         public double? MinSimilarity { get; set; }
 
         public double? MinWeightedScore { get; set; }
+
+        public RetrievalMode Mode { get; set; }
+
+        public FusionSettings Fusion { get; set; } = FusionSettings.Default;
+
+        public float NearDuplicate { get; set; } = 1f;
     }
 
     /// <summary>
-    /// Hybrid retrieval within one bucket: BM25 candidates from FTS5 and cosine candidates from a SIMD scan
-    /// of the bucket's cached vectors, fused by reciprocal rank fusion (k = 60). Each candidate's
-    /// <c>raw_score</c> is its cosine; <c>weighted_score</c> = raw × bucket weight (wire spec §17 Q15).
+    /// Hybrid retrieval within one bucket: BM25 candidates from the bucket's FTS5 index and cosine candidates
+    /// from a SIMD scan of its cached vectors, fused by <see cref="ScoreFusion"/>, newer near-duplicates first
+    /// (<see cref="RecencyOrder"/>). The whole candidate pool is ranked before it is cut to TopK, and the
+    /// pool does not depend on TopK, so the first k results of TopK = n are exactly the TopK = k results.
+    /// Each result's <c>raw_score</c> is its cosine; <c>weighted_score</c> = raw × bucket weight (wire spec §17 Q15).
     /// </summary>
     internal static class HybridRetriever
     {
-        /// <summary>RRF constant from the original paper: dampens the weight of the very top ranks.</summary>
-        public const int RrfK = 60;
+        /// <summary>Candidates taken from each list, whatever TopK asks: at least the largest TopK (100), so the ranking above any cut is the same.</summary>
+        public const int CandidatePool = 200;
+
+        /// <summary>How many of the ranked candidates the near-duplicate reordering looks at: the largest TopK.</summary>
+        public const int RecencyDepth = 100;
 
         /// <summary>
         /// The adaptive floor when the caller sets no min_similarity_threshold: a memory that matched no
@@ -52,13 +86,7 @@ namespace Engram.Local.Retrieval
 
         public const double DefaultBucketWeight = 1.0;
 
-        public static List<RetrievalHit> Retrieve(
-            SqliteConnection connection,
-            VectorCache cache,
-            BucketRow bucket,
-            float[] queryVector,
-            string? ftsQuery,
-            RetrievalLimits limits)
+        public static List<RetrievalHit> Retrieve(SqliteConnection connection, VectorCache cache, BucketRow bucket, RetrievalRequest request)
         {
             var vectors = cache.Get(connection, bucket.Id);
             if (vectors.Count == 0)
@@ -66,118 +94,124 @@ namespace Engram.Local.Retrieval
                 return new List<RetrievalHit>();
             }
 
-            var pool = Math.Max(limits.TopK * 4, 40);
-            var fused = new Dictionary<long, Candidate>();
+            var pool = Candidates(connection, vectors, bucket, request);
+            var ranked = pool.Values.Where(c => Passes(c, request)).ToList();
+            ScoreFusion.Score(ranked, request.Mode, request.Fusion);
+            ranked.Sort((a, b) =>
+                a.Fused != b.Fused ? b.Fused.CompareTo(a.Fused)
+                : a.Raw != b.Raw ? b.Raw.CompareTo(a.Raw)
+                : b.Seq.CompareTo(a.Seq));
+            RecencyOrder.Apply(ranked, RecencyDepth, vectors.CosineBetween, request.NearDuplicate);
 
-            var rank = 0;
-            foreach (var (seq, cosine) in vectors.Nearest(queryVector, pool))
-            {
-                rank++;
-                fused[seq] = new Candidate { Cosine = cosine, Fusion = 1.0 / (RrfK + rank) };
-            }
-
-            rank = 0;
-            foreach (var seq in Lexical(connection, bucket.Id, ftsQuery, pool))
-            {
-                rank++;
-                if (!fused.TryGetValue(seq, out var candidate))
-                {
-                    // Stored after our vector snapshot was taken: not part of this query's view.
-                    var cosine = vectors.CosineOf(queryVector, seq);
-                    if (cosine == null)
-                    {
-                        continue;
-                    }
-
-                    candidate = new Candidate { Cosine = cosine.Value };
-                    fused[seq] = candidate;
-                }
-
-                candidate.Lexical = true;
-                candidate.Fusion += 1.0 / (RrfK + rank);
-            }
-
-            var survivors = new List<(long Seq, Candidate Candidate, double Raw)>();
-            foreach (var pair in fused)
-            {
-                var raw = Math.Max(0.0, Math.Min(1.0, Math.Round((double)pair.Value.Cosine, 6)));
-                var weighted = raw * DefaultBucketWeight;
-                var passesSimilarity = limits.MinSimilarity.HasValue
-                    ? raw >= limits.MinSimilarity.Value
-                    : pair.Value.Lexical || raw >= DefaultSimilarityFloor;
-                var passesWeighted = !limits.MinWeightedScore.HasValue || weighted >= limits.MinWeightedScore.Value;
-                if (passesSimilarity && passesWeighted)
-                {
-                    survivors.Add((pair.Key, pair.Value, raw));
-                }
-            }
-
-            var top = survivors
-                .OrderByDescending(s => s.Candidate.Fusion)
-                .ThenByDescending(s => s.Raw)
-                .ThenByDescending(s => s.Seq)
-                .Take(limits.TopK)
-                .ToList();
+            var top = ranked.Take(request.TopK).ToList();
             var rows = MemoryRepository.ReadBySeq(connection, top.Select(t => t.Seq).ToList());
             var hits = new List<RetrievalHit>(top.Count);
-            foreach (var (seq, candidate, raw) in top)
+            foreach (var candidate in top)
             {
                 // A row deleted since the snapshot simply drops out.
-                if (rows.TryGetValue(seq, out var row))
+                if (rows.TryGetValue(candidate.Seq, out var row))
                 {
-                    hits.Add(new RetrievalHit { Row = row, Bucket = bucket, RawScore = raw, Weight = DefaultBucketWeight, FusionScore = candidate.Fusion });
+                    hits.Add(new RetrievalHit { Row = row, Bucket = bucket, RawScore = candidate.Raw, Weight = DefaultBucketWeight, RankScore = candidate.Fused * DefaultBucketWeight });
                 }
             }
 
             return hits;
         }
 
-        /// <summary>The bucket's memories matching the FTS5 query, best BM25 first. FTS errors never escape: no lexical hits then.</summary>
-        private static List<long> Lexical(SqliteConnection connection, string bucketId, string? ftsQuery, int limit)
+        /// <summary>
+        /// Orders hits from several buckets by their rank score (fused score × bucket weight); the order
+        /// within a bucket is kept, so one bucket's result is exactly its own ranking.
+        /// </summary>
+        public static List<RetrievalHit> MergeAcrossBuckets(IReadOnlyList<List<RetrievalHit>> perBucket)
         {
-            var seqs = new List<long>();
-            if (ftsQuery == null)
+            if (perBucket.Count == 1)
             {
-                return seqs;
+                return perBucket[0];
             }
 
-            try
+            var indexed = new List<(RetrievalHit Hit, int Bucket, int Position)>();
+            for (var b = 0; b < perBucket.Count; b++)
             {
-                using var command = connection.CreateCommand();
-                command.CommandText =
-                    "SELECT memories_fts.rowid FROM memories_fts JOIN memories m ON m.seq = memories_fts.rowid " +
-                    "WHERE memories_fts MATCH $query AND m.bucket_id = $bucket ORDER BY memories_fts.rank LIMIT $limit;";
-                command.Parameters.AddWithValue("$query", ftsQuery);
-                command.Parameters.AddWithValue("$bucket", bucketId);
-                command.Parameters.AddWithValue("$limit", limit);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
+                for (var p = 0; p < perBucket[b].Count; p++)
                 {
-                    seqs.Add(reader.GetInt64(0));
+                    indexed.Add((perBucket[b][p], b, p));
                 }
             }
-            catch (SqliteException)
-            {
-                seqs.Clear();
-            }
 
-            return seqs;
+            return indexed
+                .OrderByDescending(x => x.Hit.RankScore)
+                .ThenBy(x => x.Position)
+                .ThenBy(x => x.Bucket)
+                .Select(x => x.Hit)
+                .ToList();
         }
 
-        /// <summary>Orders hits from several buckets: weighted_score descending, ties by fusion rank.</summary>
-        public static List<RetrievalHit> MergeAcrossBuckets(IEnumerable<RetrievalHit> hits) =>
-            hits.OrderByDescending(h => h.WeightedScore)
-                .ThenByDescending(h => h.FusionScore)
-                .ThenByDescending(h => h.Row.Seq)
-                .ToList();
-
-        private sealed class Candidate
+        private static Dictionary<long, RetrievalCandidate> Candidates(SqliteConnection connection, BucketVectors vectors, BucketRow bucket, RetrievalRequest request)
         {
-            public float Cosine { get; set; }
+            var pool = new Dictionary<long, RetrievalCandidate>();
+            if (request.Mode != RetrievalMode.LexicalOnly)
+            {
+                foreach (var (seq, cosine) in vectors.Nearest(request.QueryVector, CandidatePool))
+                {
+                    pool[seq] = new RetrievalCandidate { Seq = seq, Cosine = cosine, InDenseList = true };
+                }
+            }
 
-            public double Fusion { get; set; }
+            if (request.Mode != RetrievalMode.DenseOnly)
+            {
+                foreach (var hit in Lexical(connection, bucket, request.Terms))
+                {
+                    if (!pool.TryGetValue(hit.Seq, out var candidate))
+                    {
+                        // Stored after our vector snapshot was taken: not part of this query's view.
+                        var cosine = vectors.CosineOf(request.QueryVector, hit.Seq);
+                        if (cosine == null)
+                        {
+                            continue;
+                        }
 
-            public bool Lexical { get; set; }
+                        candidate = new RetrievalCandidate { Seq = hit.Seq, Cosine = cosine.Value };
+                        pool[hit.Seq] = candidate;
+                    }
+
+                    candidate.Lexical = hit.Score;
+                }
+            }
+
+            foreach (var candidate in pool.Values)
+            {
+                candidate.Raw = Math.Max(0.0, Math.Min(1.0, Math.Round((double)candidate.Cosine, 6)));
+            }
+
+            return pool;
+        }
+
+        private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms)
+        {
+            var expression = Fts5QueryBuilder.Build(connection, bucket, terms);
+            if (expression == null)
+            {
+                return new List<LexicalHit>();
+            }
+
+            var result = LexicalIndex.Search(connection, bucket.Key, expression, CandidatePool);
+            if (result.Error != null)
+            {
+                EngramTrace.Notify(new EngramEngineNotice(
+                    "query.lexical",
+                    $"The lexical (FTS5) search of bucket '{bucket.Name}' failed, so it was ranked by embeddings alone: {result.Error}"));
+            }
+
+            return result.Hits;
+        }
+
+        private static bool Passes(RetrievalCandidate candidate, RetrievalRequest request)
+        {
+            var passesSimilarity = request.MinSimilarity.HasValue
+                ? candidate.Raw >= request.MinSimilarity.Value
+                : candidate.Lexical.HasValue || candidate.Raw >= DefaultSimilarityFloor;
+            var passesWeighted = !request.MinWeightedScore.HasValue || candidate.Raw * DefaultBucketWeight >= request.MinWeightedScore.Value;
+            return passesSimilarity && passesWeighted;
         }
     }
 }

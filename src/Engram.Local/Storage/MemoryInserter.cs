@@ -14,9 +14,12 @@ namespace Engram.Local.Storage
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _findHash;
         private readonly SqliteCommand _findDedupKey;
+        private readonly SqliteCommand _index;
 
-        public MemoryInserter(SqliteConnection connection, SqliteTransaction transaction)
+        /// <summary>Inserts into <paramref name="bucket"/>'s rows and lexical index.</summary>
+        public MemoryInserter(SqliteConnection connection, SqliteTransaction transaction, BucketRow bucket)
         {
+            _index = LexicalIndex.PrepareInsert(connection, transaction, bucket.Key);
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
             _insert.CommandText =
@@ -57,14 +60,20 @@ namespace Engram.Local.Storage
             p[6].Value = tokenCount;
             p[7].Value = createdAt;
             p[8].Value = embedding;
+            long seq;
             try
             {
-                return Convert.ToInt64(_insert.ExecuteScalar());
+                seq = Convert.ToInt64(_insert.ExecuteScalar());
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint && e.SqliteExtendedErrorCode == SqliteConstraintUnique && e.Message.IndexOf("dedup_key", StringComparison.Ordinal) >= 0)
             {
                 return null;
             }
+
+            _index.Parameters[0].Value = seq;
+            _index.Parameters[1].Value = content;
+            _index.ExecuteNonQuery();
+            return seq;
         }
 
         public (string Id, long Seq)? FindByHash(string bucketId, byte[] hash) => Find(_findHash, bucketId, hash);
@@ -85,6 +94,7 @@ namespace Engram.Local.Storage
             _insert.Dispose();
             _findHash.Dispose();
             _findDedupKey.Dispose();
+            _index.Dispose();
         }
     }
 }

@@ -67,21 +67,45 @@ namespace Engram.Local.Storage
             return Convert.ToInt32(command.ExecuteScalar() ?? 0);
         }
 
+        /// <summary>Deletes one memory and its lexical index entry in one transaction.</summary>
         public static bool Delete(SqliteConnection connection, string bucketId, string memoryId)
         {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var key = BucketRepository.KeyOf(connection, bucketId, transaction);
+            if (key == null)
+            {
+                return false;
+            }
+
+            LexicalIndex.RemoveMemory(connection, transaction, key.Value, bucketId, memoryId);
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = "DELETE FROM memories WHERE bucket_id = $bucket AND id = $id;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$id", memoryId);
-            return command.ExecuteNonQuery() > 0;
+            var deleted = command.ExecuteNonQuery() > 0;
+            transaction.Commit();
+            return deleted;
         }
 
+        /// <summary>Deletes every memory of the bucket and empties its lexical index in one transaction.</summary>
         public static int Clear(SqliteConnection connection, string bucketId)
         {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var key = BucketRepository.KeyOf(connection, bucketId, transaction);
+            if (key == null)
+            {
+                return 0;
+            }
+
+            LexicalIndex.RemoveAll(connection, transaction, key.Value);
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = "DELETE FROM memories WHERE bucket_id = $bucket;";
             command.Parameters.AddWithValue("$bucket", bucketId);
-            return command.ExecuteNonQuery();
+            var cleared = command.ExecuteNonQuery();
+            transaction.Commit();
+            return cleared;
         }
 
         /// <summary>Streams (seq, embedding) of the bucket's memories with seq above <paramref name="afterSeq"/>, in seq order.</summary>
@@ -99,7 +123,7 @@ namespace Engram.Local.Storage
             }
         }
 
-        public static Dictionary<long, MemoryRow> ReadBySeq(SqliteConnection connection, IReadOnlyCollection<long> seqs)
+        public static Dictionary<long, MemoryRow> ReadBySeq(SqliteConnection connection, IReadOnlyCollection<long> seqs, SqliteTransaction? transaction = null)
         {
             var rows = new Dictionary<long, MemoryRow>();
             if (seqs.Count == 0)
@@ -108,6 +132,7 @@ namespace Engram.Local.Storage
             }
 
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             // Seqs are integers we produced, so inlining them is safe and saves binding hundreds of parameters.
             command.CommandText =
                 "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE seq IN (" +

@@ -12,8 +12,9 @@ namespace Engram.Local.Storage
     internal static class SchemaMigrations
     {
         /// <summary>Step N brings a database from user_version N-1 to N.</summary>
-        private static readonly IReadOnlyList<string> Steps = new[]
+        private static readonly IReadOnlyList<Action<SqliteConnection, SqliteTransaction>> Steps = new Action<SqliteConnection, SqliteTransaction>[]
         {
+            Sql(
             // 1: tenants' buckets and memories, BM25 index, counters that let caches detect change.
             @"
 CREATE TABLE meta (
@@ -74,9 +75,9 @@ CREATE TRIGGER tr_memories_delete AFTER DELETE ON memories BEGIN
                        delete_epoch = delete_epoch + 1
     WHERE id = old.bucket_id;
 END;
-",
+"),
             // 2: bucket profilers (wire spec §12): installed state and the latest snapshot.
-            @"
+            Sql(@"
 CREATE TABLE bucket_profilers (
     bucket_id         TEXT PRIMARY KEY REFERENCES buckets (id) ON DELETE CASCADE,
     installed_at      TEXT NOT NULL,
@@ -85,12 +86,22 @@ CREATE TABLE bucket_profilers (
     n_memories_at_gen INTEGER,
     source            TEXT
 );
-",
+"),
             // 3: list order ties (one batch shares a timestamp) break by insertion order, not by random id (Q4).
-            @"
+            Sql(@"
 DROP INDEX ix_memories_bucket_order;
 CREATE INDEX ix_memories_bucket_order ON memories (bucket_id, created_at DESC, seq DESC);
-",
+"),
+            // 4: one porter-stemmed FTS5 index per bucket (BM25 statistics per bucket, never shared), rebuilt
+            // from the stored memories; the shared index and its triggers' FTS statements go.
+            PerBucketLexicalIndexes,
+            // 5: vectors of a re-embed in progress, kept beside the live ones until it switches over at the end.
+            Sql(@"
+CREATE TABLE reembed_vectors (
+    seq       INTEGER PRIMARY KEY REFERENCES memories (seq) ON DELETE CASCADE,
+    embedding BLOB NOT NULL
+);
+"),
         };
 
         public static int LatestVersion => Steps.Count;
@@ -109,13 +120,48 @@ CREATE INDEX ix_memories_bucket_order ON memories (bucket_id, created_at DESC, s
 
             for (var version = current + 1; version <= target; version++)
             {
+                Steps[version - 1](connection, transaction);
                 using var step = connection.CreateCommand();
                 step.Transaction = transaction;
-                step.CommandText = Steps[version - 1] + $"\nPRAGMA user_version = {version};";
+                step.CommandText = $"PRAGMA user_version = {version};";
                 step.ExecuteNonQuery();
             }
 
             transaction.Commit();
+        }
+
+        private static Action<SqliteConnection, SqliteTransaction> Sql(string sql) => (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        };
+
+        private static void PerBucketLexicalIndexes(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            foreach (var (key, id) in BucketRepository.AllKeys(connection, transaction))
+            {
+                LexicalIndex.Create(connection, transaction, key);
+                LexicalIndex.Fill(connection, transaction, key, id);
+            }
+
+            Sql(@"
+DROP TRIGGER tr_memories_insert;
+DROP TRIGGER tr_memories_delete;
+DROP TABLE memories_fts_vocab;
+DROP TABLE memories_fts;
+
+CREATE TRIGGER tr_memories_insert AFTER INSERT ON memories BEGIN
+    UPDATE buckets SET memory_count = memory_count + 1, change_version = change_version + 1 WHERE id = new.bucket_id;
+END;
+
+CREATE TRIGGER tr_memories_delete AFTER DELETE ON memories BEGIN
+    UPDATE buckets SET memory_count = memory_count - 1, change_version = change_version + 1,
+                       delete_epoch = delete_epoch + 1
+    WHERE id = old.bucket_id;
+END;
+")(connection, transaction);
         }
 
         public static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)

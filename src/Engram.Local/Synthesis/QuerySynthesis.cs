@@ -33,7 +33,7 @@ namespace Engram.Local.Synthesis
             request != null && !request.SkipSynthesis && _model != null && _engine.Options.Synthesis != SynthesisMode.Extractive;
 
         /// <summary>The runner's extractive answer, with the quoted memories marked; 412 when the engine requires a model it lacks.</summary>
-        public QueryResult Extractive(string tenant, QueryRequest request, CancellationToken cancellationToken)
+        public async Task<QueryResult> ExtractiveAsync(string tenant, QueryRequest request, CancellationToken cancellationToken)
         {
             if (request != null && !request.SkipSynthesis && _engine.Options.Synthesis == SynthesisMode.Model)
             {
@@ -41,7 +41,7 @@ namespace Engram.Local.Synthesis
                 throw new EngramException(ByokNotConfiguredMessage, 412, null, ByokNotConfiguredCode);
             }
 
-            var result = _queries.Run(tenant, request!, cancellationToken);
+            var result = await _queries.RunAsync(tenant, request!, cancellationToken).ConfigureAwait(false);
             if (!request!.SkipSynthesis)
             {
                 Citations.MarkExtractiveAnswer(result.Explanation, result.Answer);
@@ -50,13 +50,22 @@ namespace Engram.Local.Synthesis
             return result;
         }
 
-        public Task<QueryResult> AnswerAsync(string tenant, QueryRequest request, CancellationToken cancellationToken) =>
-            _model!.AnswerAsync(request, Retrieve(tenant, request, cancellationToken), cancellationToken);
+        /// <summary>The answer from wherever <see cref="UsesModel"/> says.</summary>
+        public async Task<QueryResult> AnswerAsync(string tenant, QueryRequest request, CancellationToken cancellationToken)
+        {
+            if (!UsesModel(request))
+            {
+                return await ExtractiveAsync(tenant, request, cancellationToken).ConfigureAwait(false);
+            }
+
+            var retrieval = await RetrieveAsync(tenant, request, cancellationToken).ConfigureAwait(false);
+            return await _model!.AnswerAsync(request, retrieval, cancellationToken).ConfigureAwait(false);
+        }
 
         public async IAsyncEnumerable<QueryStreamEvent> StreamAsync(string tenant, QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             // Retrieval is blocking SQLite work: keep it off the caller's thread, as the extractive stream does.
-            var retrieval = await Task.Run(() => Retrieve(tenant, request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var retrieval = await Task.Run(() => RetrieveAsync(tenant, request, cancellationToken), cancellationToken).ConfigureAwait(false);
             await foreach (var item in _model!.StreamAsync(request, retrieval, cancellationToken).ConfigureAwait(false))
             {
                 yield return item;
@@ -64,8 +73,8 @@ namespace Engram.Local.Synthesis
         }
 
         /// <summary>Retrieval, filters, profiles and context accounting without an answer; always with the explanation, which the prompt needs.</summary>
-        private QueryResult Retrieve(string tenant, QueryRequest request, CancellationToken cancellationToken) =>
-            _queries.Run(tenant, new QueryRequest
+        private Task<QueryResult> RetrieveAsync(string tenant, QueryRequest request, CancellationToken cancellationToken) =>
+            _queries.RunAsync(tenant, new QueryRequest
             {
                 Query = request.Query,
                 Buckets = request.Buckets,

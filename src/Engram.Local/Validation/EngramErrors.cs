@@ -14,6 +14,7 @@ namespace Engram.Local.Validation
         public const string BucketExists = "BUCKET_EXISTS";
         public const string ProfilerNotInstalled = "BUCKET_PROFILER_NOT_INSTALLED";
         public const string ContentTooLarge = "CONTENT_TOO_LARGE";
+        public const string EmbedderMismatch = "EMBEDDER_MISMATCH";
 
         public static EngramException Invalid(string message) => new EngramException(message, 400, null, InvalidRequest);
 
@@ -27,5 +28,8 @@ namespace Engram.Local.Validation
             new EngramException("Bucket profiler agent is not installed on this bucket", 412, null, ProfilerNotInstalled);
 
         public static EngramException TooLarge() => new EngramException("content too large", 413, null, ContentTooLarge);
+
+        /// <summary>The database's vectors were made by another embedder (engine open, not a wire error).</summary>
+        public static EngramException WrongEmbedder(string message) => new EngramException(message, 409, null, EmbedderMismatch);
     }
 }

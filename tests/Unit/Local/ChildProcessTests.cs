@@ -16,7 +16,7 @@ internal sealed class ChildEngine : IDisposable
     private const string Prelude = """
         param([string] $Bin, [string] $Db, [string] $Arg)
         $ErrorActionPreference = 'Stop'
-        foreach ($n in 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLitePCLRaw.batteries_v2', 'Microsoft.Data.Sqlite', 'Engram.Client', 'Engram.Local') {
+        foreach ($n in 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLitePCLRaw.batteries_v2', 'Microsoft.Data.Sqlite', 'Microsoft.Extensions.AI.Abstractions', 'Engram.Client', 'Engram.Local') {
             Add-Type -Path (Join-Path $Bin "$n.dll")
         }
         $engine = [Engram.Local.LocalEngine]::Open([Engram.Local.LocalEngineOptions]@{ Path = $Db })
@@ -175,7 +175,9 @@ public class ChildProcessTests
             using var check = connection.CreateCommand();
             check.CommandText = "PRAGMA integrity_check;";
             Assert.Equal("ok", check.ExecuteScalar());
-            check.CommandText = "INSERT INTO memories_fts (memories_fts) VALUES ('integrity-check');"; // FTS index matches its table
+            check.CommandText = "SELECT rowid FROM buckets WHERE name = 'crash';";
+            var table = "memories_fts_" + check.ExecuteScalar();
+            check.CommandText = $"INSERT INTO {table} ({table}) VALUES ('integrity-check');"; // FTS index matches its table
             check.ExecuteNonQuery();
         }
 

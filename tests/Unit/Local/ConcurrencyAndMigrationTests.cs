@@ -90,7 +90,7 @@ public class ConcurrentInsertTests
     public async Task Writes_from_another_engine_are_seen_by_this_engines_vector_cache()
     {
         using var folder = new TempFolder();
-        using var first = Engines.OnFile(folder, new ChosenVectorEmbedder());
+        using var first = Engines.OnFile(folder, new ChosenVectorEmbedder().Near("near B's memory", 0.97).Near("near the deleted one", 0.98));
         using var second = Engines.OnFile(folder, new ChosenVectorEmbedder());
         using var a = first.ForTenant("t");
         using var b = second.ForTenant("t");
@@ -98,14 +98,14 @@ public class ConcurrentInsertTests
         Assert.Equal(StoreMemoryResult.StatusStored, (await a.StoreMemoryAsync("b", "axis:3 also unrelated")).Status); // cache of A now loaded
 
         var fromB = await b.StoreMemoryAsync("b", "base written by B");
-        var nearDuplicate = await a.StoreMemoryAsync("b", "v:0.97 near B's memory");
+        var nearDuplicate = await a.StoreMemoryAsync("b", "near B's memory");
 
         Assert.Equal("embedding_similarity", nearDuplicate.MergeReason);
         Assert.Equal(fromB.Id, nearDuplicate.Id);
 
         // A delete by B is seen too: the deleted memory is no longer a merge target.
         await b.DeleteMemoryAsync("b", fromB.Id);
-        var afterDelete = await a.StoreMemoryAsync("b", "v:0.98 near the deleted one");
+        var afterDelete = await a.StoreMemoryAsync("b", "near the deleted one");
         Assert.True(afterDelete.Status == StoreMemoryResult.StatusStored, $"{afterDelete.MergeReason} {afterDelete.SimilarityScore} {afterDelete.Id == fromB.Id}");
     }
 }
@@ -193,8 +193,9 @@ VALUES ('0a0a0a0a-0000-4000-8000-000000000001', 'local', 'b0f4c1de-0000-4000-800
         using var folder = new TempFolder();
         Engines.OnFile(folder).Dispose();
 
-        var error = Assert.Throws<InvalidOperationException>(() => Engines.OnFile(folder, new ChosenVectorEmbedder()));
+        var error = Assert.Throws<EngramException>(() => Engines.OnFile(folder, new ChosenVectorEmbedder()));
 
+        Assert.Equal("EMBEDDER_MISMATCH", error.Code);
         Assert.Contains("256", error.Message);
     }
 

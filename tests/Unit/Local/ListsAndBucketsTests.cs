@@ -172,7 +172,10 @@ public class ListsAndBucketsTests
         Assert.Equal(0, (await service.ListMemoriesAsync("scratch")).Total);
         Assert.Equal(0, (await service.QueryAsync(new QueryRequest("Zanzibar", "scratch"))).MemoriesFound);
         Assert.Equal(1, (await service.QueryAsync(new QueryRequest("Zanzibar", "scratch", "keep"))).MemoriesFound);
-        Assert.Equal(0, CountRows(folder.File(), "SELECT COUNT(*) FROM memories_fts WHERE memories_fts MATCH 'hotel'"));
+        // Every bucket's text index is its own table; the deleted bucket's went with it.
+        Assert.Equal(2, CountRows(folder.File(), "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name GLOB 'memories_fts_*' AND sql LIKE 'CREATE VIRTUAL TABLE%'"));
+        Assert.Equal(0, CountRows(folder.File(), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'memories_fts_1'"));
+        Assert.Equal(0, CountRows(folder.File(), "SELECT COUNT(*) FROM memories_fts_3 WHERE memories_fts_3 MATCH 'hotel'"));
         Assert.Equal(1, CountRows(folder.File(), "SELECT COUNT(*) FROM memories"));
     }
 

@@ -98,11 +98,11 @@ public class StoreAndDedupTests
     [InlineData(DedupPolicy.Off, "0.99", false)]
     public async Task Embedding_similarity_merges_at_or_above_the_policy_threshold(DedupPolicy? policy, string cosine, bool merges)
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder().Near("near duplicate", double.Parse(cosine, System.Globalization.CultureInfo.InvariantCulture)));
         using var service = engine.ForTenant("t");
         var canonical = await service.StoreMemoryAsync("b", "base memory");
 
-        var result = await service.StoreMemoryAsync("b", "v:" + cosine + " near duplicate", policy);
+        var result = await service.StoreMemoryAsync("b", "near duplicate of it!", policy);
 
         if (merges)
         {
@@ -174,10 +174,10 @@ public class StoreAndDedupTests
     [Fact]
     public async Task A_batch_merges_by_embedding_into_an_earlier_item_of_the_same_batch()
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder().Near("close to base", 0.96));
         using var service = engine.ForTenant("t");
 
-        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "v:0.96 close to base" });
+        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "close to base" });
 
         Assert.Equal("embedding_similarity", results[1].MergeReason);
         Assert.Equal(results[0].Id, results[1].Id);
@@ -378,7 +378,7 @@ public class LargeBucketDedupTests
     [Fact]
     public async Task Near_duplicates_are_found_in_buckets_too_large_for_an_exact_scan()
     {
-        using var engine = Engines.InMemory(new ChosenVectorEmbedder());
+        using var engine = Engines.InMemory(new ChosenVectorEmbedder().Near("close to the canonical one", 0.97).Near("very close", 0.99));
         using var service = engine.ForTenant("t");
         var canonical = await service.StoreMemoryAsync("big", "base canonical");
         var fillers = Enumerable.Range(0, 4200).Select(i => $"filler memory {i} about topic {i * 31 % 977}").ToList();
@@ -389,10 +389,10 @@ public class LargeBucketDedupTests
 
         Assert.True((await service.ListMemoriesAsync("big")).Total > Engram.Local.Retrieval.BucketVectors.ExactScanLimit);
 
-        var near = await service.StoreMemoryAsync("big", "v:0.97 close to the canonical one");
-        var strictKeeps = await service.StoreMemoryAsync("big", "v:0.97 close to the canonical one, strict", DedupPolicy.Strict);
+        var near = await service.StoreMemoryAsync("big", "close to the canonical one");
+        var strictKeeps = await service.StoreMemoryAsync("big", "close to the canonical one, strict", DedupPolicy.Strict);
         var unrelated = await service.StoreMemoryAsync("big", "axis:9 unrelated direction");
-        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "v:0.99 very close" });
+        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "very close" });
 
         Assert.Equal("embedding_similarity", near.MergeReason);
         Assert.Equal(canonical.Id, near.Id);
