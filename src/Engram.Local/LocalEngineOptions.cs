@@ -38,11 +38,11 @@ namespace Engram.Local
         public SynthesisMode Synthesis { get; set; } = SynthesisMode.Auto;
 
         /// <summary>
-        /// With a model: a new memory at least this similar (cosine) to an existing one, yet below the
-        /// merge threshold of its dedup policy, is shown to the model, which may keep the existing one
-        /// (<c>merge_reason: conflict_keep_existing</c>). Default 0.80; above 1 disables the check.
+        /// With a <see cref="ChatClient"/>: a single store that is a near-duplicate of a stored memory (the
+        /// embedder's near-duplicate cosine, below what the dedup rules merge) is judged by the model, which
+        /// may keep the existing one (<c>merge_reason: conflict_keep_existing</c>). Default true.
         /// </summary>
-        public float ConflictSimilarity { get; set; } = 0.80f;
+        public bool ResolveConflicts { get; set; } = true;
     }
 
     /// <summary>Where query answers come from.</summary>

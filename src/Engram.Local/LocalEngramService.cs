@@ -27,6 +27,7 @@ namespace Engram.Local
         private readonly MemoryIngestor _ingestor;
         private readonly QueryRunner _queries;
         private readonly QuerySynthesis _synthesis; // byok: model or extractive answers
+        private readonly ProfileRegenerator _profiles; // byok
 
         internal LocalEngramService(LocalEngine engine, string tenantId)
         {
@@ -35,6 +36,7 @@ namespace Engram.Local
             _ingestor = new MemoryIngestor(engine);
             _queries = new QueryRunner(engine);
             _synthesis = new QuerySynthesis(engine, _queries); // byok
+            _profiles = new ProfileRegenerator(engine); // byok
         }
 
         public string TenantId { get; }
@@ -184,18 +186,7 @@ namespace Engram.Local
             }, cancellationToken);
 
         public Task<ProfileResult> RegenerateProfileAsync(string bucket, CancellationToken cancellationToken = default) =>
-            Run(() =>
-            {
-                var name = RequestRules.BucketOrDefault(bucket);
-                using var connection = _engine.Database.OpenConnection();
-                var row = RequestRules.IsValidBucketName(name) ? BucketRepository.Find(connection, TenantId, name) : null;
-                if (row == null || !ProfileService.IsInstalled(connection, row.Id))
-                {
-                    throw EngramErrors.NoProfiler();
-                }
-
-                return ProfileService.Tick(connection, row);
-            }, cancellationToken);
+            RunAsync(() => _profiles.RegenerateAsync(TenantId, bucket, cancellationToken), cancellationToken); // byok: on-demand profiler, model prose
 
         /// <summary>
         /// Installs the bucket profiler (wire spec §12, §17 Q29: not part of /v1; a local admin operation).

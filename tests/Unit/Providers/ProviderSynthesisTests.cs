@@ -430,6 +430,12 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
     private static int MaxTokensOf(JsonElement body) =>
         body.TryGetProperty("max_completion_tokens", out var v) ? v.GetInt32() : body.GetProperty("max_tokens").GetInt32();
 
+    internal static void AssertNoKeyIn(string text, string key)
+    {
+        Assert.DoesNotContain(key, text);
+        Assert.DoesNotContain("5ecret", text);
+    }
+
     internal static void AssertNoKey(string text)
     {
         Assert.DoesNotContain(OpenAIKey, text);
