@@ -1,7 +1,10 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
 using Engram.Local.Embedding;
+using Engram.Local.Maintenance;
 using Engram.Local.Retrieval;
 using Engram.Local.Storage;
 using Engram.Local.Validation;
@@ -84,6 +87,32 @@ namespace Engram.Local
             return new LocalEngine(options, database, embedder);
         }
 
+        /// <summary>
+        /// Rebuilds every vector of the database at <paramref name="options"/> with <paramref name="options"/>'s
+        /// embedder (what <c>Update-EngramIndex</c> runs), so it can then be opened with that embedder. Batches of
+        /// <see cref="ReembedOptions.BatchSize"/>, one generator call and one commit each; the new vectors wait
+        /// beside the live ones and replace them in one transaction at the end. Killed or cancelled midway, it
+        /// loses nothing: the database still opens with its old embedder, and running this again resumes.
+        /// Other engines on the file must be closed before the switch-over, or they refuse writes afterwards.
+        /// </summary>
+        public static async Task<ReembedResult> ReembedAsync(LocalEngineOptions options, ReembedOptions? reembed = null, CancellationToken cancellationToken = default)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            reembed ??= new ReembedOptions();
+            if (reembed.BatchSize < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(reembed), reembed.BatchSize, "BatchSize must be at least 1.");
+            }
+
+            var embedder = EngineEmbedder.Create(options.Embedder ?? new HashingEmbedder());
+            using var database = OpenDatabase(options);
+            return await Reembedder.RunAsync(database, embedder, reembed, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>A service scoped to one tenant. Cheap; disposing it leaves the engine open.</summary>
         public LocalEngramService ForTenant(string tenantId)
         {
@@ -112,6 +141,20 @@ namespace Engram.Local
             if (_disposed)
             {
                 throw new ObjectDisposedException(nameof(LocalEngine));
+            }
+        }
+
+        /// <summary>
+        /// Refuses to go on when the database's vectors were re-embedded by another process since this engine
+        /// opened it: its vectors would no longer be comparable with this engine's. One indexed read.
+        /// </summary>
+        internal void EnsureEmbedderStillMatches(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction = null)
+        {
+            var stored = EmbedderRecord.Read(connection, transaction);
+            if (stored.Identity != Embedder.Identity.Key || stored.Dimensions != Embedder.Dimensions)
+            {
+                throw EngramErrors.WrongEmbedder(
+                    $"The database {Database.FilePath ?? "(in memory)"} was re-embedded with '{stored.Identity}' while this engine had it open with '{Embedder.Identity.Key}'. Reopen it with that embedder.");
             }
         }
 

@@ -12,10 +12,10 @@ namespace Engram.Local.Embedding
         // Hashing (feature-hashed words, bigrams, trigrams; 256 dims): the protocol's own loose/strict values.
         // Rewordings of one fact ("Backups run nightly at 2am." / "Backups run nightly at 2 am!") score
         // 0.95-0.99; distinct facts that share a subject score <= 0.9.
-        public static readonly EmbedderCalibration Hashing = new EmbedderCalibration("hashing", 0.95f, 0.99f, 0.80f);
+        public static readonly EmbedderCalibration Hashing = new EmbedderCalibration("hashing", 0.95f, 0.99f, 0.55f);
 
         // all-MiniLM-L6-v2 (384 dims, mean pooled): see MiniLm below for the measured figures.
-        public static readonly EmbedderCalibration MiniLm = new EmbedderCalibration("all-MiniLM-L6-v2", 0.95f, 0.99f, 0.85f);
+        public static readonly EmbedderCalibration MiniLm = new EmbedderCalibration("all-MiniLM-L6-v2", 0.95f, 0.99f, 0.65f);
 
         // An embedder we have not measured: the protocol's values (wire spec §17 Q13); the fact rule still keeps
         // texts with different numbers apart. Recency only among very close texts.

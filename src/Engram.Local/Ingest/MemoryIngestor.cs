@@ -38,6 +38,7 @@ namespace Engram.Local.Ingest
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
+            _engine.EnsureEmbedderStillMatches(connection);
             var bucket = _engine.Options.StrictBuckets
                 ? BucketRepository.Find(connection, tenant, bucketName) ?? throw EngramErrors.NoSuchBucket()
                 : BucketRepository.Ensure(connection, tenant, bucketName);
@@ -84,6 +85,7 @@ namespace Engram.Local.Ingest
             cancellationToken.ThrowIfCancellationRequested();
 
             using var transaction = connection.BeginTransaction(deferred: false);
+            _engine.EnsureEmbedderStillMatches(connection, transaction);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
             using var inserter = new MemoryInserter(connection, transaction, bucket);
             var id = Guid.NewGuid().ToString();
@@ -111,6 +113,7 @@ namespace Engram.Local.Ingest
 
             _engine.BeforeBatchHook?.Invoke();
             using var transaction = connection.BeginTransaction(deferred: false);
+            _engine.EnsureEmbedderStillMatches(connection, transaction);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngramErrors.NoSuchBucket();
             // Inside the write transaction the cache is validated against counters no one else can change now.
             var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;

@@ -37,6 +37,7 @@ namespace Engram.Local.Query
 
             var queryVector = await _engine.Embedder.EmbedAsync(request.Query, cancellationToken).ConfigureAwait(false);
             using var connection = _engine.Database.OpenConnection();
+            _engine.EnsureEmbedderStillMatches(connection);
             var buckets = ResolveBuckets(connection, tenant, bucketNames);
             var ranked = Retrieve(connection, buckets, request, queryVector, topK, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Engram.Client.Diagnostics;
 using Engram.Local.Storage;
+using Engram.Local.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Local.Retrieval
@@ -101,10 +102,15 @@ namespace Engram.Local.Retrieval
                 a.Fused != b.Fused ? b.Fused.CompareTo(a.Fused)
                 : a.Raw != b.Raw ? b.Raw.CompareTo(a.Raw)
                 : b.Seq.CompareTo(a.Seq));
-            RecencyOrder.Apply(ranked, RecencyDepth, vectors.CosineBetween, request.NearDuplicate);
+            var rows = MemoryRepository.ReadBySeq(connection, ranked.Take(RecencyDepth).Select(t => t.Seq).ToList());
+            if (request.Mode == RetrievalMode.Hybrid)
+            {
+                var subjects = rows.ToDictionary(r => r.Key, r => SubjectTokens.Of(r.Value.Content));
+                RecencyOrder.Apply(ranked, RecencyDepth, vectors.CosineBetween, request.NearDuplicate, request.Fusion.RecencyMargin, (a, b) =>
+                    subjects.TryGetValue(a, out var x) && subjects.TryGetValue(b, out var y) && SubjectTokens.Shared(x, y));
+            }
 
             var top = ranked.Take(request.TopK).ToList();
-            var rows = MemoryRepository.ReadBySeq(connection, top.Select(t => t.Seq).ToList());
             var hits = new List<RetrievalHit>(top.Count);
             foreach (var candidate in top)
             {

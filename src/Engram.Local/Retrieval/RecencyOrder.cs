@@ -5,15 +5,22 @@ namespace Engram.Local.Retrieval
 {
     /// <summary>
     /// Recency as a ranking signal among near-duplicates only: memories in a ranked list that are versions
-    /// of one fact (cosine ≥ the embedder's <c>NearDuplicate</c> calibration with each other, directly or
-    /// through a chain) keep the positions the group earned, but take them newest first — so a correction
+    /// of one fact (cosine ≥ the embedder's <c>NearDuplicate</c> calibration with each other and a shared
+    /// subject, <see cref="Text.SubjectTokens"/>, directly or through a chain) keep the positions the group earned, but take them newest first — so a correction
     /// ("rate limit raised to 600") ranks above the stale fact ("rate limit is 300"). Memories without a
     /// near-duplicate in the list keep their place; there is no global date bias.
     /// </summary>
     internal static class RecencyOrder
     {
-        /// <summary>Reorders the first <paramref name="depth"/> items of <paramref name="ranked"/> in place.</summary>
-        public static void Apply(List<RetrievalCandidate> ranked, int depth, Func<long, long, float?> cosineBetween, float nearDuplicate)
+        /// <summary>
+        /// Reorders the first <paramref name="depth"/> items of <paramref name="ranked"/> (ordered by fused
+        /// score) in place. Two are versions of one fact when their cosine is at least
+        /// <paramref name="nearDuplicate"/>, <paramref name="sameSubject"/> says they name the same people or
+        /// things, and the question found them about equally relevant (fused scores within
+        /// <paramref name="margin"/>): recency breaks near-ties, it never lifts a memory the question does not
+        /// point at.
+        /// </summary>
+        public static void Apply(List<RetrievalCandidate> ranked, int depth, Func<long, long, float?> cosineBetween, float nearDuplicate, double margin, Func<long, long, bool> sameSubject)
         {
             var n = Math.Min(depth, ranked.Count);
             var parent = new int[n];
@@ -38,8 +45,13 @@ namespace Engram.Local.Retrieval
             {
                 for (var j = i + 1; j < n; j++)
                 {
+                    if (ranked[i].Fused - ranked[j].Fused > margin)
+                    {
+                        continue;
+                    }
+
                     var cosine = cosineBetween(ranked[i].Seq, ranked[j].Seq);
-                    if (cosine.HasValue && cosine.Value >= nearDuplicate)
+                    if (cosine.HasValue && cosine.Value >= nearDuplicate && sameSubject(ranked[i].Seq, ranked[j].Seq))
                     {
                         parent[Find(j)] = Find(i);
                         grouped = true;

@@ -16,6 +16,15 @@ namespace Engram.Local.Retrieval
 
         /// <summary>The decisiveness of a list is measured between its first and this-many-th score.</summary>
         public int GapDepth { get; set; } = 10;
+
+        /// <summary>Dense scores min-max normalised over the pool (true) or divided by the best cosine (false).</summary>
+        public bool DenseMinMax { get; set; } = true;
+
+        /// <summary>Near-duplicates whose fused scores differ by at most this are ordered newest first (<see cref="RecencyOrder"/>).</summary>
+        public double RecencyMargin { get; set; } = 0.2;
+
+        /// <summary>Scale of the gap difference on the log-odds of the lexical share.</summary>
+        public double GapScale { get; set; } = 10;
     }
 
     /// <summary>
@@ -31,6 +40,7 @@ namespace Engram.Local.Retrieval
         {
             var bestLexical = 0.0;
             var bestCosine = 0.0;
+            var worstCosine = double.MaxValue;
             var lexicalScores = new List<double>();
             var cosines = new List<double>();
             foreach (var candidate in candidates)
@@ -45,6 +55,7 @@ namespace Engram.Local.Retrieval
                 {
                     cosines.Add(candidate.Cosine);
                     bestCosine = Math.Max(bestCosine, candidate.Cosine);
+                    worstCosine = Math.Min(worstCosine, candidate.Cosine);
                 }
             }
 
@@ -54,14 +65,15 @@ namespace Engram.Local.Retrieval
                 var lexicalGap = RelativeGap(lexicalScores, settings.GapDepth);
                 var denseGap = RelativeGap(cosines, settings.GapDepth);
                 // Shift the share toward the list whose top stands out more (log-odds scale).
-                var logit = Math.Log(lexicalShare / (1 - lexicalShare)) + settings.Adaptivity * (lexicalGap - denseGap) * 10;
+                var logit = Math.Log(lexicalShare / (1 - lexicalShare)) + settings.Adaptivity * (lexicalGap - denseGap) * settings.GapScale;
                 lexicalShare = 1 / (1 + Math.Exp(-logit));
             }
 
             foreach (var candidate in candidates)
             {
                 var lexical = candidate.Lexical.HasValue && bestLexical > 0 ? candidate.Lexical.Value / bestLexical : 0.0;
-                var dense = bestCosine > 0 ? Math.Max(0, candidate.Cosine) / bestCosine : 0.0;
+                var floor = settings.DenseMinMax && cosines.Count > 1 ? Math.Max(0, worstCosine) : 0.0;
+                var dense = bestCosine > floor ? Math.Max(0, candidate.Cosine - floor) / (bestCosine - floor) : 0.0;
                 candidate.Fused = mode switch
                 {
                     RetrievalMode.LexicalOnly => lexical,

@@ -198,6 +198,68 @@ public class ChildProcessTests
     }
 
     [Fact]
+    public async Task A_re_embed_killed_midway_loses_nothing_leaves_the_store_usable_and_resumes()
+    {
+        using var folder = new TempFolder();
+        var db = folder.File();
+        var contents = Enumerable.Range(0, 2000).Select(i => $"Inventory note {i}: crate {i} of tulip bulbs is on shelf {i % 40}.").ToList();
+        using (var engine = Engines.OnFile(folder))
+        {
+            await engine.ForTenant(LocalEngine.DefaultTenant).StoreMemoriesAsync("stock", contents, DedupPolicy.Off);
+        }
+
+        const string body = """
+            $engine.Dispose()
+            $opts = [Engram.Local.LocalEngineOptions]@{ Path = $Db }
+            $opts.Embedder = [Engram.Local.HashingEmbedder]::new(128)
+            $ro = [Engram.Local.ReembedOptions]::new()
+            $ro.BatchSize = 20
+            $ro.Progress = [Action[Engram.Local.ReembedProgress]] {
+                param($p)
+                [Console]::Out.WriteLine('PROGRESS ' + $p.Done)
+                [Console]::Out.Flush()
+                Start-Sleep -Milliseconds 50
+            }
+            [Engram.Local.LocalEngine].GetMethod('ReembedAsync').Invoke($null, @($opts, $ro, $none)).GetAwaiter().GetResult() | Out-Null
+            [Console]::Out.WriteLine('FINISHED')
+            """;
+        using (var child = ChildEngine.Start(body, db))
+        {
+            child.WaitForLines("PROGRESS ", 10);
+            Assert.False(child.HasExited, "The child stopped before it was killed: " + child.Errors);
+            child.Kill();
+            Assert.DoesNotContain("FINISHED", child.Lines);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check;";
+            Assert.Equal("ok", check.ExecuteScalar());
+            check.CommandText = "SELECT count(*) FROM reembed_vectors;";
+            Assert.InRange((long)check.ExecuteScalar()!, 180, 1999);
+        }
+
+        // Still the old embedder's store: everything there, queries and writes work.
+        using (var old = Engines.OnFile(folder))
+        using (var service = old.ForTenant(LocalEngine.DefaultTenant))
+        {
+            Assert.Equal(2000, (await service.ListMemoriesAsync("stock")).Total);
+            Assert.Contains("crate 77 ", (await service.QueryAsync(new QueryRequest("crate 77 of tulip bulbs", "stock"))).Explanation!.RetrievedMemories[0].Content);
+        }
+
+        var resumed = await LocalEngine.ReembedAsync(new LocalEngineOptions { Path = db, Embedder = new HashingEmbedder(128) });
+
+        Assert.InRange(resumed.ResumedWith, 180, 1999);
+        Assert.Equal(2000, resumed.ResumedWith + resumed.Embedded);
+        using var reopened = Engines.OnFile(folder, new HashingEmbedder(128));
+        using var after = reopened.ForTenant(LocalEngine.DefaultTenant);
+        Assert.Equal(2000, (await after.ListMemoriesAsync("stock")).Total);
+        Assert.Contains("crate 1999 ", (await after.QueryAsync(new QueryRequest("crate 1999 of tulip bulbs", "stock"))).Explanation!.RetrievedMemories[0].Content);
+    }
+
+    [Fact]
     public async Task Two_processes_share_one_file_and_the_vector_cache_sees_the_other_process()
     {
         using var folder = new TempFolder();
