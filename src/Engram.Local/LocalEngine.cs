@@ -32,6 +32,9 @@ namespace Engram.Local
             Embedder = embedder;
             Calibration = EmbedderCalibration.For(embedder.Identity);
             Vectors = new VectorCache(embedder.Dimensions);
+            Conflicts = options.ChatClient != null && options.ResolveConflicts // byok
+                ? new Dedup.ConflictResolver(options.ChatClient, Calibration.NearDuplicate)
+                : null;
         }
 
         /// <summary>
@@ -56,6 +59,9 @@ namespace Engram.Local
         internal EmbedderCalibration Calibration { get; }
 
         internal VectorCache Vectors { get; }
+
+        /// <summary>The model's judge of near-duplicate writes (BYOK); null without a chat client.</summary>
+        internal Dedup.ConflictResolver? Conflicts { get; }
 
         /// <summary>Test seam: runs in a single store after the dedup checks and before the insert.</summary>
         internal Action? BeforeInsertHook { get; set; }

@@ -24,6 +24,42 @@ namespace Engram.Local
 
         /// <summary>Which evidence ranks query results; <see cref="RetrievalMode.Hybrid"/> unless comparing methods.</summary>
         public RetrievalMode Retrieval { get; set; } = RetrievalMode.Hybrid;
+
+        // BYOK synthesis (issue 11) ------------------------------------------------------------------
+
+        /// <summary>
+        /// The model that answers queries, judges near-duplicate conflicts and writes profiles; null means
+        /// extractive answers only. Build one with Engram.Providers' ChatClientFactory, or pass any
+        /// Microsoft.Extensions.AI chat client. The engine never disposes it.
+        /// </summary>
+        public IChatClient? ChatClient { get; set; }
+
+        /// <summary>When answers come from the model; see <see cref="SynthesisMode"/>.</summary>
+        public SynthesisMode Synthesis { get; set; } = SynthesisMode.Auto;
+
+        /// <summary>
+        /// With a <see cref="ChatClient"/>: a single store that is a near-duplicate of a stored memory (the
+        /// embedder's near-duplicate cosine, below what the dedup rules merge) is judged by the model, which
+        /// may keep the existing one (<c>merge_reason: conflict_keep_existing</c>). Default true.
+        /// </summary>
+        public bool ResolveConflicts { get; set; } = true;
+    }
+
+    /// <summary>Where query answers come from.</summary>
+    public enum SynthesisMode
+    {
+        /// <summary>From <see cref="LocalEngineOptions.ChatClient"/> when set, else extractive (quoting memories).</summary>
+        Auto,
+
+        /// <summary>Always extractive, even with a chat client (which still judges conflicts and writes profiles).</summary>
+        Extractive,
+
+        /// <summary>
+        /// Always from the model, as the hosted service answers: without a chat client a query that wants an
+        /// answer fails with 412 BYOK_NOT_CONFIGURED "No model provider key configured" (skip_synthesis
+        /// queries still run).
+        /// </summary>
+        Model,
     }
 
     /// <summary>Which lists a query's ranking is built from.</summary>

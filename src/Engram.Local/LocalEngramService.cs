@@ -27,6 +27,8 @@ namespace Engram.Local
         private readonly LocalEngine _engine;
         private readonly MemoryIngestor _ingestor;
         private readonly QueryRunner _queries;
+        private readonly QuerySynthesis _synthesis; // byok: model or extractive answers
+        private readonly ProfileRegenerator _profiles; // byok
 
         internal LocalEngramService(LocalEngine engine, string tenantId)
         {
@@ -34,6 +36,8 @@ namespace Engram.Local
             TenantId = tenantId;
             _ingestor = new MemoryIngestor(engine);
             _queries = new QueryRunner(engine);
+            _synthesis = new QuerySynthesis(engine, _queries); // byok
+            _profiles = new ProfileRegenerator(engine); // byok
         }
 
         public string TenantId { get; }
@@ -122,7 +126,7 @@ namespace Engram.Local
             }, cancellationToken);
 
         public Task<QueryResult> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
-            RunAsync(() => _queries.RunAsync(TenantId, request, cancellationToken), cancellationToken);
+            RunAsync(() => _synthesis.AnswerAsync(TenantId, request, cancellationToken), cancellationToken); // byok: model or extractive
 
         public QueryStream QueryStreamAsync(QueryRequest request, CancellationToken cancellationToken = default) =>
             new QueryStream((stream, enumerationToken) => StreamEvents(stream, request, cancellationToken, enumerationToken));
@@ -168,18 +172,7 @@ namespace Engram.Local
             }, cancellationToken);
 
         public Task<ProfileResult> RegenerateProfileAsync(string bucket, CancellationToken cancellationToken = default) =>
-            Run(() =>
-            {
-                var name = RequestRules.BucketOrDefault(bucket);
-                using var connection = _engine.Database.OpenConnection();
-                var row = FindBucket(connection, name);
-                if (row == null || !ProfileService.IsInstalled(connection, row.Id))
-                {
-                    throw EngineErrors.NoProfiler();
-                }
-
-                return ProfileService.Tick(connection, row);
-            }, cancellationToken);
+            RunAsync(() => _profiles.RegenerateAsync(TenantId, bucket, cancellationToken), cancellationToken); // byok: on-demand profiler, model prose
 
         /// <summary>
         /// Installs the bucket profiler (wire spec §12, §17 Q29: not part of /v1; a local admin operation).
@@ -211,8 +204,20 @@ namespace Engram.Local
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestToken, enumerationToken);
             var token = linked.Token;
+            if (_synthesis.UsesModel(request)) // byok: the provider's deltas pass through as they arrive
+            {
+                _engine.ThrowIfDisposed();
+                await foreach (var item in _synthesis.StreamAsync(TenantId, request, token).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+
+                stream.MarkCompleted();
+                yield break;
+            }
+
             // Run the query off the caller's thread so the first MoveNextAsync does not block it.
-            var result = await Task.Run(() => RunAsync(() => _queries.RunAsync(TenantId, request, token), token), token).ConfigureAwait(false);
+            var result = await Task.Run(() => RunAsync(() => _synthesis.AnswerAsync(TenantId, request, token), token), token).ConfigureAwait(false); // byok
 
             if (!request.SkipSynthesis)
             {

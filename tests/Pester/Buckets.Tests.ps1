@@ -104,9 +104,10 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         $p.Status | Should -Be 'not_installed'
     }
 
-    It 'maps regenerating without a profiler to EngramHttp412 with a recommended action' {
+    It 'maps regenerating a bucket without a profiler (one never stored to) to EngramHttp412 with a recommended action' {
         $err = $null
-        try { Update-EngramProfile -Bucket profiled -ErrorAction Stop } catch { $err = $_ }
+        # Regenerate installs a profiler on demand (issue 11): only a bucket that does not exist is refused.
+        try { Update-EngramProfile -Bucket never-stored -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'EngramHttp412,*'
         $err.Exception.Code | Should -Be 'BUCKET_PROFILER_NOT_INSTALLED'
         $err.ErrorDetails.RecommendedAction | Should -Match 'Install'

@@ -11,6 +11,9 @@ namespace Engram.Local.Dedup
         public const string ContentHash = "content_hash";
         public const string EmbeddingSimilarity = "embedding_similarity";
         public const string ConcurrentInsertRace = "concurrent_insert_race";
+
+        /// <summary>The model judged the new text redundant with the existing memory (BYOK, <see cref="ConflictResolver"/>).</summary>
+        public const string ConflictKeepExisting = "conflict_keep_existing";
     }
 
     /// <summary>The outcome of the dedup check for one write.</summary>

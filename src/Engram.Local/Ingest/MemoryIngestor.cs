@@ -74,6 +74,7 @@ namespace Engram.Local.Ingest
                 var sameContent = MemoryRepository.FindByHash(connection, bucket.Id, item.Hash);
                 var similar = sameContent.HasValue ? null : NearDuplicate(connection, vectors, item, policy, null, null);
                 var decision = DedupRule.Decide(policy, sameContent, similar);
+                decision = _engine.Conflicts?.Resolve(connection, vectors, item.Content, item.Vector, decision, cancellationToken) ?? decision; // byok: the model judges near-duplicates
                 if (decision.IsMerge)
                 {
                     return Merged(bucket, item, decision);

@@ -1,21 +1,20 @@
 using System.Collections.Generic;
-using System.IO;
+using System.Globalization;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
 using Engram.Local.Storage;
 using Engram.Local.Text;
 
 namespace Engram.Local.Profiles
 {
     /// <summary>
-    /// Builds a bucket's profile text without a language model: JSON text naming the bucket's most
-    /// frequent content words and quoting a few representative memories. It only repeats stored text;
-    /// nothing is inferred or invented.
+    /// Writes a bucket's profile without a language model, as short prose: how many memories the bucket
+    /// holds, the words they mention most, and a few representative memories quoted whole. It only
+    /// repeats stored text; nothing is inferred or invented.
     /// </summary>
     internal static class ExtractiveProfileBuilder
     {
-        private const int TermCount = 12;
+        private const int TermCount = 8;
         private const int RepresentativeCount = 3;
         private const int MaxQuoteLength = 280;
 
@@ -41,53 +40,55 @@ namespace Engram.Local.Profiles
                 .ToList();
             var termSet = new HashSet<string>(terms);
 
-            // Representative: the memories that mention the most of the frequent terms.
+            // Representative: the memories that mention the most of the frequent terms, newest first on ties.
             var representatives = recent
                 .Select((row, i) => (row, score: wordsPerMemory[i].Count(termSet.Contains)))
                 .OrderByDescending(x => x.score)
                 .ThenByDescending(x => x.row.Seq)
-                .Select(x => Quote(x.row.Content))
+                .Select(x => Sentence(Quote(x.row.Content)))
                 .Distinct()
                 .Take(RepresentativeCount)
                 .ToList();
 
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            var text = new StringBuilder();
+            text.Append("The bucket ").Append(bucketName).Append(" holds ")
+                .Append(memoryCount.ToString(CultureInfo.InvariantCulture))
+                .Append(memoryCount == 1 ? " memory." : " memories.");
+            if (terms.Count > 0)
             {
-                writer.WriteStartObject();
-                writer.WriteString("bucket", bucketName);
-                writer.WriteNumber("memory_count", memoryCount);
-                writer.WriteStartArray("frequent_terms");
-                foreach (var term in terms)
-                {
-                    writer.WriteStringValue(term);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("representative_memories");
-                foreach (var quote in representatives)
-                {
-                    writer.WriteStringValue(quote);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                text.Append(" They mention most often: ").Append(Join(terms)).Append('.');
             }
 
-            return Encoding.UTF8.GetString(stream.ToArray());
+            if (representatives.Count > 0)
+            {
+                text.Append(representatives.Count == 1 ? " A representative memory: " : " Representative memories: ")
+                    .Append(string.Join(" ", representatives));
+            }
+
+            return text.ToString();
         }
 
-        /// <summary>The memory's text, cut at a word boundary when long.</summary>
+        /// <summary>"a", "a and b", "a, b and c".</summary>
+        private static string Join(IReadOnlyList<string> items) =>
+            items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
+
+        private static string Sentence(string quote)
+        {
+            var end = quote.Length == 0 ? ' ' : quote[quote.Length - 1];
+            return end == '.' || end == '!' || end == '?' ? quote : quote + ".";
+        }
+
+        /// <summary>The memory's text on one line, cut at a word boundary when long.</summary>
         private static string Quote(string content)
         {
-            var text = content.Trim();
+            var text = string.Join(" ", content.Split(new[] { '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries)).Trim();
             if (text.Length <= MaxQuoteLength)
             {
                 return text;
             }
 
             var cut = text.LastIndexOf(' ', MaxQuoteLength);
-            return text.Substring(0, cut > 0 ? cut : MaxQuoteLength);
+            return text.Substring(0, cut > 0 ? cut : MaxQuoteLength) + " …";
         }
     }
 }

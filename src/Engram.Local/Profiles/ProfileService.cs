@@ -45,20 +45,28 @@ namespace Engram.Local.Profiles
             return state;
         }
 
-        /// <summary>Runs a tick now. Throws nothing itself; callers check the profiler is installed.</summary>
+        /// <summary>Source of a profile the user's model wrote (BYOK); extractive ones keep <see cref="Source"/>.</summary>
+        public const string ModelSource = "bucket-profiler/model";
+
+        /// <summary>Runs an extractive tick now. Throws nothing itself; callers check the profiler is installed.</summary>
         public static ProfileResult Tick(SqliteConnection connection, BucketRow bucket)
         {
             var count = MemoryRepository.Count(connection, bucket.Id);
             var recent = MemoryRepository.ReadRecent(connection, bucket.Id, SampleSize);
-            var text = ExtractiveProfileBuilder.Build(bucket.Name, count, recent);
+            return Save(connection, bucket, ExtractiveProfileBuilder.Build(bucket.Name, count, recent), count, Source);
+        }
+
+        /// <summary>Stores a snapshot (extractive or model-written) as the bucket's current profile.</summary>
+        public static ProfileResult Save(SqliteConnection connection, BucketRow bucket, string text, int memoryCount, string source)
+        {
             using var command = connection.CreateCommand();
             command.CommandText =
                 "UPDATE bucket_profilers SET profile = $profile, updated_at = $now, n_memories_at_gen = $count, source = $source " +
                 "WHERE bucket_id = $bucket;";
             command.Parameters.AddWithValue("$profile", text);
             command.Parameters.AddWithValue("$now", Timestamps.Now());
-            command.Parameters.AddWithValue("$count", count);
-            command.Parameters.AddWithValue("$source", Source);
+            command.Parameters.AddWithValue("$count", memoryCount);
+            command.Parameters.AddWithValue("$source", source);
             command.Parameters.AddWithValue("$bucket", bucket.Id);
             command.ExecuteNonQuery();
             return Read(connection, bucket.Id) ?? throw new InvalidOperationException("The profiler was removed during its tick.");

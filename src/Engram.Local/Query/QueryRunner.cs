@@ -160,13 +160,13 @@ namespace Engram.Local.Query
 
             if (request.ReturnFormat == ReturnFormat.Json)
             {
-                result.Answer = ExtractiveSynthesizer.ComposeJson(ranked, maxTokens, request.ResponseSchema);
+                result.Answer = ExtractiveSynthesizer.ComposeJson(ranked, maxTokens, request.ResponseSchema, request.Query); // byok: best answer first
                 using var document = JsonDocument.Parse(result.Answer);
                 result.AnswerJson = document.RootElement.Clone();
             }
             else
             {
-                result.Answer = ExtractiveSynthesizer.ComposeProse(ranked, maxTokens);
+                result.Answer = ExtractiveSynthesizer.ComposeProse(ranked, maxTokens, request.Query); // byok: best answer first
             }
 
             var inputTokens = TokenCounter.Count(request.Query);

@@ -20,14 +20,26 @@ namespace Engram.Local.Synthesis
 
         private static readonly Regex SentenceEnd = new Regex(@"(?<=[.!?])\s+|\r?\n+", RegexOptions.Compiled);
 
-        public static string ComposeProse(IReadOnlyList<RetrievalHit> hits, int maxTokens)
+        /// <summary>Supporting sentences after the best one: enough for context, few enough to stay an answer.</summary>
+        public const int MaxSupportingSentences = 2;
+
+        /// <summary>
+        /// The sentence that best answers <paramref name="question"/> (<see cref="SentenceRanker"/>) first, then
+        /// at most <see cref="MaxSupportingSentences"/> others that share meaning with the question, within
+        /// max_tokens. Without a question, every sentence in rank order (the old concatenation).
+        /// </summary>
+        public static string ComposeProse(IReadOnlyList<RetrievalHit> hits, int maxTokens, string? question = null)
         {
             var budget = maxTokens * 4;
-            var sentences = Sentences(hits);
-            if (sentences.Count == 0)
+            var ranked = SentenceRanker.Rank(hits, question);
+            if (ranked.Count == 0)
             {
                 return Cut(NothingFound, budget);
             }
+
+            var sentences = question == null
+                ? ranked.OrderBy(c => c.Rank).Select(c => c.Sentence).ToList()
+                : new[] { ranked[0].Sentence }.Concat(ranked.Skip(1).Where(c => c.Score > 0).Take(MaxSupportingSentences).Select(c => c.Sentence)).ToList();
 
             var answer = new StringBuilder();
             foreach (var sentence in sentences)
@@ -54,16 +66,27 @@ namespace Engram.Local.Synthesis
             return answer.ToString();
         }
 
+        /// <summary>The best memory for <paramref name="question"/>: the one holding the best-answering sentence.</summary>
+        public static RetrievalHit? BestHit(IReadOnlyList<RetrievalHit> hits, string? question) =>
+            SentenceRanker.Rank(hits, question).FirstOrDefault()?.Hit;
+
         /// <summary>
         /// A JSON answer built only from the retrieved memories. Default shape:
         /// <c>{"answer": prose, "memories": [{"memory_id","bucket_name","content"}]}</c>. An object or array
         /// <paramref name="schema"/> with properties is followed where a property can be filled from a
         /// memory (best effort, as the protocol's response_schema is a hint); other properties are null.
         /// </summary>
-        public static string ComposeJson(IReadOnlyList<RetrievalHit> hits, int maxTokens, JsonElement? schema)
+        public static string ComposeJson(IReadOnlyList<RetrievalHit> hits, int maxTokens, JsonElement? schema, string? question = null)
         {
             var budget = maxTokens * 4;
-            var prose = ComposeProse(hits, maxTokens);
+            var prose = ComposeProse(hits, maxTokens, question);
+
+            // The memory that best answers the question leads, so single-value fields come from it.
+            var best = BestHit(hits, question);
+            if (best != null && question != null && !ReferenceEquals(best, hits[0]))
+            {
+                hits = new[] { best }.Concat(hits.Where(h => !ReferenceEquals(h, best))).ToList();
+            }
 
             // Keep the memories that fit the token budget alongside the prose.
             var kept = new List<RetrievalHit>();
@@ -109,24 +132,17 @@ namespace Engram.Local.Synthesis
             return Encoding.UTF8.GetString(stream.ToArray());
         }
 
-        /// <summary>The distinct, trimmed sentences of the hits, in rank order.</summary>
-        internal static List<string> Sentences(IReadOnlyList<RetrievalHit> hits)
+        /// <summary>The trimmed, non-empty sentences of one text.</summary>
+        internal static IEnumerable<string> SplitSentences(string text)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var sentences = new List<string>();
-            foreach (var hit in hits)
+            foreach (var piece in SentenceEnd.Split(text))
             {
-                foreach (var piece in SentenceEnd.Split(hit.Row.Content))
+                var sentence = piece.Trim();
+                if (sentence.Length > 0)
                 {
-                    var sentence = piece.Trim();
-                    if (sentence.Length > 0 && seen.Add(sentence))
-                    {
-                        sentences.Add(sentence);
-                    }
+                    yield return sentence;
                 }
             }
-
-            return sentences;
         }
 
         /// <summary>The text cut at the last word boundary within <paramref name="budget"/> characters.</summary>
@@ -188,6 +204,11 @@ namespace Engram.Local.Synthesis
                 else if (top != null && MemoryField(top, name, type) is Action<Utf8JsonWriter> write)
                 {
                     write(writer);
+                }
+                else if (hits.Skip(1).Select(h => NamedValue(h.Row.Content, name, type)).FirstOrDefault(v => v != null) is Action<Utf8JsonWriter> named)
+                {
+                    // The best memory does not name this field; a lower-ranked one does.
+                    named(writer);
                 }
                 else
                 {
@@ -266,7 +287,47 @@ namespace Engram.Local.Synthesis
                 return w => w.WriteStringValue(hit.Row.Content);
             }
 
-            return null;
+            return NamedValue(hit.Row.Content, name, type);
+        }
+
+        /// <summary>
+        /// A value the memory states for a field of that name: "status: pending", "the owner is Dana Reyes",
+        /// "on-call = Sam" for <c>status</c>, <c>owner</c>, <c>on_call</c>. Null when the memory names no such field,
+        /// so nothing is invented.
+        /// </summary>
+        internal static Action<Utf8JsonWriter>? NamedValue(string content, string name, string? type)
+        {
+            if (type != null && type != "string" && type != "number" && type != "integer")
+            {
+                return null;
+            }
+
+            var words = Regex.Split(Regex.Replace(name, "([a-z])([A-Z])", "$1 $2"), @"[\s_\-]+").Where(w => w.Length > 0).Select(Regex.Escape).ToList();
+            if (words.Count == 0)
+            {
+                return null;
+            }
+
+            var pattern = @"\b" + string.Join(@"[\s_\-]*", words) + @"\b\s*(?:is|are|was|were|:|=)\s+(?<value>[^.;,\n]+?)\s*(?:[.;,\n]|$)";
+            var match = Regex.Match(content, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            if (!match.Success)
+            {
+                return null;
+            }
+
+            var value = match.Groups["value"].Value.Trim();
+            if (type == "number" || type == "integer")
+            {
+                var digits = Regex.Match(value, @"-?\d+(?:\.\d+)?");
+                if (!digits.Success || !double.TryParse(digits.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                {
+                    return null;
+                }
+
+                return type == "integer" ? (w => w.WriteNumberValue((long)Math.Round(number))) : (Action<Utf8JsonWriter>)(w => w.WriteNumberValue(number));
+            }
+
+            return w => w.WriteStringValue(value);
         }
 
         private static bool IsAnswerName(string name) =>

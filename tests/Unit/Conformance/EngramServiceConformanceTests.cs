@@ -136,7 +136,8 @@ public abstract class EngramServiceConformanceTests : IDisposable
         await S.StoreMemoryAsync("user-123", "User owns a power bank.");
 
         var before = await S.GetProfileAsync("user-123");
-        var refused = await Refused(() => S.RegenerateProfileAsync("user-123"));
+        // Only a bucket that does not exist is refused: regenerate installs the profiler on demand (issue 11).
+        var refused = await Refused(() => S.RegenerateProfileAsync("nobody-here"));
         await _sut.InstallProfilerAsync("user-123");
         var pending = await S.GetProfileAsync("user-123");
         await S.RegenerateProfileAsync("user-123");

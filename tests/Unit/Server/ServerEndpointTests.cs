@@ -292,7 +292,8 @@ public class ServerEndpointTests
         await h.PostAsync("/v1/buckets/user-123/memories", "{\"content\":\"User owns a power bank.\"}");
 
         var notInstalled = await h.GetAsync("/v1/buckets/user-123/profile", style);
-        var refused = await h.SendAsync(HttpMethod.Post, "/v1/buckets/user-123/profile/regenerate", null, style);
+        // Regenerate installs on demand (issue 11); only a bucket that does not exist is refused.
+        var refused = await h.SendAsync(HttpMethod.Post, "/v1/buckets/nobody-here/profile/regenerate", null, style);
         var installed = await h.SendAsync(HttpMethod.Post, "/_local/buckets/user-123/profiler", null, style);
         var regenerated = await h.SendAsync(HttpMethod.Post, "/v1/buckets/user-123/profile/regenerate", null, style);
         var ready = await h.GetAsync("/v1/buckets/user-123/profile", style);
