@@ -90,7 +90,7 @@ public class ConcurrentInsertTests
     public async Task Writes_from_another_engine_are_seen_by_this_engines_vector_cache()
     {
         using var folder = new TempFolder();
-        using var first = Engines.OnFile(folder, new ChosenVectorEmbedder().Near("near B's memory", 0.97).Near("near the deleted one", 0.98));
+        using var first = Engines.OnFile(folder, new ChosenVectorEmbedder().Near("near the memory by B", 0.97).Near("near the deleted one", 0.98));
         using var second = Engines.OnFile(folder, new ChosenVectorEmbedder());
         using var a = first.ForTenant("t");
         using var b = second.ForTenant("t");
@@ -98,7 +98,7 @@ public class ConcurrentInsertTests
         Assert.Equal(StoreMemoryResult.StatusStored, (await a.StoreMemoryAsync("b", "axis:3 also unrelated")).Status); // cache of A now loaded
 
         var fromB = await b.StoreMemoryAsync("b", "base written by B");
-        var nearDuplicate = await a.StoreMemoryAsync("b", "near B's memory");
+        var nearDuplicate = await a.StoreMemoryAsync("b", "near the memory by B");
 
         Assert.Equal("embedding_similarity", nearDuplicate.MergeReason);
         Assert.Equal(fromB.Id, nearDuplicate.Id);
