@@ -173,7 +173,6 @@ public class RecallTests
     }
 
     [Theory]
-    [InlineData("The payments-api rate limit is 300 requests per minute.", "The payments-api rate limit was raised to 600 requests per minute.", "What is the payments-api rate limit?")]
     [InlineData("Dana's daily standup is at 09:30 in the small room.", "Dana moved her daily standup to 10:15 in the small room.", "When is Dana's daily standup?")]
     [InlineData("The search-api service runs three replicas in every region.", "The search-api service now runs five replicas in every region.", "How many replicas does search-api run?")]
     public async Task A_correction_is_stored_and_ranks_above_the_fact_it_corrects(string old, string correction, string question)
