@@ -31,6 +31,7 @@ namespace Engram.Local
             Database = database;
             Embedder = embedder;
             Calibration = EmbedderCalibration.For(embedder.Identity);
+            Fusion = Calibration.Fusion;
             Vectors = new VectorCache(embedder.Dimensions);
             Conflicts = options.ChatClient != null && options.ResolveConflicts // byok
                 ? new Dedup.ConflictResolver(options.ChatClient, Calibration.NearDuplicate)
@@ -53,7 +54,7 @@ namespace Engram.Local
         internal EngineEmbedder Embedder { get; }
 
         /// <summary>Fusion knobs (tuning seam; the defaults are the tuned values).</summary>
-        internal FusionSettings Fusion { get; set; } = FusionSettings.Default;
+        internal FusionSettings Fusion { get; set; }
 
         /// <summary>The embedder's similarity thresholds (dedup, near-duplicates).</summary>
         internal EmbedderCalibration Calibration { get; }

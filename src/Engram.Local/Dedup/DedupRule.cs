@@ -53,9 +53,9 @@ namespace Engram.Local.Dedup
     /// <item>Then the embedding: a cosine at or above the embedder's calibrated threshold
     /// (<see cref="EmbedderCalibration"/>: <c>loose</c>, also the default when no policy is given, or
     /// <c>strict</c>) merges into the most similar such memory with reason <c>embedding_similarity</c> and
-    /// the cosine as similarity — but only a memory that states the same numbers, dates, amounts and
-    /// identifiers (<see cref="FactTokens"/>): "rate limit 300" and "rate limit 600" are both stored, however
-    /// close their vectors. Buckets up to 4096 memories are compared exactly; larger ones through a
+    /// the cosine as similarity — but only a memory that states the same numbers, dates, amounts,
+    /// identifiers and names (<see cref="FactTokens"/>): "rate limit 300" and "rate limit 600" are both
+    /// stored, however close their vectors. Buckets up to 4096 memories are compared exactly; larger ones through a
     /// locality-sensitive index whose candidates are compared exactly (finds a 0.95 match with ≈ 99 %
     /// probability, a 0.97+ match practically always), so bulk ingest stays linear instead of quadratic.</item>
     /// <item>Two identical writes racing past the checks: the unique index on (bucket, content hash)

@@ -20,8 +20,12 @@ namespace Engram.Local.Retrieval
         /// <summary>Dense scores min-max normalised over the pool (true) or divided by the best cosine (false).</summary>
         public bool DenseMinMax { get; set; } = true;
 
-        /// <summary>Near-duplicates whose fused scores differ by at most this are ordered newest first (<see cref="RecencyOrder"/>).</summary>
-        public double RecencyMargin { get; set; } = 0.2;
+        /// <summary>
+        /// Near-duplicates whose fused scores differ by at most this are ordered newest first (<see cref="RecencyOrder"/>).
+        /// Measured with hashing: 0.05 takes "old above correction" on the facts set from 0.44 to 0.38 at no cost on
+        /// conversations; 0.2 reaches 0.25 but costs conversations 0.04 R@5 and MRR@10 (same-speaker turns regroup).
+        /// </summary>
+        public double RecencyMargin { get; set; } = 0.05;
 
         /// <summary>Scale of the gap difference on the log-odds of the lexical share.</summary>
         public double GapScale { get; set; } = 10;

@@ -82,13 +82,13 @@ public class ConcurrentInsertTests
     {
         using var engines = new TwoEnginesOnOneFile(
             () => new ChosenVectorEmbedder(),
-            first: new ChosenVectorEmbedder().Near("near B's memory", 0.97).Near("near the deleted one", 0.98));
+            first: new ChosenVectorEmbedder().Near("near the memory by B", 0.97).Near("near the deleted one", 0.98));
         var (a, b) = (engines.A, engines.B);
         await a.StoreMemoryAsync("b", "axis:2 unrelated");
         Assert.Equal(StoreMemoryResult.StatusStored, (await a.StoreMemoryAsync("b", "axis:3 also unrelated")).Status); // cache of A now loaded
 
         var fromB = await b.StoreMemoryAsync("b", "base written by B");
-        var nearDuplicate = await a.StoreMemoryAsync("b", "near B's memory");
+        var nearDuplicate = await a.StoreMemoryAsync("b", "near the memory by B");
 
         Assert.Equal("embedding_similarity", nearDuplicate.MergeReason);
         Assert.Equal(fromB.Id, nearDuplicate.Id);
