@@ -10,7 +10,7 @@ using Engram.Server.Endpoints;
 using Engram.Server.Hosting;
 using Engram.Server.Throttling;
 using Engram.Server.Transport;
-using Engram.Server.Transport.HttpListenerAdapter;
+using Engram.Server.Transport.Kestrel;
 
 namespace Engram.Server
 {
@@ -110,7 +110,7 @@ namespace Engram.Server
                     return;
                 }
 
-                var transport = HttpListenerTransport.Bind(_options.Port, _port, _options.Trace);
+                var transport = KestrelTransport.Bind(_options.Port, _port, _options.Limits, _options.Trace);
                 Volatile.Write(ref _port, transport.Port);
                 _transport = transport;
                 _stopping = new CancellationTokenSource();

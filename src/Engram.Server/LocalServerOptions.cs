@@ -30,6 +30,9 @@ namespace Engram.Server
         /// <summary>Fault injection for testing clients; may be changed while the server runs.</summary>
         public ServerFaults Faults { get; } = new ServerFaults();
 
+        /// <summary>Connection, header, keep-alive and write limits (README, "Limits").</summary>
+        internal Transport.ConnectionLimits Limits { get; set; } = new Transport.ConnectionLimits();
+
         /// <summary>How long <see cref="LocalEngramServer.StopAsync"/> lets in-flight requests finish before aborting them.</summary>
         internal TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(2);
 
