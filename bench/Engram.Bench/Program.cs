@@ -39,6 +39,8 @@ namespace Engram.Bench
                         return await IngestCommands.InProcessAsync(options, cancel.Token).ConfigureAwait(false);
                     case "ingest-perrow":
                         return await IngestCommands.PerRowHttpAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "http-load":
+                        return await HttpLoadCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query":
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
@@ -66,6 +68,7 @@ namespace Engram.Bench
             "                                                              stops on 'stop' or end of stdin, then prints its peak working set\n" +
             "  ingest-inproc --rows N --db file --result r.json [--batch 100]   StoreMemoriesAsync into a fresh file (the ceiling)\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
-            "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP";
+            "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
+            "  http-load     --url U --api-key K [--clients 16] [--seconds 5] [--max-requests 500000]   sequential keep-alive GETs per client";
     }
 }

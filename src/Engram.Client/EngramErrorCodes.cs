@@ -18,5 +18,11 @@ namespace Engram.Client
         public const string ProfilerNotInstalled = "BUCKET_PROFILER_NOT_INSTALLED";
         public const string RateLimited = "RATE_LIMITED";
         public const string Internal = "INTERNAL";
+
+        /// <summary>421: the request named a host other than the loopback server's own (DNS-rebinding protection).</summary>
+        public const string MisdirectedRequest = "MISDIRECTED_REQUEST";
+
+        /// <summary>507: the server's disk is full; nothing was stored.</summary>
+        public const string InsufficientStorage = "INSUFFICIENT_STORAGE";
     }
 }

@@ -46,6 +46,13 @@ namespace Engram.Local.Validation
         /// <summary>Details stay on the server; the client learns only that it was not its fault.</summary>
         public static EngramException Internal() => new EngramException("Internal server error", 500, null, EngramErrorCodes.Internal);
 
+        public static EngramException MisdirectedHost() =>
+            new EngramException("Host must be 127.0.0.1 or localhost: this server answers only requests addressed to itself", 421, null, EngramErrorCodes.MisdirectedRequest);
+
+        /// <summary>The disk holding <paramref name="path"/> is full; SQLite rolled the write back.</summary>
+        public static EngramException DiskFull(string path) =>
+            new EngramException("The disk holding the database is full (" + path + "); nothing was stored. Free space on that disk, then retry.", 507, null, EngramErrorCodes.InsufficientStorage);
+
         public static EngramException ShuttingDown() => new EngramException("Server is shutting down", 503, null, EngramErrorCodes.Internal);
     }
 }

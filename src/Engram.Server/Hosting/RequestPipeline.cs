@@ -67,6 +67,12 @@ namespace Engram.Server.Hosting
         {
             var request = http.Request;
             var response = http.Response;
+            if (!LoopbackHost.IsAllowed(request.Header("Host")))
+            {
+                await JsonResponder.SendErrorAsync(response, EngineErrors.MisdirectedHost(), serverStopping).ConfigureAwait(false);
+                return;
+            }
+
             var tenant = _keys.Authenticate(request.Header("Authorization"));
             if (tenant == null)
             {
@@ -111,7 +117,7 @@ namespace Engram.Server.Hosting
                     return;
                 }
 
-                var context = new EndpointContext(http, route, tenant, _serviceForTenant(tenant), _settings, serverStopping);
+                var context = new EndpointContext(new SlotReleasingExchange(http, lease), route, tenant, _serviceForTenant(tenant), _settings, serverStopping);
                 await DispatchAsync(context).ConfigureAwait(false);
             }
         }

@@ -68,6 +68,9 @@ namespace Engram.Server.Transport.Kestrel
         Task IStreamingBody.WriteAsync(byte[] bytes, CancellationToken cancellationToken) =>
             WriteWithTimeoutAsync(bytes, flush: true, cancellationToken);
 
+        Task IStreamingBody.WriteLastAsync(byte[] bytes, CancellationToken cancellationToken) =>
+            WriteWithTimeoutAsync(bytes, flush: true, cancellationToken);
+
         public void Complete()
         {
             // Kestrel ends the body when the request's task completes.
