@@ -185,3 +185,56 @@ public class ServerHardeningTests
         return (int.Parse(head.Split(' ')[1]), head, text.Substring(headEnd + 4));
     }
 }
+
+/// <summary>Bad text in any JSON string field (issue 13's 12 paths): 400 as JSON, nothing stored, never 500.</summary>
+public class ServerBadTextTests
+{
+    public static TheoryData<string, string, string> BadTextPaths()
+    {
+        var data = new TheoryData<string, string, string>();
+        var paths = new (string Path, string Body)[]
+        {
+            ("/v1/buckets/b/memories", "{\"content\":\"X\"}"),
+            ("/v1/buckets/b/memories", "{\"content\":\"fine\",\"dedup\":\"X\"}"),
+            ("/v1/buckets/b/memories", "{\"memories\":[{\"content\":\"X\"}]}"),
+            ("/v1/buckets/b/memories", "{\"memories\":[{\"content\":\"fine\",\"dedup\":\"X\"}]}"),
+            ("/v1/buckets", "{\"name\":\"X\"}"),
+            ("/v1/buckets", "{\"name\":\"fine\",\"description\":\"X\"}"),
+            ("/v1/query", "{\"query\":\"X\"}"),
+            ("/v1/query", "{\"query\":\"fine\",\"bucket\":\"X\"}"),
+            ("/v1/query", "{\"query\":\"fine\",\"buckets\":[\"X\"]}"),
+            ("/v1/query", "{\"query\":\"fine\",\"buckets\":[\"b\"],\"options\":{\"top_k_per_bucket\":{\"X\":3}}}"),
+            ("/v1/query", "{\"query\":\"fine\",\"options\":{\"return_format\":\"X\"}}"),
+            ("/v1/query", "{\"query\":\"fine\",\"stream\":true,\"buckets\":[\"X\"]}"),
+        };
+        foreach (var (path, body) in paths)
+        {
+            data.Add(path, body, "lone surrogate");
+            data.Add(path, body, "invalid UTF-8");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTextPaths))]
+    public async Task Bad_text_in_a_string_field_is_a_400_and_nothing_is_stored(string path, string template, string kind)
+    {
+        using var h = ServerHarness.Start();
+        var at = template.IndexOf('X');
+        var prefix = Encoding.UTF8.GetBytes(template.Substring(0, at));
+        var bad = kind == "lone surrogate" ? Encoding.ASCII.GetBytes("ok\\ud800ok") : new byte[] { (byte)'o', 0xFF, 0xFE, (byte)'k' };
+        var suffix = Encoding.UTF8.GetBytes(template.Substring(at + 1));
+        var body = prefix.Concat(bad).Concat(suffix).ToArray();
+        var request = h.Request(HttpMethod.Post, path);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+
+        var response = await h.SendAsync(request);
+
+        Assert.True(response.Status == 400, kind + " " + path + ": " + response.Status + " " + response.Body);
+        Assert.Equal("INVALID_REQUEST", response.Json.GetProperty("code").GetString());
+        Assert.Empty(await h.StoredContents("b"));
+        Assert.DoesNotContain((await h.Tenant.ListBucketsAsync()).Select(b => b.Name), n => n.StartsWith("fine", StringComparison.Ordinal));
+    }
+}
