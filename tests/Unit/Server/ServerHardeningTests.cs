@@ -238,3 +238,72 @@ public class ServerBadTextTests
         Assert.DoesNotContain((await h.Tenant.ListBucketsAsync()).Select(b => b.Name), n => n.StartsWith("fine", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Clients that hold the server without finishing: slowloris and a stream nobody reads.</summary>
+public class ServerStallTests
+{
+    [Fact]
+    public async Task A_connection_that_never_finishes_its_headers_is_closed_and_others_are_served()
+    {
+        using var h = ServerHarness.Start(o => o.Limits = o.Limits with { HeadersTimeout = TimeSpan.FromSeconds(1) });
+        using var slow = new TcpClient();
+        await slow.ConnectAsync("127.0.0.1", h.Server.Port);
+        var stream = slow.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /v1/buckets HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+
+        Assert.Equal(200, (await h.GetAsync("/v1/buckets")).Status);
+        // Kestrel checks the header timeout about once a second; 30 s bounds the wait, not the expectation.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[4096];
+        int read;
+        try
+        {
+            while ((read = await stream.ReadAsync(buffer, bound.Token)) > 0)
+            {
+                // A 408 may come first; the connection must then end.
+            }
+        }
+        catch (IOException)
+        {
+            // Reset: closed as well.
+        }
+
+        Assert.False(bound.IsCancellationRequested, "the half-sent request was still open after 30 s");
+    }
+
+    [Fact]
+    public async Task A_streaming_client_that_stops_reading_frees_its_slot_within_the_write_timeout()
+    {
+        using var h = ServerHarness.Start(o =>
+        {
+            o.MaxConcurrentRequestsPerTenant = 1;
+            o.Limits = o.Limits with { WriteTimeout = TimeSpan.FromSeconds(1) };
+        });
+        for (var i = 0; i < 40; i++)
+        {
+            var content = "Stall note " + i + " " + string.Join(" ", Enumerable.Range(0, 1200).Select(j => "w" + i + "x" + j));
+            await h.PostAsync("/v1/buckets/big/memories", JsonSerializer.Serialize(new { content }));
+        }
+
+        // A reader with a tiny window that never reads: the ~1 MB final frame cannot leave the server.
+        using var stalled = new TcpClient { ReceiveBufferSize = 1024 };
+        await stalled.ConnectAsync("127.0.0.1", h.Server.Port);
+        var body = Encoding.UTF8.GetBytes("{\"query\":\"stall note\",\"buckets\":[\"big\"],\"stream\":true,\"options\":{\"top_k\":40,\"return_explanation\":true,\"skip_synthesis\":true}}");
+        await stalled.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+            "POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ServerHarness.Key +
+            "\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\nContent-Length: " + body.Length + "\r\n\r\n"));
+        await stalled.GetStream().WriteAsync(body);
+
+        // First the stream holds the tenant's only slot (429), then the write timeout cuts it and frees the slot.
+        // Bounded: at most 300 tries over about 30 s.
+        var seen = new List<int>();
+        for (var attempt = 0; attempt < 300 && !(seen.Contains(429) && seen[^1] == 200); attempt++)
+        {
+            await Task.Delay(100);
+            seen.Add((await h.GetAsync("/v1/buckets")).Status);
+        }
+
+        Assert.Contains(429, seen);
+        Assert.Equal(200, seen[^1]);
+    }
+}
