@@ -49,9 +49,9 @@ namespace Engram.Local.Validation
         public static EngramException MisdirectedHost() =>
             new EngramException("Host must be 127.0.0.1 or localhost: this server answers only requests addressed to itself", 421, null, EngramErrorCodes.MisdirectedRequest);
 
-        /// <summary>The disk holding <paramref name="path"/> is full; SQLite rolled the write back.</summary>
-        public static EngramException DiskFull(string path) =>
-            new EngramException("The disk holding the database is full (" + path + "); nothing was stored. Free space on that disk, then retry.", 507, null, EngramErrorCodes.InsufficientStorage);
+        /// <summary>The database's disk is full; SQLite rolled the write back, so nothing was stored.</summary>
+        public static EngramException DiskFull() =>
+            new EngramException("The disk holding the Engram database is full; nothing was stored. Free space on that disk, then retry.", 507, null, EngramErrorCodes.InsufficientStorage);
 
         public static EngramException ShuttingDown() => new EngramException("Server is shutting down", 503, null, EngramErrorCodes.Internal);
     }

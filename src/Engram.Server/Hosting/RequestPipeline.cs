@@ -51,6 +51,11 @@ namespace Engram.Server.Hosting
                 // A refusal the caller can act on (bad input, missing bucket, …): its message and code go out as is.
                 await TrySendErrorAsync(http, ex).ConfigureAwait(false);
             }
+            catch (Exception ex) when (Engram.Local.Storage.StorageFaults.TryMap(ex, out var storage))
+            {
+                _settings.Trace("request failed: storage: " + ex.GetType().Name);
+                await TrySendErrorAsync(http, storage!).ConfigureAwait(false);
+            }
             catch (Exception ex)
             {
                 // Details stay on the server (trace hook); the client learns only that it was not its fault.
