@@ -31,8 +31,11 @@ namespace Engram.Server.Hosting
             _settings = settings;
         }
 
-        public async Task ProcessAsync(IHttpExchange http, CancellationToken serverStopping)
+        public async Task ProcessAsync(IHttpExchange exchange, CancellationToken serverStopping)
         {
+            var http = new StatusRecordingExchange(exchange);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            string? correlationId = null;
             try
             {
                 await HandleAsync(http, serverStopping).ConfigureAwait(false);
@@ -58,13 +61,20 @@ namespace Engram.Server.Hosting
             }
             catch (Exception ex)
             {
-                // Details stay on the server (trace hook); the client learns only that it was not its fault.
+                // A real bug. Details stay on the server, under an id the client's answer and the log share;
+                // the client learns only that it was not its fault.
+                correlationId = Guid.NewGuid().ToString("N").Substring(0, 12);
                 _settings.Trace("request failed: " + ex.GetType().FullName);
+                _settings.Log(RequestLogLine.Note("request failed: " + ex.GetType().FullName + ": " + ex.Message, correlationId));
+                http.Response.SetHeader("X-Correlation-Id", correlationId);
                 await TrySendErrorAsync(http, EngineErrors.Internal()).ConfigureAwait(false);
             }
             finally
             {
                 TryClose(http);
+                var request = http.Request;
+                _settings.Log(RequestLogLine.Request(request.Method, request.RawTarget, http.Status, started.Elapsed,
+                    _keys.Authenticate(request.Header("Authorization")), correlationId));
             }
         }
 

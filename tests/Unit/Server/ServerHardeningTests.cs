@@ -309,3 +309,47 @@ public class ServerStallTests
         Assert.True(seen[^1] == 200, "never freed: " + summary);
     }
 }
+
+/// <summary>The server's log: one JSON line per request, never a key or content.</summary>
+public class ServerLogTests
+{
+    [Fact]
+    public async Task Every_request_is_one_JSON_line_with_method_path_status_duration_and_tenant_hash_and_no_secrets()
+    {
+        var lines = new List<string>();
+        using var h = ServerHarness.Start(o => o.Log = line => { lock (lines) { lines.Add(line); } });
+
+        await h.PostAsync("/v1/buckets/b/memories", "{\"content\":\"the secret launch codename is Bluebird\"}");
+        await h.SendAsync(HttpMethod.Get, "/v1/buckets?limit=5", key: "eng_live_wrong");
+
+        // A line is written once its request has ended, which can be just after the client has its answer.
+        List<string> copy = new();
+        for (var wait = 0; wait < 100 && copy.Count < 2; wait++)
+        {
+            lock (lines)
+            {
+                copy = lines.ToList();
+            }
+
+            if (copy.Count < 2)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.Equal(2, copy.Count);
+        var store = JsonDocument.Parse(copy[0]).RootElement;
+        Assert.Equal("POST", store.GetProperty("method").GetString());
+        Assert.Equal("/v1/buckets/b/memories", store.GetProperty("path").GetString());
+        Assert.Equal(200, store.GetProperty("status").GetInt32());
+        Assert.True(store.GetProperty("ms").GetDouble() >= 0);
+        Assert.Equal(12, store.GetProperty("tenant").GetString()!.Length);
+        var refused = JsonDocument.Parse(copy[1]).RootElement;
+        Assert.Equal(401, refused.GetProperty("status").GetInt32());
+        Assert.Equal("/v1/buckets", refused.GetProperty("path").GetString());
+        Assert.All(copy, l => Assert.DoesNotContain("Bluebird", l));
+        Assert.All(copy, l => Assert.DoesNotContain(ServerHarness.Key, l));
+        Assert.All(copy, l => Assert.DoesNotContain("eng_live_wrong", l));
+        Assert.All(copy, l => Assert.DoesNotContain("\"t1\"", l));
+    }
+}
