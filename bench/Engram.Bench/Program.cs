@@ -41,6 +41,8 @@ namespace Engram.Bench
                         return await IngestCommands.PerRowHttpAsync(options, cancel.Token).ConfigureAwait(false);
                     case "embed":
                         return await EmbedCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "http-load":
+                        return await HttpLoadCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query":
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
@@ -70,6 +72,7 @@ namespace Engram.Bench
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
             "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
             "  embed         [--queries 300] [--texts 512] [--threads 1,2] [--batches 1,16,64] [--result r.json]\n" +
-            "                                                              the local MiniLM embedder alone: load, latency, throughput, size";
+            "                                                              the local MiniLM embedder alone: load, latency, throughput, size\n" +
+            "  http-load     --url U --api-key K [--clients 16] [--seconds 5] [--max-requests 500000]   sequential keep-alive GETs per client";
     }
 }

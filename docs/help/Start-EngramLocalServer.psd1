@@ -14,6 +14,7 @@ The server runs in the background of this session until Stop-EngramLocalServer, 
         InMemory              = 'Serves a throwaway in-memory database.'
         ApiKey                = 'The bearer key clients must send, as a string or SecureString. Default: a new random key, returned in the output''s ApiKey property.'
         MaxConcurrentRequests = 'Requests one tenant may have in flight; more are answered 429 with Retry-After. Default: no limit.'
+        LogPath               = 'Appends the server log to this file: one JSON line per request (time, method, path without query, status, ms, a hash of the tenant) plus transport notes and failures with their correlation id. Never a key or a memory''s content.'
         Wait                  = 'Runs the server in the foreground until Ctrl+C, then stops it.'
     }
     Examples    = @(

@@ -21,5 +21,10 @@ namespace Engram.Client
 
         /// <summary>A local database whose vectors another embedder made (Engram Local only; run Update-EngramIndex).</summary>
         public const string EmbedderMismatch = "EMBEDDER_MISMATCH";
+        /// <summary>421: the request named a host other than the loopback server's own (DNS-rebinding protection).</summary>
+        public const string MisdirectedRequest = "MISDIRECTED_REQUEST";
+
+        /// <summary>507: the server's disk is full; nothing was stored.</summary>
+        public const string InsufficientStorage = "INSUFFICIENT_STORAGE";
     }
 }

@@ -141,7 +141,7 @@ namespace Engram.Local
         public Task<Bucket> CreateBucketAsync(string name, string? description = null, CancellationToken cancellationToken = default) =>
             Run(() =>
             {
-                RequestRules.ValidateBucketName(name);
+                RequestRules.ValidateNewBucket(name, description);
                 using var connection = _engine.Database.OpenConnection();
                 var row = BucketRepository.TryCreate(connection, TenantId, name, description) ?? throw EngineErrors.DuplicateBucket();
                 return ToBucket(row);

@@ -10,7 +10,7 @@ using Engram.Server.Endpoints;
 using Engram.Server.Hosting;
 using Engram.Server.Throttling;
 using Engram.Server.Transport;
-using Engram.Server.Transport.HttpListenerAdapter;
+using Engram.Server.Transport.Kestrel;
 
 namespace Engram.Server
 {
@@ -110,7 +110,7 @@ namespace Engram.Server
                     return;
                 }
 
-                var transport = HttpListenerTransport.Bind(_options.Port, _port, _options.Trace);
+                var transport = KestrelTransport.Bind(_options.Port, _port, _options.Limits, TransportNotes);
                 Volatile.Write(ref _port, transport.Port);
                 _transport = transport;
                 _stopping = new CancellationTokenSource();
@@ -232,6 +232,20 @@ namespace Engram.Server
             stopping.Dispose();
             draining.Dispose();
             stopped.TrySetResult(true);
+        }
+
+        /// <summary>Kestrel's warnings, to the trace hook and as notes in the log.</summary>
+        private void TransportNotes(string note)
+        {
+            _options.Trace?.Invoke(note);
+            try
+            {
+                _options.Log?.Invoke(RequestLogLine.Note(note));
+            }
+            catch (Exception)
+            {
+                // Best effort, as for request lines.
+            }
         }
 
         private static Func<string, IEngramService> TenantServices(LocalEngine engine) => tenant => engine.ForTenant(tenant);

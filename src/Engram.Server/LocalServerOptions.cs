@@ -27,8 +27,18 @@ namespace Engram.Server
         /// </summary>
         public bool LegacyShapes { get; set; }
 
+        /// <summary>
+        /// The server's log: one JSON line per request (method, path without query, status, duration in ms, a hash of
+        /// the tenant) and per transport note (refused connections, timed-out clients). Never a key or a memory's content.
+        /// Called on request threads; it must be thread-safe.
+        /// </summary>
+        public Action<string>? Log { get; set; }
+
         /// <summary>Fault injection for testing clients; may be changed while the server runs.</summary>
         public ServerFaults Faults { get; } = new ServerFaults();
+
+        /// <summary>Connection, header, keep-alive and write limits (README, "Limits").</summary>
+        internal Transport.ConnectionLimits Limits { get; set; } = new Transport.ConnectionLimits();
 
         /// <summary>How long <see cref="LocalEngramServer.StopAsync"/> lets in-flight requests finish before aborting them.</summary>
         internal TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(2);

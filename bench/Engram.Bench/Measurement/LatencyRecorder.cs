@@ -13,6 +13,8 @@ namespace Engram.Bench.Measurement
 
         public void Add(long stopwatchTicks) => _milliseconds.Add(stopwatchTicks * 1000.0 / Stopwatch.Frequency);
 
+        public void Merge(LatencyRecorder other) => _milliseconds.AddRange(other._milliseconds);
+
         public double Percentile(double p)
         {
             if (_milliseconds.Count == 0)

@@ -37,8 +37,10 @@ namespace Engram.Local.Storage
             var folder = Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(folder))
             {
-                Directory.CreateDirectory(folder);
+                StorageFaults.CreatePrivateFolder(folder);
             }
+
+            StorageFaults.CreatePrivateFile(full);
 
             var builder = new SqliteConnectionStringBuilder
             {
@@ -50,11 +52,32 @@ namespace Engram.Local.Storage
                 DefaultTimeout = BusyTimeoutMilliseconds / 1000,
             };
             var database = new SqliteDatabase(builder.ToString(), full, null);
-            using (var connection = database.OpenConnection())
+            try
             {
-                // journal_mode is stored in the file: set once, every later connection (any process) uses WAL.
-                Execute(connection, "PRAGMA journal_mode = WAL;");
-                SchemaMigrations.Migrate(connection);
+                using (var connection = database.OpenConnection())
+                {
+                    // journal_mode is stored in the file: set once, every later connection (any process) uses WAL.
+                    Execute(connection, "PRAGMA journal_mode = WAL;");
+                    // A damaged file is refused here, with its path, instead of failing requests later.
+                    // quick_check skips index cross-checks: about linear in the file's pages, so cheap at start-up.
+                    var check = QuickCheck(connection);
+                    if (check != "ok")
+                    {
+                        throw StorageFaults.Damaged(full, check);
+                    }
+
+                    SchemaMigrations.Migrate(connection);
+                }
+            }
+            catch (SqliteException ex)
+            {
+                database.Dispose();
+                throw StorageFaults.CannotOpen(full, ex);
+            }
+            catch
+            {
+                database.Dispose();
+                throw;
             }
 
             return database;
@@ -83,6 +106,13 @@ namespace Engram.Local.Storage
             }
 
             return database;
+        }
+
+        private static string QuickCheck(SqliteConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check(1);";
+            return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "no answer";
         }
 
         /// <summary>Opens a (pooled) connection with the per-connection settings applied.</summary>

@@ -49,6 +49,13 @@ namespace Engram.Local.Validation
         /// <summary>Details stay on the server; the client learns only that it was not its fault.</summary>
         public static EngramException Internal() => new EngramException("Internal server error", 500, null, EngramErrorCodes.Internal);
 
+        public static EngramException MisdirectedHost() =>
+            new EngramException("Host must be 127.0.0.1 or localhost: this server answers only requests addressed to itself", 421, null, EngramErrorCodes.MisdirectedRequest);
+
+        /// <summary>The database's disk is full; SQLite rolled the write back, so nothing was stored.</summary>
+        public static EngramException DiskFull() =>
+            new EngramException("The disk holding the Engram database is full; nothing was stored. Free space on that disk, then retry.", 507, null, EngramErrorCodes.InsufficientStorage);
+
         public static EngramException ShuttingDown() => new EngramException("Server is shutting down", 503, null, EngramErrorCodes.Internal);
     }
 }

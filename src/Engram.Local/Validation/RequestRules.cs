@@ -77,6 +77,27 @@ namespace Engram.Local.Validation
             return codePoints <= MaxBucketNameLength;
         }
 
+        /// <summary>Longest bucket description accepted, in UTF-16 units: every bucket list returns it.</summary>
+        public const int MaxBucketDescriptionLength = 4096;
+
+        /// <summary>
+        /// A bucket being created: a valid name that is not only whitespace (existing ones stay addressable),
+        /// and a description of at most <see cref="MaxBucketDescriptionLength"/> characters.
+        /// </summary>
+        public static void ValidateNewBucket(string? name, string? description)
+        {
+            ValidateBucketName(name);
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw EngineErrors.Invalid("bucket name must not be only whitespace");
+            }
+
+            if (description != null && description.Length > MaxBucketDescriptionLength)
+            {
+                throw EngineErrors.Invalid("bucket description must be at most " + MaxBucketDescriptionLength + " characters");
+            }
+        }
+
         public static void ValidateBucketName(string? name)
         {
             if (!IsValidBucketName(name))

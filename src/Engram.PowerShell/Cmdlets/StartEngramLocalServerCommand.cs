@@ -43,6 +43,10 @@ namespace Engram.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
+        /// <summary>Appends the server's log here: one JSON line per request, never a key or a memory's content.</summary>
+        [Parameter]
+        public string? LogPath { get; set; }
+
         protected override void ProcessRecord()
         {
             EngramLocalServer server;
@@ -98,6 +102,20 @@ namespace Engram.PowerShell.Cmdlets
                 if (MaxConcurrentRequests > 0)
                 {
                     options.MaxConcurrentRequestsPerTenant = MaxConcurrentRequests;
+                }
+
+                if (!string.IsNullOrEmpty(LogPath))
+                {
+                    var logFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath);
+                    var gate = new object();
+                    // Opened per line: nothing to close when the server stops, and a line costs tens of µs.
+                    options.Log = line =>
+                    {
+                        lock (gate)
+                        {
+                            System.IO.File.AppendAllText(logFile, line + "\n");
+                        }
+                    };
                 }
 
                 var server = new LocalEngramServer(lease.Engine, options);

@@ -25,5 +25,18 @@ namespace Engram.Server.Endpoints
         public Func<string, string, CancellationToken, Task>? InstallProfiler { get; }
 
         public void Trace(string note) => Options.Trace?.Invoke(note);
+
+        /// <summary>A line for the server's log (<see cref="LocalServerOptions.Log"/>); a failing log never fails a request.</summary>
+        public void Log(string line)
+        {
+            try
+            {
+                Options.Log?.Invoke(line);
+            }
+            catch (Exception)
+            {
+                // The log is best effort: a full disk or a closed file must not turn answers into errors.
+            }
+        }
     }
 }

@@ -31,8 +31,11 @@ namespace Engram.Server.Hosting
             _settings = settings;
         }
 
-        public async Task ProcessAsync(IHttpExchange http, CancellationToken serverStopping)
+        public async Task ProcessAsync(IHttpExchange exchange, CancellationToken serverStopping)
         {
+            var http = new StatusRecordingExchange(exchange);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            string? correlationId = null;
             try
             {
                 await HandleAsync(http, serverStopping).ConfigureAwait(false);
@@ -51,15 +54,27 @@ namespace Engram.Server.Hosting
                 // A refusal the caller can act on (bad input, missing bucket, …): its message and code go out as is.
                 await TrySendErrorAsync(http, ex).ConfigureAwait(false);
             }
+            catch (Exception ex) when (Engram.Local.Storage.StorageFaults.TryMap(ex, out var storage))
+            {
+                _settings.Trace("request failed: storage: " + ex.GetType().Name);
+                await TrySendErrorAsync(http, storage!).ConfigureAwait(false);
+            }
             catch (Exception ex)
             {
-                // Details stay on the server (trace hook); the client learns only that it was not its fault.
+                // A real bug. Details stay on the server, under an id the client's answer and the log share;
+                // the client learns only that it was not its fault.
+                correlationId = Guid.NewGuid().ToString("N").Substring(0, 12);
                 _settings.Trace("request failed: " + ex.GetType().FullName);
+                _settings.Log(RequestLogLine.Note("request failed: " + ex.GetType().FullName + ": " + ex.Message, correlationId));
+                http.Response.SetHeader("X-Correlation-Id", correlationId);
                 await TrySendErrorAsync(http, EngineErrors.Internal()).ConfigureAwait(false);
             }
             finally
             {
                 TryClose(http);
+                var request = http.Request;
+                _settings.Log(RequestLogLine.Request(request.Method, request.RawTarget, http.Status, started.Elapsed,
+                    _keys.Authenticate(request.Header("Authorization")), correlationId));
             }
         }
 
@@ -67,6 +82,12 @@ namespace Engram.Server.Hosting
         {
             var request = http.Request;
             var response = http.Response;
+            if (!LoopbackHost.IsAllowed(request.Header("Host")))
+            {
+                await JsonResponder.SendErrorAsync(response, EngineErrors.MisdirectedHost(), serverStopping).ConfigureAwait(false);
+                return;
+            }
+
             var tenant = _keys.Authenticate(request.Header("Authorization"));
             if (tenant == null)
             {
@@ -111,7 +132,7 @@ namespace Engram.Server.Hosting
                     return;
                 }
 
-                var context = new EndpointContext(http, route, tenant, _serviceForTenant(tenant), _settings, serverStopping);
+                var context = new EndpointContext(new SlotReleasingExchange(http, lease), route, tenant, _serviceForTenant(tenant), _settings, serverStopping);
                 await DispatchAsync(context).ConfigureAwait(false);
             }
         }

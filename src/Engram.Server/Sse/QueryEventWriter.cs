@@ -40,6 +40,6 @@ namespace Engram.Server.Sse
         public Task DoneAsync(CancellationToken cancellationToken) => _sse.DoneAsync(cancellationToken);
 
         public Task ErrorAsync(string message, CancellationToken cancellationToken) =>
-            _sse.DataAsync(CompletionChunks.Error(message), cancellationToken);
+            _sse.LastDataAsync(CompletionChunks.Error(message), cancellationToken);
     }
 }

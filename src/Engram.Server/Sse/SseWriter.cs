@@ -7,16 +7,26 @@ using Engram.Server.Transport;
 namespace Engram.Server.Sse
 {
     /// <summary>
-    /// Server-Sent Events framing exactly as wire spec §8.1 requires: <c>data: </c> + one line of compact JSON,
+    /// Server-Sent Events framing exactly as wire spec §8.1 requires: <c>data: </c> + compact JSON (lines under 64 KiB),
     /// LF line ends, a blank line after every event, and a flush after every frame so clients see it at once.
     /// </summary>
     internal sealed class SseWriter
     {
+        private byte[] Frame(byte[] json)
+        {
+            var frame = SseDataLines.Frame(json, SseDataLines.MaxLineBytes, out var longest);
+            if (longest > GoLineLimitBytes)
+            {
+                // Only one JSON string longer than the limit can do this; it cannot be cut without changing it.
+                _trace?.Invoke("sse: a line of " + longest + " bytes exceeds the 64 KiB line limit of Go clients");
+            }
+
+            return frame;
+        }
+
         /// <summary>Go's bufio.Scanner gives up on longer lines (wire spec §8.1, §17 Q38).</summary>
         public const int GoLineLimitBytes = 64 * 1024;
 
-        private static readonly byte[] DataPrefix = Encoding.ASCII.GetBytes("data: ");
-        private static readonly byte[] EventEnd = Encoding.ASCII.GetBytes("\n\n");
         private static readonly byte[] KeepAliveFrame = Encoding.ASCII.GetBytes(": keep-alive\n\n");
         private static readonly byte[] DoneFrame = Encoding.ASCII.GetBytes("data: [DONE]\n\n");
 
@@ -42,23 +52,13 @@ namespace Engram.Server.Sse
         /// <summary>A comment frame; clients ignore it, and a failed write reveals a client that has gone.</summary>
         public Task KeepAliveAsync(CancellationToken cancellationToken) => WriteRawAsync(KeepAliveFrame, cancellationToken);
 
-        /// <summary>One <c>data:</c> event carrying a single-line JSON payload.</summary>
-        public Task DataAsync(byte[] json, CancellationToken cancellationToken)
-        {
-            var frame = new byte[DataPrefix.Length + json.Length + EventEnd.Length];
-            Buffer.BlockCopy(DataPrefix, 0, frame, 0, DataPrefix.Length);
-            Buffer.BlockCopy(json, 0, frame, DataPrefix.Length, json.Length);
-            Buffer.BlockCopy(EventEnd, 0, frame, DataPrefix.Length + json.Length, EventEnd.Length);
-            if (DataPrefix.Length + json.Length > GoLineLimitBytes)
-            {
-                // Sent whole anyway (Q38): splitting would break every client; only Go's default scanner suffers.
-                _trace?.Invoke("sse: frame of " + (DataPrefix.Length + json.Length) + " bytes exceeds the 64 KiB line limit of Go clients");
-            }
+        /// <summary>One <c>data:</c> event carrying a JSON payload (on several data lines when it is long, see <see cref="SseDataLines"/>).</summary>
+        public Task DataAsync(byte[] json, CancellationToken cancellationToken) => WriteRawAsync(Frame(json), cancellationToken);
 
-            return WriteRawAsync(frame, cancellationToken);
-        }
+        public Task DoneAsync(CancellationToken cancellationToken) => _body.WriteLastAsync(DoneFrame, cancellationToken);
 
-        public Task DoneAsync(CancellationToken cancellationToken) => WriteRawAsync(DoneFrame, cancellationToken);
+        /// <summary>An error frame after the 200; the stream ends with it (no [DONE], wire spec §8.1).</summary>
+        public Task LastDataAsync(byte[] json, CancellationToken cancellationToken) => _body.WriteLastAsync(Frame(json), cancellationToken);
 
         /// <summary>Ends the chunked body.</summary>
         public void Close() => _body.Complete();

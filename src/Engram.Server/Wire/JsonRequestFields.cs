@@ -35,8 +35,69 @@ namespace Engram.Server.Wire
                 throw EngineErrors.Invalid("Request body must be a JSON object");
             }
 
+            try
+            {
+                RequireValidText(document.RootElement, "body");
+            }
+            catch
+            {
+                document.Dispose();
+                throw;
+            }
+
             return document;
         }
+
+        /// <summary>
+        /// Every string and property name must be valid text: the parser accepts invalid UTF-8 inside strings and
+        /// lone surrogate escapes (<c>\ud800</c>) and only fails when one is read. Checked here, once, so any field
+        /// an endpoint reads later is known good and such a body is a 400 with nothing stored, never a 500.
+        /// </summary>
+        private static void RequireValidText(JsonElement element, string where)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    try
+                    {
+                        _ = element.GetString();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw InvalidText(where);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        RequireValidText(item, where + "[" + index++ + "]");
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        string name;
+                        try
+                        {
+                            name = property.Name;
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            throw InvalidText("a property name in " + where);
+                        }
+
+                        RequireValidText(property.Value, where == "body" ? name : where + "." + name);
+                    }
+
+                    break;
+            }
+        }
+
+        private static EngramException InvalidText(string where) =>
+            EngineErrors.Invalid("Invalid text in " + where + ": strings must be valid UTF-8 without lone surrogates");
 
         /// <summary>True when the field is present and not null.</summary>
         public static bool TryGet(JsonElement obj, string name, out JsonElement value)

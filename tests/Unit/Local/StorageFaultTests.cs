@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using Engram.Local;
+using Xunit;
+
+namespace Engram.Tests.Unit.Local;
+
+/// <summary>Start-up and storage faults that name the file and say what to do (issue 13).</summary>
+public sealed class StorageFaultTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "engram-faults-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, true);
+        }
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_is_refused_with_its_path()
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, "notes.db");
+        File.WriteAllText(path, new string('x', 8192));
+
+        var error = Assert.ThrowsAny<IOException>(() => LocalEngine.Open(new LocalEngineOptions { Path = path }));
+
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void A_corrupted_database_is_detected_when_opened_and_refused_with_its_path()
+    {
+        var path = Path.Combine(_folder, "engram.db");
+        using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = path }))
+        {
+            var tenant = engine.ForTenant("t");
+            for (var i = 0; i < 200; i++)
+            {
+                tenant.StoreMemoryAsync("b", "fact number " + i + " " + new string('z', 400)).GetAwaiter().GetResult();
+            }
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // Scribble over pages past the header (page 1 stays intact, so SQLite still recognizes the file).
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var junk = Enumerable.Repeat((byte)0xA5, 4096 * 6).ToArray();
+            file.Seek(4096 * 3, SeekOrigin.Begin);
+            file.Write(junk, 0, junk.Length);
+        }
+
+        var error = Assert.ThrowsAny<IOException>(() => LocalEngine.Open(new LocalEngineOptions { Path = path }));
+
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void The_database_file_is_0600_and_its_new_folder_0700_whatever_the_umask()
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            return;
+        }
+
+        var path = Path.Combine(_folder, "nested", "engram.db");
+        using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = path }))
+        {
+            engine.ForTenant("t").StoreMemoryAsync("b", "a fact").GetAwaiter().GetResult();
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + "-wal"));
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
+    public async Task Bucket_names_of_only_whitespace_and_oversized_descriptions_are_refused()
+    {
+        using var engine = LocalEngine.Open(new LocalEngineOptions { InMemory = true });
+        var tenant = engine.ForTenant("t");
+
+        var blank = await Assert.ThrowsAsync<Engram.Client.EngramException>(() => tenant.CreateBucketAsync("   "));
+        var huge = await Assert.ThrowsAsync<Engram.Client.EngramException>(() => tenant.CreateBucketAsync("fine", new string('d', 15 * 1024 * 1024)));
+
+        Assert.Equal(400, blank.Status);
+        Assert.Equal(400, huge.Status);
+        Assert.DoesNotContain(await tenant.ListBucketsAsync(), b => b.Name == "fine");
+    }
+}
