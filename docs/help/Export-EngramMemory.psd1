@@ -3,7 +3,7 @@
     Description = @'
 Export-EngramMemory writes the memories of one or more buckets to a file, one JSON object per line: id, bucket, content, created_at and token_count. Memories are written oldest first, so Import-EngramMemory recreates them in their original order.
 
-The export reads page by page (never a whole bucket in memory) and shows progress. The file appears only when the export is complete: until then it is written as <Path>.partial, which is removed if the export fails or is stopped. It returns a summary with the path, the buckets and the number of memories.
+The export reads page by page (never a whole bucket in memory) and shows progress. Each bucket is a snapshot: every memory that existed when its export started is written once, whatever other clients write meanwhile, and nothing added later is (it pages by the stable key of the list endpoint's cursor extension). Limit: against a server without that extension it pages by offset, and concurrent writes by other clients can make it miss memories. The file appears only when the export is complete: until then it is written as <Path>.partial, which is removed if the export fails or is stopped. It returns a summary with the path, the buckets and the number of memories.
 '@
     Parameters  = @{
         Bucket    = 'The buckets to export. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'

@@ -5,11 +5,13 @@ Get-EngramMemory lists a bucket's memories, newest first. Without paging paramet
 
 -First and -Skip select a range (read in pages of 100); -IncludeTotalCount reports the bucket's total first. -All streams every memory page by page with a progress bar, never holding the whole bucket in memory.
 
+-All is a snapshot: it emits every memory that existed when it started (and still exists when reached) exactly once, and nothing added later, so Get-EngramMemory -All | Remove-EngramMemory removes them all and Get-EngramMemory -All | Add-EngramMemory into the same bucket ends. It pages by a stable key through the cursor extension of the list endpoint (Engram Local, in-process and over HTTP). Limit: a server without that extension pages only by offset; then -All reads the whole bucket before emitting anything (memory grows with the bucket, and another client's writes during that read can still make it miss or repeat memories; repeats are dropped).
+
 The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and BucketName bind by property name.
 '@
     Parameters  = @{
         Bucket = 'The bucket to list. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'
-        All    = 'Returns every memory of the bucket, page by page, with progress.'
+        All    = 'Returns every memory of the bucket as a snapshot taken at the start, page by page, with progress.'
     }
     Examples    = @(
         @{

@@ -134,6 +134,14 @@ namespace Engram.Client
             return Decode(response, request, root => ResponseReader.MemoryPage(root, limit, offset));
         }
 
+        public async Task<ListMemoriesResult> ListMemoriesFromCursorAsync(string bucket, int limit, string cursor, CancellationToken cancellationToken = default)
+        {
+            bucket = BucketOrDefault(bucket);
+            var request = new EngramRequest(HttpMethod.Get, EngramPaths.MemoryCursorPage(bucket, limit, cursor ?? MemoryCursors.NewestFirst));
+            var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return Decode(response, request, root => ResponseReader.MemoryPage(root, limit, 0));
+        }
+
         public async Task DeleteMemoryAsync(string bucket, string memoryId, CancellationToken cancellationToken = default)
         {
             if (string.IsNullOrEmpty(memoryId))

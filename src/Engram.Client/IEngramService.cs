@@ -24,6 +24,13 @@ namespace Engram.Client
         /// <summary>One page of a bucket's memories, newest first.</summary>
         Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default);
 
+        /// <summary>
+        /// Cursor extension of the list endpoint (<c>?cursor=</c>; Engram Local answers it, other servers may
+        /// not): one page from <paramref name="cursor"/>, a <see cref="MemoryCursors"/> start token or a previous
+        /// page's <see cref="ListMemoriesResult.NextCursor"/>. See <see cref="ListMemoriesResult.SupportsCursor"/>.
+        /// </summary>
+        Task<ListMemoriesResult> ListMemoriesFromCursorAsync(string bucket, int limit, string cursor, CancellationToken cancellationToken = default);
+
         Task DeleteMemoryAsync(string bucket, string memoryId, CancellationToken cancellationToken = default);
 
         /// <summary>Delete every memory of a bucket (the bucket stays). The bucket name is required and must not be empty.</summary>

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Local.Ingest;
+using Engram.Local.Listing;
 using Engram.Local.Profiles;
 using Engram.Local.Query;
 using Engram.Local.Storage;
@@ -99,6 +100,48 @@ namespace Engram.Local
                 }
 
                 return new ListMemoriesResult { Memories = memories, Total = total, Limit = effectiveLimit, Offset = effectiveOffset };
+            }, cancellationToken);
+
+        public Task<ListMemoriesResult> ListMemoriesFromCursorAsync(string bucket, int limit, string cursor, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                var effectiveLimit = RequestRules.ClampListLimit(limit);
+                var position = ListCursor.Parse(cursor);
+                using var connection = _engine.Database.OpenConnection();
+                var row = FindBucket(connection, name);
+                var result = new ListMemoriesResult { Limit = effectiveLimit, SupportsCursor = true };
+                if (row == null)
+                {
+                    return result;
+                }
+
+                List<MemoryRow> rows;
+                string? next = null;
+                if (position.OldestFirst)
+                {
+                    var max = position.MaxSeq >= 0 ? position.MaxSeq : MemoryRepository.MaxSeq(connection, row.Id);
+                    rows = MemoryRepository.ListAfterSeq(connection, row.Id, position.FromSeq, max, effectiveLimit);
+                    if (rows.Count == effectiveLimit && rows[rows.Count - 1].Seq < max)
+                    {
+                        next = ListCursor.OldestAfter(rows[rows.Count - 1].Seq, max);
+                    }
+                }
+                else
+                {
+                    rows = MemoryRepository.ListBeforeSeq(connection, row.Id, position.FromSeq, effectiveLimit);
+                    if (rows.Count == effectiveLimit)
+                    {
+                        next = ListCursor.NewestBefore(rows[rows.Count - 1].Seq);
+                    }
+                }
+
+                result.Total = row.MemoryCount;
+                result.NextCursor = next;
+                result.Memories = rows
+                    .Select(m => new Memory { Id = m.Id, Content = m.Content, BucketName = row.Name, CreatedAt = m.CreatedAt, TokenCount = m.TokenCount })
+                    .ToList();
+                return result;
             }, cancellationToken);
 
         public Task DeleteMemoryAsync(string bucket, string memoryId, CancellationToken cancellationToken = default) =>

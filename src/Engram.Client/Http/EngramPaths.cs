@@ -22,6 +22,9 @@ namespace Engram.Client.Http
         public static string MemoryPage(string bucket, int limit, int offset) =>
             Memories(bucket) + "?limit=" + limit.ToString(CultureInfo.InvariantCulture) + "&offset=" + offset.ToString(CultureInfo.InvariantCulture);
 
+        public static string MemoryCursorPage(string bucket, int limit, string cursor) =>
+            Memories(bucket) + "?limit=" + limit.ToString(CultureInfo.InvariantCulture) + "&cursor=" + Uri.EscapeDataString(cursor);
+
         public static string Memory(string bucket, string memoryId) => Memories(bucket) + "/" + Segment(memoryId);
 
         public static string Profile(string bucket) => Bucket(bucket) + "/profile";

@@ -27,6 +27,32 @@ namespace Engram.Client
         public int Limit { get; set; }
 
         public int Offset { get; set; }
+
+        /// <summary>
+        /// Cursor extension (not in §16): the token for the next page of a cursor listing, or null when the
+        /// listing is complete. Only set by <see cref="IEngramService.ListMemoriesFromCursorAsync"/>.
+        /// </summary>
+        public string? NextCursor { get; set; }
+
+        /// <summary>
+        /// True when the server answered a cursor listing as one (its response had <c>next_cursor</c>). False
+        /// means it ignored the cursor and returned the first §16 offset page.
+        /// </summary>
+        public bool SupportsCursor { get; set; }
+    }
+
+    /// <summary>
+    /// Start tokens of the cursor extension of the list endpoint. A cursor listing pages by the engine's
+    /// insertion order, and emits only memories that existed when it started, each once, whatever is added
+    /// or deleted meanwhile. Later tokens come from <see cref="ListMemoriesResult.NextCursor"/> and are opaque.
+    /// </summary>
+    public static class MemoryCursors
+    {
+        /// <summary>Start a listing newest first.</summary>
+        public const string NewestFirst = "newest";
+
+        /// <summary>Start a listing oldest first.</summary>
+        public const string OldestFirst = "oldest";
     }
 
     /// <summary>Result of clearing a bucket (wire spec §4.5).</summary>

@@ -68,6 +68,8 @@ namespace Engram.Client.Protocol
                 Total = LenientJson.Int(root, "total") ?? memories.Count,
                 Limit = LenientJson.Int(root, "limit") ?? requestedLimit,
                 Offset = LenientJson.Int(root, "offset") ?? requestedOffset,
+                NextCursor = LenientJson.String(root, "next_cursor"),
+                SupportsCursor = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("next_cursor", out _),
             };
         }
 

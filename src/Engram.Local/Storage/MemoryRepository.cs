@@ -59,6 +59,45 @@ namespace Engram.Local.Storage
             return ReadRows(command);
         }
 
+        /// <summary>
+        /// Keyset page for the cursor extension, by <c>seq</c> (insertion order, stable under deletes and
+        /// inserts): newest first below <paramref name="beforeSeq"/>.
+        /// </summary>
+        public static List<MemoryRow> ListBeforeSeq(SqliteConnection connection, string bucketId, long beforeSeq, int limit)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE bucket_id = $bucket " +
+                "AND seq < $before ORDER BY seq DESC LIMIT $limit;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$before", beforeSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadRows(command);
+        }
+
+        /// <summary>Keyset page, oldest first: <c>seq</c> above <paramref name="afterSeq"/> and at most <paramref name="maxSeq"/>.</summary>
+        public static List<MemoryRow> ListAfterSeq(SqliteConnection connection, string bucketId, long afterSeq, long maxSeq, int limit)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT seq, id, bucket_id, content, token_count, created_at FROM memories WHERE bucket_id = $bucket " +
+                "AND seq > $after AND seq <= $max ORDER BY seq LIMIT $limit;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            command.Parameters.AddWithValue("$after", afterSeq);
+            command.Parameters.AddWithValue("$max", maxSeq);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadRows(command);
+        }
+
+        /// <summary>The highest <c>seq</c> of the bucket (0 when empty): the upper bound of an oldest-first snapshot.</summary>
+        public static long MaxSeq(SqliteConnection connection, string bucketId)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM memories WHERE bucket_id = $bucket;";
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            return Convert.ToInt64(command.ExecuteScalar() ?? 0L);
+        }
+
         public static int Count(SqliteConnection connection, string bucketId)
         {
             using var command = connection.CreateCommand();

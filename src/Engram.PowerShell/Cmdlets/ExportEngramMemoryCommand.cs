@@ -124,6 +124,17 @@ namespace Engram.PowerShell.Cmdlets
         private bool TryExportBucket(string bucket)
         {
             var activity = "Exporting memories of '" + bucket + "'";
+            if (!TryRun(ct => Service.ListMemoriesFromCursorAsync(bucket, PageSize, MemoryCursors.OldestFirst, ct), bucket, out var cursorPage))
+            {
+                return false;
+            }
+
+            if (cursorPage.SupportsCursor)
+            {
+                return TryExportByCursor(bucket, activity, cursorPage);
+            }
+
+            WriteVerbose("The server does not page by cursor; exporting '" + bucket + "' by offset.");
             if (!TryRun(ct => Service.ListMemoriesAsync(bucket, 1, 0, ct), bucket, out var first))
             {
                 return false;
@@ -156,6 +167,42 @@ namespace Engram.PowerShell.Cmdlets
                 }
 
                 WriteProgressStatus(ProgressActivityId, activity, written + " of " + total, total == 0 ? 100 : (int)Math.Min(100, written * 100 / total));
+            }
+
+            _writer!.Flush();
+            _count += written;
+            CompleteProgress(ProgressActivityId, activity);
+            WriteVerbose("Exported " + written + " memories from '" + bucket + "'.");
+            return true;
+        }
+
+        /// <summary>
+        /// The snapshot export: oldest first by the cursor extension's stable key, bounded by the bucket's newest
+        /// memory at the start, so concurrent writes neither hide a memory that existed nor add one that did not.
+        /// </summary>
+        private bool TryExportByCursor(string bucket, string activity, ListMemoriesResult page)
+        {
+            var total = page.Total;
+            long written = 0;
+            while (true)
+            {
+                foreach (var memory in page.Memories)
+                {
+                    _writer!.WriteLine(MemoryBackupFormat.ToLine(memory, bucket));
+                    written++;
+                }
+
+                WriteProgressStatus(ProgressActivityId, activity, written + " of " + total, total == 0 ? 100 : (int)Math.Min(100, written * 100 / total));
+                var next = page.NextCursor;
+                if (next == null)
+                {
+                    break;
+                }
+
+                if (!TryRun(ct => Service.ListMemoriesFromCursorAsync(bucket, PageSize, next, ct), bucket, out page))
+                {
+                    return false;
+                }
             }
 
             _writer!.Flush();

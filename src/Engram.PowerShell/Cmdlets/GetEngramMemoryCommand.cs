@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using Engram.Client;
@@ -29,6 +30,12 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            if (All.IsPresent)
+            {
+                ListAll();
+                return;
+            }
+
             var skip = PagingParameters.Skip;
             var first = PagingParameters.First;
             var firstGiven = IsBound("First");
@@ -92,7 +99,8 @@ namespace Engram.PowerShell.Cmdlets
             {
                 CompleteProgress(ProgressActivityId, activity);
             }
-            else if (!firstGiven && total >= 0 && (ulong)total > skip + returned)
+
+            if (!firstGiven && total >= 0 && (ulong)total > skip + returned)
             {
                 WriteWarning(string.Format(
                     CultureInfo.InvariantCulture,
@@ -101,6 +109,122 @@ namespace Engram.PowerShell.Cmdlets
                     total,
                     Bucket));
             }
+        }
+
+        /// <summary>
+        /// -All as a snapshot: pages by the list endpoint's cursor extension (a stable key), so the memories that
+        /// existed at the start are each emitted once, whatever this pipeline or another client adds or deletes
+        /// meanwhile, and nothing added later is. One page in memory at a time.
+        /// </summary>
+        private void ListAll()
+        {
+            var activity = "Reading memories of '" + Bucket + "'";
+            var skip = PagingParameters.Skip;
+            var cursor = MemoryCursors.NewestFirst;
+            ulong seen = 0;
+            var totalWritten = false;
+            while (true)
+            {
+                var at = cursor;
+                if (!TryRun(ct => Service.ListMemoriesFromCursorAsync(Bucket, EngramLimits.MaxListLimit, at, ct), Bucket, out var page))
+                {
+                    return;
+                }
+
+                if (!page.SupportsCursor)
+                {
+                    ListAllBuffered(activity, skip, totalWritten);
+                    return;
+                }
+
+                if (PagingParameters.IncludeTotalCount && !totalWritten)
+                {
+                    WriteObject(PagingParameters.NewTotalCount((ulong)Math.Max(0, page.Total), 1.0));
+                    totalWritten = true;
+                }
+
+                foreach (var memory in page.Memories)
+                {
+                    if (seen++ >= skip)
+                    {
+                        WriteMemory(memory);
+                    }
+                }
+
+                if (page.Total > 0)
+                {
+                    WriteProgressStatus(ProgressActivityId, activity, seen + " of " + page.Total, (int)Math.Min(100, seen * 100 / (ulong)page.Total));
+                }
+
+                if (page.NextCursor == null)
+                {
+                    break;
+                }
+
+                cursor = page.NextCursor;
+            }
+
+            CompleteProgress(ProgressActivityId, activity);
+        }
+
+        /// <summary>
+        /// -All against a server without the cursor extension: §16 pages only by offset, which shift under
+        /// deletes and inserts. The safest the protocol allows is to read every page before emitting any
+        /// (so this pipeline's own deletes and adds cannot shift them), dropping ids seen twice. The cost: the
+        /// whole bucket is held in memory, and another client's writes during the read can still shift pages.
+        /// </summary>
+        private void ListAllBuffered(string activity, ulong skip, bool totalWritten)
+        {
+            WriteVerbose("The server does not page by cursor; reading all of '" + Bucket + "' before emitting it.");
+            var memories = new List<Memory>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var offset = 0;
+            while (true)
+            {
+                var at = offset;
+                if (!TryRun(ct => Service.ListMemoriesAsync(Bucket, EngramLimits.MaxListLimit, at, ct), Bucket, out var page))
+                {
+                    return;
+                }
+
+                if (PagingParameters.IncludeTotalCount && !totalWritten)
+                {
+                    WriteObject(PagingParameters.NewTotalCount((ulong)Math.Max(0, page.Total), 1.0));
+                    totalWritten = true;
+                }
+
+                foreach (var memory in page.Memories)
+                {
+                    if (ids.Add(memory.Id))
+                    {
+                        memories.Add(memory);
+                    }
+                }
+
+                offset += page.Memories.Count;
+                if (page.Memories.Count < EngramLimits.MaxListLimit || offset >= page.Total)
+                {
+                    break;
+                }
+            }
+
+            for (var i = (int)Math.Min(skip, (ulong)memories.Count); i < memories.Count; i++)
+            {
+                WriteMemory(memories[i]);
+            }
+
+            CompleteProgress(ProgressActivityId, activity);
+        }
+
+        private void WriteMemory(Memory memory)
+        {
+            if (string.IsNullOrEmpty(memory.BucketName))
+            {
+                // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
+                memory.BucketName = Bucket;
+            }
+
+            WriteObject(memory);
         }
     }
 }

@@ -40,6 +40,9 @@ namespace Engram.PowerShell.Runtime
         public Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default) =>
             Trace("ListMemories", Quote(bucket) + " limit=" + limit + " offset=" + offset, () => _inner.ListMemoriesAsync(bucket, limit, offset, cancellationToken));
 
+        public Task<ListMemoriesResult> ListMemoriesFromCursorAsync(string bucket, int limit, string cursor, CancellationToken cancellationToken = default) =>
+            Trace("ListMemories", Quote(bucket) + " limit=" + limit + " cursor=" + cursor, () => _inner.ListMemoriesFromCursorAsync(bucket, limit, cursor, cancellationToken));
+
         public Task DeleteMemoryAsync(string bucket, string memoryId, CancellationToken cancellationToken = default) =>
             Trace("DeleteMemory", Quote(bucket) + " " + memoryId, async () =>
             {

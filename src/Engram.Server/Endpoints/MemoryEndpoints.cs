@@ -25,6 +25,14 @@ namespace Engram.Server.Endpoints
         public static async Task ListAsync(EndpointContext context)
         {
             var limit = JsonRequestFields.QueryInt(context.Route.Query, "limit") ?? EngramLimits.DefaultListLimit;
+            if (context.Route.Query.TryGetValue("cursor", out var cursor))
+            {
+                // The cursor extension (README): keyset pages with next_cursor; without it, §16 as is.
+                var cursorPage = await context.Service.ListMemoriesFromCursorAsync(context.Bucket, limit, cursor, context.CancellationToken).ConfigureAwait(false);
+                await context.RespondAsync(200, ResponseShapes.MemoryPage(cursorPage, withCursor: true)).ConfigureAwait(false);
+                return;
+            }
+
             var offset = JsonRequestFields.QueryInt(context.Route.Query, "offset") ?? 0;
             var page = await context.Service.ListMemoriesAsync(context.Bucket, limit, offset, context.CancellationToken).ConfigureAwait(false);
             await context.RespondAsync(200, ResponseShapes.MemoryPage(page)).ConfigureAwait(false);

@@ -52,7 +52,7 @@ namespace Engram.Server.Wire
             w.WriteEndObject();
         });
 
-        public static byte[] MemoryPage(ListMemoriesResult page) => WireJson.Write(w =>
+        public static byte[] MemoryPage(ListMemoriesResult page, bool withCursor = false) => WireJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("memories");
@@ -75,6 +75,18 @@ namespace Engram.Server.Wire
             w.WriteNumber("total", page.Total);
             w.WriteNumber("limit", page.Limit);
             w.WriteNumber("offset", page.Offset);
+            if (withCursor)
+            {
+                if (page.NextCursor == null)
+                {
+                    w.WriteNull("next_cursor");
+                }
+                else
+                {
+                    w.WriteString("next_cursor", page.NextCursor);
+                }
+            }
+
             w.WriteEndObject();
         });
 
