@@ -110,10 +110,11 @@ switch ($Scenario) {
             Connect-Engram -Local -Path $DatabasePath -Provider OpenAI -Model scripted-model -Endpoint $peer.Endpoint -ProviderKey $providerKey -PassThru -Verbose -Debug | Format-List * | Out-String
             Get-EngramConnection -Verbose -Debug | Format-List * | Out-String
             Add-Facts
-            $q = Invoke-EngramQuery $question -Bucket facts -Verbose -Debug
+            # Words shared with the fact, so the hashing embedder retrieves it and the model is asked.
+            $q = Invoke-EngramQuery 'Who is the on-call engineer for the payments database?' -Bucket facts -Verbose -Debug
             $q | Format-List * | Out-String
             $result.Answer = $q.Answer
-            $result.Usage = $q.Usage.TotalTokens
+            $result.Usage = $q.Usage.ActualOutputTokens
             # Another embedder for the open file: refused, and the refusal names no key.
             Connect-Engram -Local -Path $DatabasePath -Embedder OpenAI -EmbeddingKey $embeddingKey -Verbose
             Disconnect-Engram
