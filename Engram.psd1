@@ -29,6 +29,7 @@
         'Import-EngramMemory'
         'Start-EngramLocalServer'
         'Stop-EngramLocalServer'
+        'Update-EngramIndex'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -48,6 +48,46 @@ namespace Engram.PowerShell.Cmdlets
         [Parameter(ParameterSetName = LocalInMemorySet, Mandatory = true)]
         public SwitchParameter InMemory { get; set; }
 
+        /// <summary>How the local engine embeds text: Hashing (default), Local (companion module), OpenAI (any compatible endpoint).</summary>
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        public EngramEmbedder Embedder { get; set; } = EngramEmbedder.Hashing;
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        [ValidateNotNullOrEmpty]
+        public string? EmbeddingModel { get; set; }
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        [ValidateNotNullOrEmpty]
+        public string? EmbeddingEndpoint { get; set; }
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        [SecureStringTransformation]
+        public SecureString? EmbeddingKey { get; set; }
+
+        /// <summary>The model provider that answers queries, judges conflicts and writes profiles.</summary>
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        public Engram.Providers.ProviderKind Provider { get; set; }
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        [ValidateNotNullOrEmpty]
+        public string? Model { get; set; }
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        [ValidateNotNullOrEmpty]
+        public string? Endpoint { get; set; }
+
+        [Parameter(ParameterSetName = LocalSet)]
+        [Parameter(ParameterSetName = LocalInMemorySet)]
+        [SecureStringTransformation]
+        public SecureString? ProviderKey { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -100,13 +140,16 @@ namespace Engram.PowerShell.Cmdlets
 
         private EngramConnection ConnectLocal()
         {
+            var settings = LocalEngineSettingsBuilder.Build(
+                Embedder, EmbeddingModel, EmbeddingEndpoint, EmbeddingKey,
+                IsBound(nameof(Provider)) ? Provider : (Engram.Providers.ProviderKind?)null, Model, Endpoint, ProviderKey);
             if (InMemory)
             {
-                return ConnectionFactory.CreateLocal(null, inMemory: true);
+                return ConnectionFactory.CreateLocal(null, inMemory: true, settings);
             }
 
             var fullPath = Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            return ConnectionFactory.CreateLocal(fullPath, inMemory: false);
+            return ConnectionFactory.CreateLocal(fullPath, inMemory: false, settings);
         }
     }
 }

@@ -46,6 +46,37 @@ namespace Engram.PowerShell.Cmdlets
         /// <summary>Appends the server's log here: one JSON line per request, never a key or a memory's content.</summary>
         [Parameter]
         public string? LogPath { get; set; }
+        /// <summary>How the engine embeds text: Hashing (default), Local (companion module), OpenAI (any compatible endpoint).</summary>
+        [Parameter]
+        public EngramEmbedder Embedder { get; set; } = EngramEmbedder.Hashing;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EmbeddingModel { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EmbeddingEndpoint { get; set; }
+
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? EmbeddingKey { get; set; }
+
+        /// <summary>The model provider that answers queries, judges conflicts and writes profiles.</summary>
+        [Parameter]
+        public Engram.Providers.ProviderKind Provider { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Model { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Endpoint { get; set; }
+
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? ProviderKey { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -88,9 +119,12 @@ namespace Engram.PowerShell.Cmdlets
 
         private EngramLocalServer StartServer()
         {
+            var settings = LocalEngineSettingsBuilder.Build(
+                Embedder, EmbeddingModel, EmbeddingEndpoint, EmbeddingKey,
+                IsBound(nameof(Provider)) ? Provider : (Engram.Providers.ProviderKind?)null, Model, Endpoint, ProviderKey);
             var lease = InMemory
-                ? LocalEngineRegistry.AcquireInMemory()
-                : LocalEngineRegistry.AcquireFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path ?? LocalEngine.DefaultDatabasePath));
+                ? LocalEngineRegistry.AcquireInMemory(settings)
+                : LocalEngineRegistry.AcquireFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path ?? LocalEngine.DefaultDatabasePath), settings);
             try
             {
                 var options = new LocalServerOptions { Port = Port };

@@ -24,6 +24,8 @@ namespace Engram.PowerShell.Errors
             {
                 case EngramException engram:
                     return FromEngram(engram, target);
+                case Session.EmbeddingsCompanionMissingException missing:
+                    return Create(missing, "EngramEmbeddingsNotInstalled", ErrorCategory.NotInstalled, target, "Install-Module Lumetra.Engram.Embeddings");
                 case ObjectDisposedException disposed:
                     return Create(disposed, "EngramConnectionClosed", ErrorCategory.ResourceUnavailable, target,
                         "This Engram connection was closed by Disconnect-Engram. " + ConnectAdvice);

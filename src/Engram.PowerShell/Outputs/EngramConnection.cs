@@ -49,6 +49,8 @@ namespace Engram.PowerShell
             LocalService = localService;
             DatabasePath = lease?.DatabasePath;
             InMemory = lease?.InMemory ?? false;
+            Embedder = lease?.Settings.EmbedderDescription;
+            Provider = lease?.Settings.ProviderDescription;
             ConnectedAt = DateTimeOffset.Now;
         }
 
@@ -72,6 +74,12 @@ namespace Engram.PowerShell
         public string Source { get; }
 
         public DateTimeOffset ConnectedAt { get; }
+
+        /// <summary>The embedder of a Local connection ("Hashing", "Local all-MiniLM-L6-v2", …); never a key.</summary>
+        public string? Embedder { get; }
+
+        /// <summary>The model provider that answers for a Local connection ("OpenAI gpt-4o-mini at …"), or null; never a key.</summary>
+        public string? Provider { get; }
 
         /// <summary>False once Disconnect-Engram closed it.</summary>
         public bool IsOpen => Volatile.Read(ref _closed) == 0;

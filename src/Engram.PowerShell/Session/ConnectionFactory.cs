@@ -54,11 +54,11 @@ namespace Engram.PowerShell.Session
         }
 
         /// <summary>A Local connection; <c>fullPath</c> is absolute, or null for the default file.</summary>
-        public static EngramConnection CreateLocal(string? fullPath, bool inMemory)
+        public static EngramConnection CreateLocal(string? fullPath, bool inMemory, LocalEngineSettings? settings = null)
         {
             var lease = inMemory
-                ? LocalEngineRegistry.AcquireInMemory()
-                : LocalEngineRegistry.AcquireFile(fullPath ?? System.IO.Path.GetFullPath(Engram.Local.LocalEngine.DefaultDatabasePath));
+                ? LocalEngineRegistry.AcquireInMemory(settings)
+                : LocalEngineRegistry.AcquireFile(fullPath ?? System.IO.Path.GetFullPath(Engram.Local.LocalEngine.DefaultDatabasePath), settings);
             try
             {
                 var local = lease.Engine.ForTenant(Engram.Local.LocalEngine.DefaultTenant);
