@@ -234,7 +234,8 @@ function Read-TrxCounts([string] $TrxPath) {
     [pscustomobject]@{
         Passed  = [int] $counters.passed
         Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
-        Skipped = [int] $counters.notExecuted
+        # VSTest's trx leaves notExecuted at 0 for [Fact(Skip=...)]; a skipped test is one counted but not executed.
+        Skipped = [Math]::Max([int] $counters.notExecuted, [int] $counters.total - [int] $counters.executed)
     }
 }
 
