@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Engram.Tests.Unit.Support;
 
 namespace Engram.Tests.Unit.Embeddings;
 
@@ -22,11 +22,8 @@ public sealed record PeerAnswer(int Status, string Body, IReadOnlyDictionary<str
 /// An OpenAI-compatible embeddings server on a loopback port (HttpListener), answering POST /v1/embeddings
 /// with whatever the test scripts, and recording every request. The real OpenAI SDK client talks to it.
 /// </summary>
-public sealed class ScriptedEmbeddingsPeer : IAsyncDisposable
+public sealed class ScriptedEmbeddingsPeer : LoopbackHttpListener
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private readonly object _gate = new();
     private readonly List<PeerRequest> _requests = new();
     private Func<PeerRequest, PeerAnswer> _script;
@@ -34,13 +31,8 @@ public sealed class ScriptedEmbeddingsPeer : IAsyncDisposable
     public ScriptedEmbeddingsPeer(Func<PeerRequest, PeerAnswer>? script = null)
     {
         _script = script ?? (request => Embeddings(request, dimensions: 8));
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
-
-    public int Port { get; }
 
     public Uri Endpoint => new($"http://127.0.0.1:{Port}/v1");
 
@@ -94,29 +86,7 @@ public sealed class ScriptedEmbeddingsPeer : IAsyncDisposable
     public static PeerAnswer Error(int status, string message, IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = "error", ["code"] = status.ToString() } }.ToJsonString(), headers);
 
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
         try
         {
@@ -142,7 +112,7 @@ public sealed class ScriptedEmbeddingsPeer : IAsyncDisposable
                 : Error(404, $"No route {request.Method} {request.Path}");
             if (answer.Delay is { } delay)
             {
-                await Task.Delay(delay, _stop.Token);
+                await Task.Delay(delay, Stopping);
             }
 
             var bytes = Encoding.UTF8.GetBytes(answer.Body);
@@ -157,7 +127,7 @@ public sealed class ScriptedEmbeddingsPeer : IAsyncDisposable
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }
-        catch (Exception) when (_stop.IsCancellationRequested)
+        catch (Exception) when (Stopping.IsCancellationRequested)
         {
             context.Response.Abort();
         }
@@ -165,31 +135,5 @@ public sealed class ScriptedEmbeddingsPeer : IAsyncDisposable
         {
             // The client went away (a timeout test): nothing to answer.
         }
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception)
-        {
-            // Stopping the listener ends the loop with an exception on some platforms.
-        }
-
-        _stop.Dispose();
     }
 }

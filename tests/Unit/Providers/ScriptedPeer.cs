@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Engram.Tests.Unit.Support;
 
 namespace Engram.Tests.Unit.Providers;
 
@@ -13,23 +13,11 @@ public sealed record PeerRequest(string Method, string Path, IReadOnlyDictionary
 /// response answers it (JSON, an error with headers, or SSE frames with pauses between them). The real
 /// SDK clients talk to it exactly as to the provider. Requests are recorded for assertions.
 /// </summary>
-public sealed class ScriptedPeer : IAsyncDisposable
+public sealed class ScriptedPeer : LoopbackHttpListener
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<Func<HttpListenerContext, CancellationToken, Task>> _script = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
-    public ScriptedPeer()
-    {
-        var port = FreePort();
-        Root = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Root.ToString());
-        _listener.Start();
-        _loop = Task.Run(AcceptLoopAsync);
-    }
-
-    public Uri Root { get; }
+    public ScriptedPeer() => Start();
 
     /// <summary>The OpenAI-style base (…/v1).</summary>
     public Uri OpenAIBase => new(Root, "v1");
@@ -114,40 +102,7 @@ public sealed class ScriptedPeer : IAsyncDisposable
             }
         });
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception)
-        {
-            // The accept loop ends by the listener closing under it.
-        }
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
         string body;
         using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
@@ -169,21 +124,12 @@ public sealed class ScriptedPeer : IAsyncDisposable
 
         try
         {
-            await respond(context, _stop.Token);
+            await respond(context, Stopping);
         }
         catch (Exception)
         {
             // A test that ends early leaves nobody to answer.
         }
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 }
 
