@@ -286,7 +286,7 @@ foreach ($command in $commands) {
     $w.WriteEndElement()
 
     $w.WriteStartElement('command', 'relatedLinks', $ns.command)
-    foreach ($link in @('about_Lumetra.Engram') + @(if ($source.ContainsKey('Links')) { $source.Links })) {
+    foreach ($link in @('about_Engram') + @(if ($source.ContainsKey('Links')) { $source.Links })) {
         $w.WriteStartElement('maml', 'navigationLink', $ns.maml)
         $w.WriteElementString('maml', 'linkText', $ns.maml, $link)
         $w.WriteElementString('maml', 'uri', $ns.maml, '')

@@ -6,7 +6,7 @@ Clear-EngramMemory deletes all memories of one bucket and reports how many it de
 Because this cannot be undone, it asks for confirmation (ConfirmImpact High). -Force skips the question; -WhatIf still sends nothing.
 '@
     Parameters  = @{
-        Bucket = 'The bucket to empty. Required; no default.'
+        Bucket = 'The bucket to empty: an exact, case-sensitive name (no wildcards). A bucket that does not exist is a non-terminating EngramBucketNotFound error naming the closest buckets, never a success. Required; no default.'
         Force  = 'Clears without asking for confirmation.'
     }
     Examples    = @(

@@ -1,12 +1,12 @@
 @{
     Synopsis    = 'Lists the buckets of your Engram tenant.'
     Description = @'
-Get-EngramBucket lists buckets with their memory counts, sorted by name. -Name filters with wildcards (ops-*). A name without wildcards that matches nothing gives a non-terminating EngramBucketNotFound error.
+Get-EngramBucket lists buckets with their memory counts, sorted by name. -Name selects by exact name or by wildcards (ops-*); both are case-sensitive, as bucket names are, so Get-EngramBucket -Name PROD | Remove-EngramBucket never touches prod. A name without wildcards that matches nothing gives a non-terminating EngramBucketNotFound error that names the closest buckets ("Did you mean 'prod'?").
 
-Bucket objects carry a BucketName alias, so they pipe into the -Bucket parameter of Get-EngramMemory, Export-EngramMemory, Clear-EngramMemory and the profile cmdlets, and into Remove-EngramBucket.
+Bucket objects carry a BucketName alias, so they pipe into the -Bucket parameter of Get-EngramMemory, Invoke-EngramQuery (one answer per bucket), Export-EngramMemory, Clear-EngramMemory and the profile cmdlets, and into Remove-EngramBucket.
 '@
     Parameters  = @{
-        Name = 'Bucket names to return; wildcards allowed. Default: every bucket.'
+        Name = 'Bucket names to return: exact (case-sensitive) names or wildcards, matched case-sensitively. Default: every bucket.'
     }
     Examples    = @(
         @{

@@ -7,10 +7,12 @@ Get-EngramMemory lists a bucket's memories, newest first. Without paging paramet
 
 -All is a snapshot: it emits every memory that existed when it started (and still exists when reached) exactly once, and nothing added later, so Get-EngramMemory -All | Remove-EngramMemory removes them all and Get-EngramMemory -All | Add-EngramMemory into the same bucket ends. It pages by a stable key through the cursor extension of the list endpoint (Engram Local, in-process and over HTTP). Limit: a server without that extension pages only by offset; then -All reads the whole bucket before emitting anything (memory grows with the bucket, and another client's writes during that read can still make it miss or repeat memories; repeats are dropped).
 
+With several buckets (-Bucket ops, team or -Bucket op*), -First, -Skip and -All apply to each bucket.
+
 The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and BucketName bind by property name.
 '@
     Parameters  = @{
-        Bucket = 'The bucket to list. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'
+        Bucket = 'The buckets to list, bucket by bucket (each memory carries its BucketName). Exact, case-sensitive names, or wildcards (op*) matched case-sensitively against the bucket list. A name that matches no bucket is a non-terminating EngramBucketNotFound error naming the closest buckets; -ErrorAction SilentlyContinue or Ignore opts out. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'
         All    = 'Returns every memory of the bucket as a snapshot taken at the start, page by page, with progress.'
     }
     Examples    = @(
@@ -28,6 +30,16 @@ Get-EngramMemory -Bucket ops'
 Get-EngramMemory -Bucket ops -First 5 -Skip 10
 (Get-EngramMemory -Bucket ops -All).Count'
             Remarks = 'Memories 11 to 15 (newest first), then the count of all 30.'
+        }
+        @{
+            Title   = 'Several buckets, and a typo'
+            Code    = 'Connect-Engram -Local -InMemory
+''Deploys happen on Tuesdays.'' | Add-EngramMemory -Bucket ops | Out-Null
+''The on-call rota starts Monday.'' | Add-EngramMemory -Bucket ops-eu | Out-Null
+Get-EngramMemory -Bucket op* | Format-Table BucketName, Content
+Get-EngramMemory -Bucket opz -ErrorAction SilentlyContinue -ErrorVariable missing
+$missing[0].Exception.Message'
+            Remarks = 'Lists the memories of ops and ops-eu; then "Bucket ''opz'' was not found (bucket names are case-sensitive). Did you mean ''ops''?"'
         }
     )
     Inputs      = @(@{ Type = 'System.String'; Description = 'A bucket name, by property name (Bucket or BucketName).' })

@@ -4,7 +4,7 @@
 A bucket's profile is a summary that a Bucket Profiler agent keeps of its memories; queries use it as context. Get-EngramProfile returns the latest snapshot with its Status: ready (a snapshot exists), pending (the profiler has not produced one yet) or not_installed (no profiler on the bucket).
 '@
     Parameters  = @{
-        Bucket = 'The bucket. Default: default. Binds from the BucketName property of piped objects.'
+        Bucket = 'The buckets: exact (case-sensitive) names or wildcards (user-*). A name that matches no bucket is a non-terminating EngramBucketNotFound error naming the closest buckets. Default: default. Binds from the BucketName property of piped objects.'
     }
     Examples    = @(
         @{

@@ -11,7 +11,7 @@ The result (Engram.PowerShell.QueryAnswer) has the Answer, FinalAnswer (the text
 '@
     Parameters  = @{
         Question         = 'The question, in natural language. Takes strings from the pipeline, one query each.'
-        Bucket           = 'The buckets to search and fuse. Default: default.'
+        Bucket           = 'The buckets to search and fuse: exact (case-sensitive) names or wildcards (op*), matched against the bucket list. A name that matches no bucket is a non-terminating EngramBucketNotFound error naming the closest buckets, and is not searched; when none is left, nothing is asked. Binds from the BucketName property of piped objects: Get-EngramBucket | Invoke-EngramQuery ''question'' asks each bucket in turn. Default: default.'
         TopK             = 'How many memories to retrieve per bucket, 1 to 100. Default 8.'
         TopKPerBucket    = 'Retrieval depth per bucket: one number for every bucket, or a hashtable such as @{ docs = 20; chat = 4 } (buckets not listed use -TopK).'
         SkipSynthesis    = 'Only retrieves memories; no answer is written and Answer is empty. Fast and needs no model provider.'

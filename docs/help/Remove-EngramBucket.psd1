@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Deletes a bucket and all its memories.'
     Description = @'
-Remove-EngramBucket deletes buckets together with every memory they hold. The name is required: there is no default and an empty name is rejected. A bucket that does not exist gives a non-terminating EngramHttp404 error.
+Remove-EngramBucket deletes buckets together with every memory they hold. The name is required: there is no default and an empty name is rejected. The name is exact and case-sensitive (no wildcards): removing PROD never touches prod. A bucket that does not exist gives a non-terminating EngramBucketNotFound error naming the closest buckets.
 
 Because this cannot be undone, it asks for confirmation (ConfirmImpact High). -Force skips the question; -WhatIf still sends nothing.
 '@

@@ -17,7 +17,7 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         New-EngramBucket -Name ops-us | Out-Null
         New-EngramBucket -Name other | Out-Null
         (Get-EngramBucket -Name 'ops-*').Name | Should -Be 'ops-eu', 'ops-us'
-        (Get-EngramBucket -Name 'OPS-EU').Description | Should -Be 'Europe'
+        (Get-EngramBucket -Name 'ops-eu').Description | Should -Be 'Europe'
         Get-EngramBucket -Name 'ops-*' | Remove-EngramBucket -Force
         (Get-EngramBucket).Name | Should -Be 'other'
     }
@@ -41,6 +41,7 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         $err = $null
         $after = $false
         try {
+            New-EngramBucket downstream | Out-Null
             Get-EngramProfile -Bucket downstream | ForEach-Object { throw 'failed downstream' }
             $after = $true
         }
@@ -78,8 +79,12 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
         $err.Exception.Status | Should -Be 409
     }
 
-    It 'maps a missing bucket to EngramHttp404 / ObjectNotFound' {
-        { Remove-EngramBucket -Name never-existed -Force -ErrorAction Stop } | Should -Throw -ErrorId 'EngramHttp404,*'
+    It 'maps a missing bucket to EngramBucketNotFound / ObjectNotFound, status 404' {
+        $err = $null
+        try { Remove-EngramBucket -Name never-existed -Force -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'EngramBucketNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.Exception.Status | Should -Be 404
     }
 
     It 'deletes nothing with -WhatIf, even with -Force' {

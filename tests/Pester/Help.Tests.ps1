@@ -53,9 +53,14 @@ Describe 'Help for <Name>' -ForEach $script:cmdlets {
 
 Describe 'The about topic' {
     It 'exists and names the cmdlets' {
-        $about = Get-Help about_Lumetra.Engram | Out-String
+        $about = Get-Help about_Engram | Out-String
         $about | Should -Match 'Connect-Engram'
         $about | Should -Match 'ENGRAM_API_KEY'
+        Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'en-US/about_Engram.help.txt' | Should -Exist
+    }
+
+    It 'is also reachable by the module name, about_Lumetra.Engram' {
+        Get-Help about_Lumetra.Engram | Out-String | Should -Match 'about_Engram'
         Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'en-US/about_Lumetra.Engram.help.txt' | Should -Exist
     }
 }

@@ -184,7 +184,7 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
 
     Context 'Remove-EngramMemory and Clear-EngramMemory' {
         BeforeEach {
-            Clear-EngramMemory -Bucket removal -Force | Out-Null
+            Clear-EngramMemory -Bucket removal -Force -ErrorAction Ignore | Out-Null    # absent the first time
             1..5 | ForEach-Object { "Removable fact $_" } | Add-EngramMemory -Bucket removal | Out-Null
         }
 
@@ -199,12 +199,12 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             (Get-EngramMemory -Bucket removal).Count | Should -Be 5
         }
 
-        It 'reports a missing memory as EngramHttp404 / ObjectNotFound and goes on' {
+        It 'reports a missing memory as EngramMemoryNotFound / ObjectNotFound (status 404) and goes on' {
             $ids = @('no-such-memory') + (Get-EngramMemory -Bucket removal -First 1).Id
             $errors = $null
             Remove-EngramMemory -Id $ids -Bucket removal -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue
             $errors.Count | Should -Be 1
-            $errors[0].FullyQualifiedErrorId | Should -BeLike 'EngramHttp404,*'
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'EngramMemoryNotFound,*'
             $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $errors[0].Exception.Status | Should -Be 404
             $errors[0].TargetObject | Should -Be 'no-such-memory'

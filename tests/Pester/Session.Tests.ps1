@@ -54,7 +54,8 @@ Describe 'Connecting' {
         Add-EngramMemory -Content 'only in the first' -Bucket p -Connection $first | Out-Null
         Connect-Engram -Local -InMemory
         (Get-EngramMemory -Bucket p -Connection $first).Content | Should -Be 'only in the first'
-        @(Get-EngramMemory -Bucket p).Count | Should -Be 0
+        # The new default connection's engine has no bucket p at all.
+        { Get-EngramMemory -Bucket p -ErrorAction Stop } | Should -Throw -ErrorId 'EngramBucketNotFound,*'
         Disconnect-Engram -Connection $first
     }
 

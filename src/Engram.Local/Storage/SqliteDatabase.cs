@@ -34,13 +34,25 @@ namespace Engram.Local.Storage
         {
             SqliteNativeLoader.EnsureInitialized();
             var full = Path.GetFullPath(path);
-            var folder = Path.GetDirectoryName(full);
-            if (!string.IsNullOrEmpty(folder))
+            if (Directory.Exists(full))
             {
-                StorageFaults.CreatePrivateFolder(folder);
+                throw StorageFaults.IsFolder(full);
             }
 
-            StorageFaults.CreatePrivateFile(full);
+            try
+            {
+                var folder = Path.GetDirectoryName(full);
+                if (!string.IsNullOrEmpty(folder))
+                {
+                    StorageFaults.CreatePrivateFolder(folder);
+                }
+
+                StorageFaults.CreatePrivateFile(full);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw StorageFaults.CannotCreate(full, ex);
+            }
 
             var builder = new SqliteConnectionStringBuilder
             {

@@ -39,6 +39,15 @@ namespace Engram.Local.Storage
             new IOException("Cannot open the Engram database " + path + ": " + cause.Message.TrimEnd('.') +
                 ". Check that the file is an Engram database and that you may read and write it and its folder.", cause);
 
+        /// <summary>The file or its folder could not be created (no permission, a file where a folder should be, a read-only disk).</summary>
+        public static IOException CannotCreate(string path, Exception cause) =>
+            new IOException("Cannot create the Engram database " + path + ": " + cause.Message.TrimEnd('.') +
+                ". Check that its folder exists or can be created and that you may write to it, or choose another path.", cause);
+
+        public static IOException IsFolder(string path) =>
+            new IOException("Cannot open the Engram database " + path + ": it is a folder. Give the path of a database file, such as " +
+                Path.Combine(path, "engram.db") + ".");
+
         public static IOException Damaged(string path, string check) =>
             new IOException("The Engram database " + path + " is damaged (PRAGMA quick_check: " + check + "). " +
                 "Restore it from a backup, or move it aside to start a new one.");

@@ -49,7 +49,7 @@ namespace Engram.PowerShell.Cmdlets
                 {
                     WriteError(EngramErrorRecords.Create(
                         new ArgumentException("Input " + index + " has no content: an empty or whitespace memory is not stored."),
-                        "EngramEmptyContent",
+                        EngramErrorIds.EmptyContent,
                         ErrorCategory.InvalidData,
                         target,
                         "Give every input a non-empty Content (or Text, Memory, Fact) value."));

@@ -24,7 +24,13 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
+            // The service would clear a missing bucket "successfully" (§17 Q9): a typo must not look like success.
             var bucket = Bucket;
+            if (!RequireBucket(bucket))
+            {
+                return;
+            }
+
             if (TryRun(ct => Service.ClearMemoriesAsync(bucket, ct), bucket, out var result))
             {
                 WriteObject(new ClearBucketResult(bucket, result.Success, result.ClearedCount));

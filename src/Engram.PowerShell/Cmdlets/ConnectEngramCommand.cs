@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using System.Security;
 using Engram.PowerShell.Binding;
@@ -15,6 +16,9 @@ namespace Engram.PowerShell.Cmdlets
         private const string RemoteSet = "Remote";
         private const string LocalSet = "Local";
         private const string LocalInMemorySet = "LocalInMemory";
+
+        private string? _databasePath;
+        private bool _databaseExisted;
 
         [Parameter(ParameterSetName = RemoteSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [SecureStringTransformation]
@@ -100,7 +104,13 @@ namespace Engram.PowerShell.Cmdlets
             }
             catch (ApiKeyMissingException ex)
             {
-                ThrowTerminatingError(EngramErrorRecords.Create(ex, "EngramApiKeyMissing", ErrorCategory.InvalidArgument, null, EngramErrorRecords.ConnectAdvice));
+                ThrowTerminatingError(EngramErrorRecords.Create(ex, EngramErrorIds.ApiKeyMissing, ErrorCategory.InvalidArgument, null, EngramErrorRecords.ConnectAdvice));
+                return;
+            }
+            catch (Exception ex) when (ParameterSetName == LocalSet && (ex is IOException || ex is UnauthorizedAccessException))
+            {
+                // The engine's message names the file and the cause (Engram.Local StorageFaults).
+                ThrowTerminatingError(EngramErrorRecords.DatabaseUnavailable(ex, _databasePath));
                 return;
             }
             catch (Exception ex) when (IsOperationFailure(ex))
@@ -112,6 +122,11 @@ namespace Engram.PowerShell.Cmdlets
             connection.HandedOut = PassThru.IsPresent;
             EngramSession.Current.SetDefault(connection);
             WriteVerbose("Connected to Engram: " + connection);
+            if (connection.DatabasePath != null)
+            {
+                WriteVerbose("Local database: " + connection.DatabasePath + (_databaseExisted ? " (existing file)" : " (created)") +
+                    "; Get-EngramConnection shows it as DatabasePath.");
+            }
             if (PassThru)
             {
                 WriteObject(connection);
@@ -148,8 +163,11 @@ namespace Engram.PowerShell.Cmdlets
                 return ConnectionFactory.CreateLocal(null, inMemory: true, settings);
             }
 
-            var fullPath = Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            return ConnectionFactory.CreateLocal(fullPath, inMemory: false, settings);
+            _databasePath = Path == null
+                ? System.IO.Path.GetFullPath(Engram.Local.LocalEngine.DefaultDatabasePath)
+                : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            _databaseExisted = File.Exists(_databasePath) && new FileInfo(_databasePath).Length > 0;
+            return ConnectionFactory.CreateLocal(_databasePath, inMemory: false, settings);
         }
     }
 }

@@ -23,6 +23,12 @@ namespace Engram.PowerShell.Cmdlets
         /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
         internal CancellationToken StopToken => _stop.Token;
 
+        /// <summary>Overrides call this first: -Debug shows this cmdlet's traces without asking about each one.</summary>
+        protected override void BeginProcessing()
+        {
+            TracePreferences.ContinueInsteadOfInquire(this);
+        }
+
         protected override void StopProcessing()
         {
             try

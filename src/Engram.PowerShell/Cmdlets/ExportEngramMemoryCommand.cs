@@ -32,6 +32,7 @@ namespace Engram.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(BucketNameCompleter))]
         public string[] Bucket { get; set; } = Array.Empty<string>();
 
@@ -51,7 +52,7 @@ namespace Engram.PowerShell.Cmdlets
             {
                 ThrowTerminatingError(EngramErrorRecords.Create(
                     new IOException("The file '" + _targetPath + "' already exists."),
-                    "EngramExportFileExists",
+                    EngramErrorIds.ExportFileExists,
                     ErrorCategory.ResourceExists,
                     _targetPath,
                     "Pick another -Path, or leave out -NoClobber to overwrite it."));
@@ -64,13 +65,20 @@ namespace Engram.PowerShell.Cmdlets
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
             {
-                ThrowTerminatingError(EngramErrorRecords.Create(ex, "EngramExportFileError", ErrorCategory.WriteError, _targetPath, null));
+                ThrowTerminatingError(EngramErrorRecords.Create(ex, EngramErrorIds.ExportFileError, ErrorCategory.WriteError, _targetPath, null));
             }
         }
 
         protected override void ProcessRecord()
         {
-            foreach (var bucket in Bucket)
+            var buckets = ResolveBuckets(Bucket);
+            if (buckets.Count == 0)
+            {
+                // Only unknown names (each reported): no file for them.
+                _failed = true;
+            }
+
+            foreach (var bucket in buckets)
             {
                 if (TryExportBucket(bucket))
                 {

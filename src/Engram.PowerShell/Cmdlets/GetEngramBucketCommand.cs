@@ -4,11 +4,10 @@ using System.Linq;
 using System.Management.Automation;
 using Engram.Client;
 using Engram.PowerShell.Binding;
-using Engram.PowerShell.Errors;
 
 namespace Engram.PowerShell.Cmdlets
 {
-    /// <summary>Get-EngramBucket: the tenant's buckets, optionally filtered by name with wildcards.</summary>
+    /// <summary>Get-EngramBucket: the tenant's buckets, optionally selected by exact (case-sensitive) names or wildcards.</summary>
     [Cmdlet(VerbsCommon.Get, "EngramBucket")]
     [OutputType(typeof(Bucket))]
     public sealed class GetEngramBucketCommand : EngramServiceCmdlet
@@ -33,23 +32,11 @@ namespace Engram.PowerShell.Cmdlets
                 return;
             }
 
-            foreach (var name in Name)
-            {
-                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-                var matches = buckets.Where(b => pattern.IsMatch(b.Name)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    WriteError(EngramErrorRecords.Create(
-                        new ItemNotFoundException("Bucket '" + name + "' was not found."),
-                        "EngramBucketNotFound",
-                        ErrorCategory.ObjectNotFound,
-                        name,
-                        "Run Get-EngramBucket to list the buckets, or create it with New-EngramBucket."));
-                    continue;
-                }
-
-                WriteBuckets(matches);
-            }
+            // The one bucket-name rule (exact and case-sensitive, or a wildcard), on the list just read; an exact
+            // name that exists nowhere is reported with the closest names.
+            RememberBuckets(buckets);
+            var selected = ResolveBuckets(Name);
+            WriteBuckets(buckets.Where(b => selected.Contains(b.Name, StringComparer.Ordinal)));
         }
 
         private void WriteBuckets(IEnumerable<Bucket> buckets)

@@ -8,8 +8,8 @@ using Engram.PowerShell.Binding;
 namespace Engram.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Get-EngramMemory: a bucket's memories, newest first. One page by default (with a warning when there
-    /// are more), -First/-Skip for a range, -All for everything, page by page.
+    /// Get-EngramMemory: buckets' memories, newest first, bucket by bucket. One page by default (with a warning
+    /// when there are more), -First/-Skip for a range, -All for everything, page by page; each applies per bucket.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "EngramMemory", SupportsPaging = true, DefaultParameterSetName = PageSet)]
     [OutputType(typeof(Memory))]
@@ -22,19 +22,34 @@ namespace Engram.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(BucketNameCompleter))]
-        public string Bucket { get; set; } = EngramLimits.DefaultBucket;
+        public string[] Bucket { get; set; } = { EngramLimits.DefaultBucket };
+
+        /// <summary>The bucket being read: one of those -Bucket selects.</summary>
+        private string _bucket = EngramLimits.DefaultBucket;
 
         [Parameter(ParameterSetName = AllSet, Mandatory = true)]
         public SwitchParameter All { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (All.IsPresent)
+            foreach (var bucket in ResolveBuckets(Bucket))
             {
-                ListAll();
-                return;
+                _bucket = bucket;
+                if (All.IsPresent)
+                {
+                    ListAll();
+                }
+                else
+                {
+                    ListPages();
+                }
             }
+        }
+
+        private void ListPages()
+        {
 
             var skip = PagingParameters.Skip;
             var first = PagingParameters.First;
@@ -47,7 +62,7 @@ namespace Engram.PowerShell.Cmdlets
             ulong returned = 0;
             var offset = skip;
             var total = -1;
-            var activity = "Reading memories of '" + Bucket + "'";
+            var activity = "Reading memories of '" + _bucket + "'";
             var totalWritten = false;
 
             while (returned < wanted)
@@ -59,7 +74,7 @@ namespace Engram.PowerShell.Cmdlets
                 }
 
                 var at = (int)offset;
-                if (!TryRun(ct => Service.ListMemoriesAsync(Bucket, limit, at, ct), Bucket, out var page))
+                if (!TryRun(ct => Service.ListMemoriesAsync(_bucket, limit, at, ct), _bucket, out var page))
                 {
                     return;
                 }
@@ -76,7 +91,7 @@ namespace Engram.PowerShell.Cmdlets
                     if (string.IsNullOrEmpty(memory.BucketName))
                     {
                         // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
-                        memory.BucketName = Bucket;
+                        memory.BucketName = _bucket;
                     }
 
                     WriteObject(memory);
@@ -107,7 +122,7 @@ namespace Engram.PowerShell.Cmdlets
                     "Showing {0} of {1} memories in '{2}'. Use -All or -First to get more.",
                     returned,
                     total,
-                    Bucket));
+                    _bucket));
             }
         }
 
@@ -118,7 +133,7 @@ namespace Engram.PowerShell.Cmdlets
         /// </summary>
         private void ListAll()
         {
-            var activity = "Reading memories of '" + Bucket + "'";
+            var activity = "Reading memories of '" + _bucket + "'";
             var skip = PagingParameters.Skip;
             var cursor = MemoryCursors.NewestFirst;
             ulong seen = 0;
@@ -126,7 +141,7 @@ namespace Engram.PowerShell.Cmdlets
             while (true)
             {
                 var at = cursor;
-                if (!TryRun(ct => Service.ListMemoriesFromCursorAsync(Bucket, EngramLimits.MaxListLimit, at, ct), Bucket, out var page))
+                if (!TryRun(ct => Service.ListMemoriesFromCursorAsync(_bucket, EngramLimits.MaxListLimit, at, ct), _bucket, out var page))
                 {
                     return;
                 }
@@ -175,14 +190,14 @@ namespace Engram.PowerShell.Cmdlets
         /// </summary>
         private void ListAllBuffered(string activity, ulong skip, bool totalWritten)
         {
-            WriteVerbose("The server does not page by cursor; reading all of '" + Bucket + "' before emitting it.");
+            WriteVerbose("The server does not page by cursor; reading all of '" + _bucket + "' before emitting it.");
             var memories = new List<Memory>();
             var ids = new HashSet<string>(StringComparer.Ordinal);
             var offset = 0;
             while (true)
             {
                 var at = offset;
-                if (!TryRun(ct => Service.ListMemoriesAsync(Bucket, EngramLimits.MaxListLimit, at, ct), Bucket, out var page))
+                if (!TryRun(ct => Service.ListMemoriesAsync(_bucket, EngramLimits.MaxListLimit, at, ct), _bucket, out var page))
                 {
                     return;
                 }
@@ -221,7 +236,7 @@ namespace Engram.PowerShell.Cmdlets
             if (string.IsNullOrEmpty(memory.BucketName))
             {
                 // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
-                memory.BucketName = Bucket;
+                memory.BucketName = _bucket;
             }
 
             WriteObject(memory);

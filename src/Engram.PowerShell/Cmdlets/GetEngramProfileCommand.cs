@@ -4,7 +4,7 @@ using Engram.PowerShell.Binding;
 
 namespace Engram.PowerShell.Cmdlets
 {
-    /// <summary>Get-EngramProfile: a bucket's canonical profile and its status.</summary>
+    /// <summary>Get-EngramProfile: buckets' canonical profiles and their status.</summary>
     [Cmdlet(VerbsCommon.Get, "EngramProfile")]
     [OutputType(typeof(BucketProfile))]
     public sealed class GetEngramProfileCommand : EngramServiceCmdlet
@@ -12,15 +12,18 @@ namespace Engram.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(BucketNameCompleter))]
-        public string Bucket { get; set; } = EngramLimits.DefaultBucket;
+        public string[] Bucket { get; set; } = { EngramLimits.DefaultBucket };
 
         protected override void ProcessRecord()
         {
-            var bucket = Bucket;
-            if (TryRun(ct => Service.GetProfileAsync(bucket, ct), bucket, out var profile))
+            foreach (var bucket in ResolveBuckets(Bucket))
             {
-                WriteObject(new BucketProfile(bucket, profile));
+                if (TryRun(ct => Service.GetProfileAsync(bucket, ct), bucket, out var profile))
+                {
+                    WriteObject(new BucketProfile(bucket, profile));
+                }
             }
         }
     }

@@ -48,7 +48,7 @@ namespace Engram.PowerShell.Cmdlets
                 {
                     WriteError(EngramErrorRecords.Create(
                         new FileNotFoundException("The backup file '" + fullPath + "' does not exist.", fullPath),
-                        "EngramImportFileNotFound",
+                        EngramErrorIds.ImportFileNotFound,
                         ErrorCategory.ObjectNotFound,
                         path,
                         "Give the path of a file written by Export-EngramMemory."));
@@ -83,7 +83,7 @@ namespace Engram.PowerShell.Cmdlets
                     {
                         WriteError(EngramErrorRecords.Create(
                             new FormatException("Line " + lineNumber + " of '" + fullPath + "' was skipped: " + ex.Message + ".", ex),
-                            "EngramImportInvalidLine",
+                            EngramErrorIds.ImportInvalidLine,
                             ErrorCategory.InvalidData,
                             where,
                             "Fix or remove the line; every line must be a JSON object with a \"content\" string, as Export-EngramMemory writes."));

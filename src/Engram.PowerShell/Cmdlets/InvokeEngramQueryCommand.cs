@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
@@ -23,9 +24,11 @@ namespace Engram.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Question { get; set; } = "";
 
-        [Parameter(Position = 1)]
-        [Alias("Buckets")]
+        /// <summary>The buckets to ask (exact names or wildcards); bucket objects from Get-EngramBucket bind by their BucketName.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Buckets", "BucketName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(BucketNameCompleter))]
         public string[]? Bucket { get; set; }
 
@@ -67,7 +70,18 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var request = BuildRequest();
+            string[]? buckets = null;
+            if (Bucket != null)
+            {
+                // Unknown names are reported (a server would answer from nothing); none left, nothing to ask.
+                buckets = ResolveBuckets(Bucket).ToArray();
+                if (buckets.Length == 0)
+                {
+                    return;
+                }
+            }
+
+            var request = BuildRequest(buckets);
             var answered = Stream
                 ? TryRunStreamed(request, out var result)
                 : TryRun(ct => Service.QueryAsync(request, ct), Question, out result);
@@ -77,12 +91,12 @@ namespace Engram.PowerShell.Cmdlets
             }
         }
 
-        private QueryRequest BuildRequest()
+        private QueryRequest BuildRequest(string[]? buckets)
         {
             var request = new QueryRequest
             {
                 Query = Question,
-                Buckets = Bucket,
+                Buckets = buckets,
                 TopK = TopK,
                 ReturnExplanation = !NoExplanation,
                 SkipSynthesis = SkipSynthesis,

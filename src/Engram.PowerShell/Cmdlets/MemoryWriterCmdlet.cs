@@ -78,7 +78,7 @@ namespace Engram.PowerShell.Cmdlets
 
             WriteError(EngramErrorRecords.Create(
                 new ArgumentException(describedAs + " has " + content.Length + " characters; a memory holds at most " + EngramLimits.MaxContentLength + "."),
-                "EngramContentTooLarge",
+                EngramErrorIds.ContentTooLarge,
                 ErrorCategory.InvalidData,
                 target,
                 "Split the text into smaller, atomic memories."));

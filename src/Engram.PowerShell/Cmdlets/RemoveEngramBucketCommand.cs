@@ -18,6 +18,12 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            // Exact and case-sensitive: removing PROD never touches prod. A missing name is reported with the closest ones.
+            if (!RequireBucket(Name))
+            {
+                return;
+            }
+
             if (!ShouldProcessUnlessForced("bucket '" + Name + "' and all its memories", "Delete", Force))
             {
                 return;

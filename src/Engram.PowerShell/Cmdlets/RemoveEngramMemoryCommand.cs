@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Engram.Client;
 using Engram.PowerShell.Binding;
 
@@ -30,7 +32,22 @@ namespace Engram.PowerShell.Cmdlets
                 }
 
                 var bucket = Bucket;
-                TryRun(ct => Service.DeleteMemoryAsync(bucket, id, ct), id);
+                TryRun(ct => DeleteAsync(bucket, id, ct), id);
+            }
+        }
+
+        /// <summary>The protocol's "Memory not found" says neither which memory nor where: this error says both.</summary>
+        private async Task DeleteAsync(string bucket, string id, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Service.DeleteMemoryAsync(bucket, id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EngramException ex) when (ex.Status == 404 && ex.Code != EngramErrorCodes.BucketNotFound)
+            {
+                throw new EngramException(
+                    "Memory '" + id + "' was not found in bucket '" + bucket + "'. Get-EngramMemory -Bucket '" + bucket + "' lists its memories.",
+                    ex.Status, ex.Body, EngramErrorCodes.MemoryNotFound, ex);
             }
         }
     }

@@ -42,7 +42,7 @@ namespace Engram.PowerShell.Cmdlets
                         {
                             WriteError(EngramErrorRecords.Create(
                                 new ItemNotFoundException("No local Engram server started in this session listens on port " + port + "."),
-                                "EngramLocalServerNotFound",
+                                EngramErrorIds.LocalServerNotFound,
                                 ErrorCategory.ObjectNotFound,
                                 port,
                                 "Stop-EngramLocalServer stops servers started in this session; Start-EngramLocalServer's output lists their ports."));

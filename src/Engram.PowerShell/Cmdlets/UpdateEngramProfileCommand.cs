@@ -30,7 +30,7 @@ namespace Engram.PowerShell.Cmdlets
             {
                 ThrowTerminatingError(EngramErrorRecords.Create(
                     new InvalidOperationException("-Install works only on a local connection (Connect-Engram -Local)."),
-                    "EngramInstallNeedsLocal",
+                    EngramErrorIds.InstallNeedsLocal,
                     ErrorCategory.InvalidOperation,
                     Bucket,
                     "On Lumetra Engram, install the Bucket Profiler agent from the dashboard; locally, connect with Connect-Engram -Local."));

@@ -11,9 +11,6 @@ namespace Engram.PowerShell.Errors
     /// </summary>
     internal static class EngramErrorRecords
     {
-        public const string NotConnectedId = "EngramNotConnected";
-        public const string TransportErrorId = "EngramTransportError";
-
         public const string ConnectAdvice =
             "Run 'Connect-Engram -ApiKey <key>' (or set the ENGRAM_API_KEY environment variable) to use Lumetra Engram, " +
             "or 'Connect-Engram -Local' to use the embedded local engine.";
@@ -25,29 +22,38 @@ namespace Engram.PowerShell.Errors
                 case EngramException engram:
                     return FromEngram(engram, target);
                 case Session.EmbeddingsCompanionMissingException missing:
-                    return Create(missing, "EngramEmbeddingsNotInstalled", ErrorCategory.NotInstalled, target, "Install-Module Lumetra.Engram.Embeddings");
+                    return Create(missing, EngramErrorIds.EmbeddingsNotInstalled, ErrorCategory.NotInstalled, target, "Install-Module Lumetra.Engram.Embeddings");
                 case ObjectDisposedException disposed:
-                    return Create(disposed, "EngramConnectionClosed", ErrorCategory.ResourceUnavailable, target,
+                    return Create(disposed, EngramErrorIds.ConnectionClosed, ErrorCategory.ResourceUnavailable, target,
                         "This Engram connection was closed by Disconnect-Engram. " + ConnectAdvice);
                 case ArgumentException argument:
-                    return Create(argument, "EngramInvalidArgument", ErrorCategory.InvalidArgument, target, null);
+                    return Create(argument, EngramErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target, null);
                 case OperationCanceledException canceled:
                     // Not Ctrl+C (that stops the pipeline before getting here): a timeout inside the client.
-                    return Create(canceled, "EngramTimeout", ErrorCategory.OperationTimeout, target,
+                    return Create(canceled, EngramErrorIds.Timeout, ErrorCategory.OperationTimeout, target,
                         "Retry, or raise the timeout with Connect-Engram -TimeoutSeconds.");
                 case TimeoutException timeout:
-                    return Create(timeout, "EngramTimeout", ErrorCategory.OperationTimeout, target,
+                    return Create(timeout, EngramErrorIds.Timeout, ErrorCategory.OperationTimeout, target,
                         "Retry, or raise the timeout with Connect-Engram -TimeoutSeconds.");
                 default:
-                    return Create(exception, "EngramUnexpectedError", ErrorCategory.NotSpecified, target, null);
+                    return Create(exception, EngramErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target, null);
             }
         }
 
         public static ErrorRecord NotConnected()
         {
             var exception = new InvalidOperationException("Not connected to Engram. " + ConnectAdvice);
-            return Create(exception, NotConnectedId, ErrorCategory.InvalidOperation, null, ConnectAdvice);
+            return Create(exception, EngramErrorIds.NotConnected, ErrorCategory.InvalidOperation, null, ConnectAdvice);
         }
+
+        /// <summary>
+        /// The local database file could not be opened or created: the message names the path and the cause
+        /// (see StorageFaults); the action says what to try.
+        /// </summary>
+        public static ErrorRecord DatabaseUnavailable(Exception exception, string? path) =>
+            Create(exception, EngramErrorIds.DatabaseUnavailable, ErrorCategory.OpenError, path,
+                "Check that the folder exists or can be created and that you may read and write it and the file, or pass another -Path " +
+                "(Connect-Engram -Local -InMemory needs no file).");
 
         public static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction)
         {
@@ -62,10 +68,27 @@ namespace Engram.PowerShell.Errors
 
         private static ErrorRecord FromEngram(EngramException exception, object? target)
         {
-            var status = exception.Status;
-            var errorId = status == 0 ? TransportErrorId : "EngramHttp" + status.ToString(CultureInfo.InvariantCulture);
             var (category, action) = Classify(exception);
-            return Create(exception, errorId, category, target, action);
+            return Create(exception, IdOf(exception), category, target, action);
+        }
+
+        /// <summary>A not-found the server named by its code gets its own id; any other refusal is EngramHttp&lt;status&gt;.</summary>
+        private static string IdOf(EngramException exception)
+        {
+            if (exception.Status == 0)
+            {
+                return EngramErrorIds.TransportError;
+            }
+
+            switch (exception.Code)
+            {
+                case EngramErrorCodes.BucketNotFound:
+                    return EngramErrorIds.BucketNotFound;
+                case EngramErrorCodes.MemoryNotFound:
+                    return EngramErrorIds.MemoryNotFound;
+                default:
+                    return EngramErrorIds.HttpStatusPrefix + exception.Status.ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         private static (ErrorCategory Category, string? Action) Classify(EngramException exception)
@@ -82,6 +105,9 @@ namespace Engram.PowerShell.Errors
                         "Check the API key: run 'Connect-Engram -ApiKey <key>' or set ENGRAM_API_KEY to a valid key.");
                 case 403:
                     return (ErrorCategory.PermissionDenied, "Use an API key that is allowed to do this.");
+                case 404 when exception.Code == EngramErrorCodes.BucketNotFound:
+                    return (ErrorCategory.ObjectNotFound,
+                        "Check the bucket name (names are case-sensitive): Get-EngramBucket lists the buckets, New-EngramBucket creates one.");
                 case 404:
                     return (ErrorCategory.ObjectNotFound, "Check the name or id; Get-EngramBucket lists the buckets, Get-EngramMemory their memories.");
                 case 409:

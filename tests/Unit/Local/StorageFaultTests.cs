@@ -88,4 +88,32 @@ public sealed class StorageFaultTests : IDisposable
         Assert.Equal(400, huge.Status);
         Assert.DoesNotContain(await tenant.ListBucketsAsync(), b => b.Name == "fine");
     }
+
+    [Fact]
+    public void A_folder_given_as_the_database_path_is_refused_with_its_path_and_what_to_pass_instead()
+    {
+        var path = Path.Combine(_folder, "engram.db");
+        Directory.CreateDirectory(path);
+
+        var error = Assert.ThrowsAny<IOException>(() => LocalEngine.Open(new LocalEngineOptions { Path = path }));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("is a folder", error.Message);
+        Assert.Contains(Path.Combine(path, "engram.db"), error.Message);
+    }
+
+    [Fact]
+    public void A_database_that_cannot_be_created_is_refused_with_its_path_and_what_to_check()
+    {
+        // A regular file where the database's folder should be: the folder cannot be created, even by root.
+        Directory.CreateDirectory(_folder);
+        var blocker = Path.Combine(_folder, "not-a-folder");
+        File.WriteAllText(blocker, "x");
+        var path = Path.Combine(blocker, "engram.db");
+
+        var error = Assert.ThrowsAny<IOException>(() => LocalEngine.Open(new LocalEngineOptions { Path = path }));
+
+        Assert.StartsWith("Cannot create the Engram database " + path, error.Message);
+        Assert.Contains("Check that", error.Message);
+    }
 }
