@@ -7,7 +7,7 @@ Get-EngramMemory lists a bucket's memories, newest first. Without paging paramet
 
 -All is a snapshot: it emits every memory that existed when it started (and still exists when reached) exactly once, and nothing added later, so Get-EngramMemory -All | Remove-EngramMemory removes them all and Get-EngramMemory -All | Add-EngramMemory into the same bucket ends. It pages by a stable key through the cursor extension of the list endpoint (Engram Local, in-process and over HTTP). Limit: a server without that extension pages only by offset; then -All reads the whole bucket before emitting anything (memory grows with the bucket, and another client's writes during that read can still make it miss or repeat memories; repeats are dropped).
 
-The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and BucketName bind by property name.
+Each memory has Bucket, Id, Content, CreatedAt (a [DateTimeOffset], so Where-Object CreatedAt -lt (Get-Date).AddDays(-30) works) and TokenCount. The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and Bucket bind by property name.
 '@
     Parameters  = @{
         Bucket = 'The bucket to list. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'

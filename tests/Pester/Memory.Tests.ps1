@@ -56,13 +56,13 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
         }
 
         It 'copies memories between buckets through the pipeline' {
-            Get-EngramMemory -Bucket add-basic | Add-EngramMemory -Bucket add-copy -Dedup Off | Out-Null
+            Get-EngramMemory -Bucket add-basic | Add-EngramMemory -Bucket add-copy -Dedup Off -WarningAction SilentlyContinue | Out-Null
             (Get-EngramMemory -Bucket add-copy).Content | Sort-Object | Should -Be 'first fact', 'second fact', 'third fact'
         }
 
         It 'lets an explicit -Bucket win over the rows'' bucket column' {
             $rows = [pscustomobject]@{ Bucket = 'ignored-bucket'; Content = 'explicit wins' }
-            $result = $rows | Add-EngramMemory -Bucket explicit-bucket
+            $result = $rows | Add-EngramMemory -Bucket explicit-bucket -WarningAction SilentlyContinue
             $result.Bucket | Should -Be 'explicit-bucket'
         }
 
@@ -213,7 +213,7 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             $warnings = $null
             $page = Get-EngramMemory -Bucket paging -WarningVariable warnings -WarningAction SilentlyContinue
             $page.Count | Should -Be 20
-            $page[0] | Should -BeOfType Engram.Client.Memory
+            $page[0] | Should -BeOfType Engram.PowerShell.EngramMemory
             $warnings.Count | Should -Be 1
             "$($warnings[0])" | Should -Be "Showing 20 of 30 memories in 'paging'. Use -All or -First to get more."
         }

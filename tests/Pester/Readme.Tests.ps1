@@ -58,6 +58,7 @@ Describe 'README "Using it", run literally in a fresh session' {
         $script:run.Text | Should -Match 'Sunday 02:00-04:00 UTC'
         $script:run.Text | Should -Match 'Bram Jansen'
         $script:run.Text | Should -Match 'Alice Moreau'
+        $script:run.Text | Should -Match 'web-07 \(web\): serves the public status page'
     }
 
     It 'shows the memories, the -WhatIf preview and the restore' {

@@ -12,7 +12,7 @@ namespace Engram.PowerShell.Cmdlets
     /// are more), -First/-Skip for a range, -All for everything, page by page.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "EngramMemory", SupportsPaging = true, DefaultParameterSetName = PageSet)]
-    [OutputType(typeof(Memory))]
+    [OutputType(typeof(EngramMemory))]
     public sealed class GetEngramMemoryCommand : EngramServiceCmdlet
     {
         private const string PageSet = "Page";
@@ -73,13 +73,7 @@ namespace Engram.PowerShell.Cmdlets
 
                 foreach (var memory in page.Memories)
                 {
-                    if (string.IsNullOrEmpty(memory.BucketName))
-                    {
-                        // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
-                        memory.BucketName = Bucket;
-                    }
-
-                    WriteObject(memory);
+                    WriteMemory(memory);
                 }
 
                 returned += (ulong)page.Memories.Count;
@@ -216,15 +210,6 @@ namespace Engram.PowerShell.Cmdlets
             CompleteProgress(ProgressActivityId, activity);
         }
 
-        private void WriteMemory(Memory memory)
-        {
-            if (string.IsNullOrEmpty(memory.BucketName))
-            {
-                // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
-                memory.BucketName = Bucket;
-            }
-
-            WriteObject(memory);
-        }
+        private void WriteMemory(Memory memory) => WriteObject(new EngramMemory(memory, Bucket));
     }
 }
