@@ -11,6 +11,7 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('Lumetra.Engram.format.ps1xml')
+    TypesToProcess       = @('Lumetra.Engram.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Engram'
         'Disconnect-Engram'

@@ -122,7 +122,7 @@ function Invoke-Build {
 
 # The staged (and published) module:
 #   Lumetra.Engram.psd1, Lumetra.Engram.psm1, Engram.PowerShell.Loader.dll   manifest, root module, loader
-#   Lumetra.Engram.format.ps1xml, LICENSE, en-US/ (MAML and about_ help)
+#   Lumetra.Engram.format.ps1xml, Lumetra.Engram.types.ps1xml, LICENSE, en-US/ (MAML and about_ help)
 #   lib/  Engram.PowerShell.dll and every dependency, lib/runtimes/<rid>/native (SQLite)
 # lib/ keeps the dependencies out of PowerShell's default probing: the loader gives them their own load
 # context on PowerShell 7, so another module's versions of the same assemblies cannot collide with them.

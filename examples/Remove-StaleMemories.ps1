@@ -36,9 +36,9 @@ Import-Module $ModulePath
 
 $connection = if ($DatabasePath) { Connect-Engram -Local -Path $DatabasePath -PassThru }
 try {
-    $cutOff = (Get-Date).ToUniversalTime().AddDays(-$OlderThanDays)
+    $cutOff = [DateTimeOffset]::Now.AddDays(-$OlderThanDays)
     $stale = @(Get-EngramMemory -Bucket $Bucket -All | Where-Object {
-            $_.Content -like $Like -and ($OlderThanDays -eq 0 -or [datetime]::Parse($_.CreatedAt, [cultureinfo]::InvariantCulture, 'AdjustToUniversal') -lt $cutOff)
+            $_.Content -like $Like -and ($OlderThanDays -eq 0 -or ($null -ne $_.CreatedAt -and $_.CreatedAt -lt $cutOff))
         })
     Write-Verbose "$($stale.Count) memories in '$Bucket' match '$Like'."
     $stale

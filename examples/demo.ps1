@@ -45,7 +45,7 @@ try {
     Write-Host "`n== Streamed, across two buckets: Who is the escalation contact for the production database?" -ForegroundColor Cyan
     $streamed = Invoke-EngramQuery 'Who is the escalation contact for the production database pg-prod?' -Bucket ops, team -TopK 2 -Stream
     Write-Host "`nCited memories:"
-    $streamed.Memories | Format-Table BucketName, WeightedScore, Content -AutoSize -Wrap | Out-Host
+    $streamed.Memories | Format-Table Bucket, WeightedScore, Content -AutoSize -Wrap | Out-Host
 
     Write-Host "`n== JSON answer for an agent: Who owns what on the platform team?" -ForegroundColor Cyan
     $json = Invoke-EngramQuery 'Who owns what on the platform team?' -Bucket team -TopK 4 -ReturnFormat Json

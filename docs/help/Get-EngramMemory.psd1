@@ -9,10 +9,10 @@ Get-EngramMemory lists a bucket's memories, newest first. Without paging paramet
 
 With several buckets (-Bucket ops, team or -Bucket op*), -First, -Skip and -All apply to each bucket.
 
-The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and BucketName bind by property name.
+Each memory has Bucket, Id, Content, CreatedAt (a [DateTimeOffset], so Where-Object CreatedAt -lt (Get-Date).AddDays(-30) works) and TokenCount. The output pipes into Remove-EngramMemory, Add-EngramMemory (to copy memories) and Export-EngramMemory: Id and Bucket bind by property name.
 '@
     Parameters  = @{
-        Bucket = 'The buckets to list, bucket by bucket (each memory carries its BucketName). Exact, case-sensitive names, or wildcards (op*) matched case-sensitively against the bucket list. A name that matches no bucket is a non-terminating EngramBucketNotFound error naming the closest buckets; -ErrorAction SilentlyContinue or Ignore opts out. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'
+        Bucket = 'The buckets to list, bucket by bucket (each memory carries its Bucket). Exact, case-sensitive names, or wildcards (op*) matched case-sensitively against the bucket list. A name that matches no bucket is a non-terminating EngramBucketNotFound error naming the closest buckets; -ErrorAction SilentlyContinue or Ignore opts out. Default: default. Binds from the BucketName property of piped objects, such as Get-EngramBucket output.'
         All    = 'Returns every memory of the bucket as a snapshot taken at the start, page by page, with progress.'
     }
     Examples    = @(

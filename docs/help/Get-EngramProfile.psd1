@@ -16,6 +16,6 @@ Get-EngramProfile -Bucket user-alice'
         }
     )
     Inputs      = @(@{ Type = 'System.String'; Description = 'A bucket name.' })
-    Outputs     = 'The bucket''s profile and its status.'
+    Outputs     = 'The bucket''s profile and its status. Profile is text, or PowerShell objects when the service''s profile is JSON text (as the hosted profiler writes it); UpdatedAt is a [DateTimeOffset].'
     Links       = @('Update-EngramProfile')
 }

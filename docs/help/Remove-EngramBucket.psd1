@@ -25,6 +25,6 @@ Get-EngramBucket -Name tmp-* | Remove-EngramBucket -WhatIf'
             Remarks = 'Shows which buckets would be deleted and deletes nothing.'
         }
     )
-    Inputs      = @(@{ Type = 'Engram.Client.Bucket'; Description = 'Buckets from Get-EngramBucket, or bucket names.' })
+    Inputs      = @(@{ Type = 'Engram.PowerShell.EngramBucket'; Description = 'Buckets from Get-EngramBucket, or bucket names.' })
     Links       = @('Get-EngramBucket', 'Clear-EngramMemory')
 }

@@ -1,11 +1,11 @@
 @{
     Synopsis    = 'Deletes memories by id.'
     Description = @'
-Remove-EngramMemory deletes memories from a bucket. It takes Get-EngramMemory output from the pipeline: Id and BucketName bind by property name. A memory that does not exist gives a non-terminating EngramHttp404 error and the rest goes on. -WhatIf shows what would be deleted and sends nothing.
+Remove-EngramMemory deletes memories from a bucket. It takes Get-EngramMemory output from the pipeline: Id and Bucket bind by property name (and the MemoryId and Bucket of Invoke-EngramQuery's Memories, or the Id and Bucket of Add-EngramMemory's results). A memory that does not exist gives a non-terminating EngramHttp404 error and the rest goes on. -WhatIf shows what would be deleted and sends nothing.
 '@
     Parameters  = @{
         Id     = 'The ids of the memories to delete. Binds from the Id (or MemoryId) property of piped objects.'
-        Bucket = 'The bucket the memories are in. Default: default. Binds from the BucketName property of piped objects.'
+        Bucket = 'The bucket the memories are in. Default: default. Binds from the Bucket (or BucketName) property of piped objects.'
     }
     Examples    = @(
         @{
@@ -22,6 +22,6 @@ Add-EngramMemory -Content ''temporary note'' -Bucket scratch | Remove-EngramMemo
             Remarks = 'Shows "What if: Performing the operation Remove on target memory ... in bucket ''scratch''" and deletes nothing.'
         }
     )
-    Inputs      = @(@{ Type = 'Engram.Client.Memory'; Description = 'Memories from Get-EngramMemory (Id and BucketName bind by property name).' })
+    Inputs      = @(@{ Type = 'Engram.PowerShell.EngramMemory'; Description = 'Memories from Get-EngramMemory (Id and Bucket bind by property name).' })
     Links       = @('Get-EngramMemory', 'Clear-EngramMemory')
 }

@@ -13,7 +13,7 @@ Describe 'Buckets, profiles and errors over a <Mode> connection' -ForEach @(@{ M
     It 'creates, lists with wildcards and removes buckets' {
         $new = New-EngramBucket -Name ops-eu -Description 'Europe'
         $new.Name | Should -Be 'ops-eu'
-        $new | Should -BeOfType Engram.Client.Bucket
+        $new | Should -BeOfType Engram.PowerShell.EngramBucket
         New-EngramBucket -Name ops-us | Out-Null
         New-EngramBucket -Name other | Out-Null
         (Get-EngramBucket -Name 'ops-*').Name | Should -Be 'ops-eu', 'ops-us'

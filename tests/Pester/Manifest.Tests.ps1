@@ -44,6 +44,7 @@ Describe 'The staged module manifest' {
         Join-Path $script:moduleBase 'Engram.PowerShell.Loader.dll' | Should -Exist
         $script:data.FormatsToProcess | Should -Not -BeNullOrEmpty
         foreach ($format in $script:data.FormatsToProcess) { Join-Path $script:moduleBase $format | Should -Exist }
+        foreach ($types in $script:data.TypesToProcess) { Join-Path $script:moduleBase $types | Should -Exist }
     }
 
     It 'has gallery metadata: tags, project and license links, release notes' {

@@ -56,13 +56,13 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
         }
 
         It 'copies memories between buckets through the pipeline' {
-            Get-EngramMemory -Bucket add-basic | Add-EngramMemory -Bucket add-copy -Dedup Off | Out-Null
+            Get-EngramMemory -Bucket add-basic | Add-EngramMemory -Bucket add-copy -Dedup Off -WarningAction SilentlyContinue | Out-Null
             (Get-EngramMemory -Bucket add-copy).Content | Sort-Object | Should -Be 'first fact', 'second fact', 'third fact'
         }
 
         It 'lets an explicit -Bucket win over the rows'' bucket column' {
             $rows = [pscustomobject]@{ Bucket = 'ignored-bucket'; Content = 'explicit wins' }
-            $result = $rows | Add-EngramMemory -Bucket explicit-bucket
+            $result = $rows | Add-EngramMemory -Bucket explicit-bucket -WarningAction SilentlyContinue
             $result.Bucket | Should -Be 'explicit-bucket'
         }
 
@@ -79,13 +79,83 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             (Get-EngramMemory -Bucket batched -All).Count | Should -Be 25
         }
 
-        It 'starts a new batch whenever the bucket changes (contiguous runs)' {
-            $rows = 'a', 'a', 'b', 'b', 'a' | ForEach-Object -Begin { $i = 0 } -Process { [pscustomobject]@{ Bucket = "run-$_"; Content = "Run item $($i++) in $_" } }
-            $all = $rows | Add-EngramMemory -Verbose 4>&1
+        It 'sends interleaved buckets in full batches per bucket, one result per input in input order' {
+            # a, b, a, b, ... : 120 rows for two buckets, 50 per batch -> 50 + 10 per bucket = 4 requests, not 120.
+            $rows = 0..119 | ForEach-Object { [pscustomobject]@{ Bucket = ('mix-a', 'mix-b')[$_ % 2]; Content = "Interleaved fact $_ for $(('mix-a', 'mix-b')[$_ % 2])" } }
+            $all = $rows | Add-EngramMemory -BatchSize 50 -Dedup Off -Verbose 4>&1
             $result = $all | Where-Object { $_ -is [Engram.PowerShell.MemoryStoreResult] }
-            $result.Bucket | Should -Be 'run-a', 'run-a', 'run-b', 'run-b', 'run-a'
-            $stores = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'run-[ab]' }
-            @($stores).Count | Should -Be 3
+            $verbose = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $result.Count | Should -Be 120
+            $result.Index | Should -Be (0..119)
+            $result.Content | Should -Be $rows.Content
+            $result.Bucket | Should -Be $rows.Bucket
+            @($verbose | Where-Object { $_.Message -like ($script:storeTrace -f 'mix-a') + '*' }).Count | Should -Be 2
+            @($verbose | Where-Object { $_.Message -like ($script:storeTrace -f 'mix-b') + '*' }).Count | Should -Be 2
+            # -Verbose says what each batch carried.
+            $sizes = $verbose | Where-Object Message -match "^Sending a batch of (\d+) memories to 'mix-a'" | ForEach-Object { [int]($_.Message -replace '^Sending a batch of (\d+).*$', '$1') }
+            $sizes | Should -Be 50, 10
+            (Get-EngramMemory -Bucket mix-a -All).Count | Should -Be 60
+            (Get-EngramMemory -Bucket mix-b -All).Count | Should -Be 60
+        }
+
+        It 'keeps results in input order when a small bucket waits behind a large one' {
+            $rows = @([pscustomobject]@{ Bucket = 'lone'; Content = 'The lone fact comes first.' }) +
+                @(1..30 | ForEach-Object { [pscustomobject]@{ Bucket = 'crowd'; Content = "Crowd fact $_" } }) +
+                @([pscustomobject]@{ Bucket = 'lone'; Content = 'The lone fact comes last.' })
+            $all = $rows | Add-EngramMemory -BatchSize 10 -Dedup Off -Verbose 4>&1
+            $result = $all | Where-Object { $_ -is [Engram.PowerShell.MemoryStoreResult] }
+            $result.Content | Should -Be $rows.Content
+            @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like ($script:storeTrace -f 'lone') + '*' }).Count | Should -Be 1
+        }
+
+        It 'builds the content from the column -ContentProperty names' {
+            $csv = Join-Path $TestDrive 'inventory.csv'
+            "Host,Team,Description`ndb-01,data,Primary PostgreSQL for billing`nweb-07,web,Serves the status page" | Set-Content $csv
+            $result = Import-Csv $csv | Add-EngramMemory -ContentProperty Description -Bucket inventory
+            $result.Content | Should -Be 'Primary PostgreSQL for billing', 'Serves the status page'
+            (Get-EngramMemory -Bucket inventory).Content | Sort-Object | Should -Be 'Primary PostgreSQL for billing', 'Serves the status page'
+        }
+
+        It 'builds the content from a -Template of any columns' {
+            $csv = Join-Path $TestDrive 'inventory-t.csv'
+            "Host,Team,Description`ndb-01,data,Primary PostgreSQL for billing`nweb-07,web,Serves the status page {v2}" | Set-Content $csv
+            $result = Import-Csv $csv | Add-EngramMemory -Template '{Host} ({team}): {Description}, {{literal}}' -Bucket inventory-t
+            $result.Content | Should -Be 'db-01 (data): Primary PostgreSQL for billing, {literal}', 'web-07 (web): Serves the status page {v2}, {literal}'
+        }
+
+        It 'names the missing column and the columns there are, and stores the rows that have it' {
+            $rows = [pscustomobject]@{ Host = 'db-01'; Description = 'Has it' }, [pscustomobject]@{ Host = 'web-07'; Notes = 'Lacks it' }
+            $errors = $null
+            $result = $rows | Add-EngramMemory -ContentProperty Description -Bucket partial -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result.Content | Should -Be 'Has it'
+            $errors.Count | Should -Be 1
+            "$($errors[0])" | Should -Match "Input 1 has no property 'Description'"
+            "$($errors[0])" | Should -Match 'Host, Notes'
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'EngramContentPropertyNotFound,*'
+
+            $errors = $null
+            $result = $rows | Add-EngramMemory -Template '{Host}: {Description}' -Bucket partial -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result.Content | Should -Be 'db-01: Has it'
+            "$($errors[0])" | Should -Match "no property 'Description'.*Host, Notes"
+        }
+
+        It 'refuses a template with an unmatched brace before sending anything' {
+            { 'x' | Add-EngramMemory -Template '{Host' -Bucket never } | Should -Throw -ErrorId 'EngramInvalidTemplate,*'
+        }
+
+        It 'keeps each row''s bucket column with -DefaultBucket, and uses it for rows without one' {
+            $rows = [pscustomobject]@{ Bucket = 'own-bucket'; Content = 'Goes to its own bucket' }, [pscustomobject]@{ Bucket = ''; Content = 'Goes to the default bucket' }, 'A plain string'
+            $result = $rows | Add-EngramMemory -DefaultBucket fallback
+            $result.Bucket | Should -Be 'own-bucket', 'fallback', 'fallback'
+        }
+
+        It 'warns once when -Bucket overrides the rows'' own bucket column' {
+            $rows = [pscustomobject]@{ Bucket = 'team'; Content = 'Overridden one' }, [pscustomobject]@{ Bucket = 'team'; Content = 'Overridden two' }
+            $warnings = $null
+            $result = $rows | Add-EngramMemory -Bucket overriding -WarningVariable warnings -WarningAction SilentlyContinue
+            $result.Bucket | Sort-Object -Unique | Should -Be 'overriding'
+            $warnings.Count | Should -Be 1
+            "$($warnings[0])" | Should -Match '-DefaultBucket'
         }
 
         It 'reports empty and whitespace content as per-item errors without sending them, and stores the rest' {
@@ -143,7 +213,7 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             $warnings = $null
             $page = Get-EngramMemory -Bucket paging -WarningVariable warnings -WarningAction SilentlyContinue
             $page.Count | Should -Be 20
-            $page[0] | Should -BeOfType Engram.Client.Memory
+            $page[0] | Should -BeOfType Engram.PowerShell.EngramMemory
             $warnings.Count | Should -Be 1
             "$($warnings[0])" | Should -Be "Showing 20 of 30 memories in 'paging'. Use -All or -First to get more."
         }
@@ -177,8 +247,8 @@ Describe 'Memories over a <Mode> connection' -ForEach @(@{ Mode = 'Local' }, @{ 
             [int]$out[0] | Should -Be 30
         }
 
-        It 'fills BucketName so the output pipes on' {
-            (Get-EngramMemory -Bucket paging -First 3).BucketName | Sort-Object -Unique | Should -Be 'paging'
+        It 'fills Bucket so the output pipes on' {
+            (Get-EngramMemory -Bucket paging -First 3).Bucket | Sort-Object -Unique | Should -Be 'paging'
         }
     }
 

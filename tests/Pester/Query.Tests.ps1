@@ -18,7 +18,7 @@ Describe 'Invoke-EngramQuery over a <Mode> connection' -ForEach @(@{ Mode = 'Loc
         $r | Should -BeOfType Engram.PowerShell.QueryAnswer
         $r.Answer | Should -Match 'Tuesday'
         $r.MemoriesFound | Should -BeGreaterThan 0
-        $r.Memories[0].BucketName | Should -Be 'ops'
+        $r.Memories[0].Bucket | Should -Be 'ops'
         $r.Memories.Content | Should -Contain 'The deploy window is Tuesday 10:00 UTC.'
         $r.Buckets | Should -Be 'ops'
     }
@@ -32,12 +32,12 @@ Describe 'Invoke-EngramQuery over a <Mode> connection' -ForEach @(@{ Mode = 'Loc
     It 'retrieves without an answer with -SkipSynthesis, across buckets' {
         $r = Invoke-EngramQuery 'deploys' -Bucket ops, team-b -SkipSynthesis
         $r.Answer | Should -BeNullOrEmpty
-        $r.Memories.BucketName | Sort-Object -Unique | Should -Be 'ops', 'team-b'
+        $r.Memories.Bucket | Sort-Object -Unique | Should -Be 'ops', 'team-b'
     }
 
     It 'limits the depth per bucket with -TopKPerBucket as a hashtable and as a number' {
         $r = Invoke-EngramQuery 'deploys approvals window' -Bucket ops, team-b -SkipSynthesis -TopKPerBucket @{ ops = 1; 'team-b' = 1 }
-        @($r.Memories | Where-Object BucketName -eq 'ops').Count | Should -Be 1
+        @($r.Memories | Where-Object Bucket -eq 'ops').Count | Should -Be 1
         $r = Invoke-EngramQuery 'deploys approvals window' -Bucket ops -SkipSynthesis -TopKPerBucket 2
         @($r.Memories).Count | Should -BeLessOrEqual 2
         { Invoke-EngramQuery 'x' -TopKPerBucket @{ ops = 'many' } } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*'

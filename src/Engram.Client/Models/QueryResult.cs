@@ -100,6 +100,9 @@ namespace Engram.Client
 
         /// <summary>Set when an old server sent the fact as a plain string instead of an object.</summary>
         public string? Text { get; set; }
+
+        /// <summary>"subject predicate object" (or the old servers' text), so a list of facts reads as text.</summary>
+        public override string ToString() => Text ?? (Subject + " " + Predicate + " " + Object);
     }
 
     public sealed class EntityMatch
@@ -109,6 +112,8 @@ namespace Engram.Client
         public string? BucketName { get; set; }
 
         public double? Score { get; set; }
+
+        public override string ToString() => Entity;
     }
 
     /// <summary>Token accounting of a query (wire spec §4.10).</summary>
@@ -123,5 +128,12 @@ namespace Engram.Client
         public int ActualInputTokens { get; set; }
 
         public int ActualOutputTokens { get; set; }
+
+        public override string ToString() => string.Format(
+            System.Globalization.CultureInfo.InvariantCulture,
+            "input {0}, output {1}, context {2} tokens",
+            InputTokens,
+            OutputTokens,
+            ContextTokens);
     }
 }

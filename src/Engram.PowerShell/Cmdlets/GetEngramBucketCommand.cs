@@ -9,7 +9,7 @@ namespace Engram.PowerShell.Cmdlets
 {
     /// <summary>Get-EngramBucket: the tenant's buckets, optionally selected by exact (case-sensitive) names or wildcards.</summary>
     [Cmdlet(VerbsCommon.Get, "EngramBucket")]
-    [OutputType(typeof(Bucket))]
+    [OutputType(typeof(EngramBucket))]
     public sealed class GetEngramBucketCommand : EngramServiceCmdlet
     {
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,12 +53,8 @@ namespace Engram.PowerShell.Cmdlets
     {
         public static PSObject Wrap(Bucket bucket)
         {
-            var output = PSObject.AsPSObject(bucket);
-            if (output.Properties["BucketName"] == null)
-            {
-                output.Properties.Add(new PSAliasProperty("BucketName", nameof(Bucket.Name)));
-            }
-
+            var output = PSObject.AsPSObject(new EngramBucket(bucket));
+            output.Properties.Add(new PSAliasProperty("BucketName", nameof(EngramBucket.Name)));
             return output;
         }
     }

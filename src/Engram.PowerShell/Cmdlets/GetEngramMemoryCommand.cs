@@ -12,7 +12,7 @@ namespace Engram.PowerShell.Cmdlets
     /// when there are more), -First/-Skip for a range, -All for everything, page by page; each applies per bucket.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "EngramMemory", SupportsPaging = true, DefaultParameterSetName = PageSet)]
-    [OutputType(typeof(Memory))]
+    [OutputType(typeof(EngramMemory))]
     public sealed class GetEngramMemoryCommand : EngramServiceCmdlet
     {
         private const string PageSet = "Page";
@@ -88,13 +88,7 @@ namespace Engram.PowerShell.Cmdlets
 
                 foreach (var memory in page.Memories)
                 {
-                    if (string.IsNullOrEmpty(memory.BucketName))
-                    {
-                        // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
-                        memory.BucketName = _bucket;
-                    }
-
-                    WriteObject(memory);
+                    WriteMemory(memory);
                 }
 
                 returned += (ulong)page.Memories.Count;
@@ -231,15 +225,6 @@ namespace Engram.PowerShell.Cmdlets
             CompleteProgress(ProgressActivityId, activity);
         }
 
-        private void WriteMemory(Memory memory)
-        {
-            if (string.IsNullOrEmpty(memory.BucketName))
-            {
-                // Older servers leave it out; the pipeline into Remove-EngramMemory needs it.
-                memory.BucketName = _bucket;
-            }
-
-            WriteObject(memory);
-        }
+        private void WriteMemory(Memory memory) => WriteObject(new EngramMemory(memory, _bucket));
     }
 }

@@ -53,6 +53,7 @@ namespace Engram.PowerShell.Cmdlets
                 WaitFor,
                 OnStored,
                 OnFailed,
+                (bucket, count) => WriteVerbose("Sending a batch of " + count + (count == 1 ? " memory" : " memories") + " to '" + bucket + "'."),
                 StopToken);
         }
 

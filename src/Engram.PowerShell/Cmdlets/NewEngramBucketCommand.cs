@@ -5,7 +5,7 @@ namespace Engram.PowerShell.Cmdlets
 {
     /// <summary>New-EngramBucket: creates a bucket.</summary>
     [Cmdlet(VerbsCommon.New, "EngramBucket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-    [OutputType(typeof(Bucket))]
+    [OutputType(typeof(EngramBucket))]
     public sealed class NewEngramBucketCommand : EngramServiceCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

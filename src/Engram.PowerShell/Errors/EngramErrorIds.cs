@@ -22,6 +22,9 @@ namespace Engram.PowerShell.Errors
         public const string DatabaseUnavailable = "EngramDatabaseUnavailable";
         public const string EmbeddingsNotInstalled = "EngramEmbeddingsNotInstalled";
         public const string EmptyContent = "EngramEmptyContent";
+        public const string ContentPropertyNotFound = "EngramContentPropertyNotFound";
+        public const string InvalidTemplate = "EngramInvalidTemplate";
+        public const string BucketAndDefaultBucket = "EngramBucketAndDefaultBucket";
         public const string ContentTooLarge = "EngramContentTooLarge";
         public const string InstallNeedsLocal = "EngramInstallNeedsLocal";
         public const string ExportFileExists = "EngramExportFileExists";

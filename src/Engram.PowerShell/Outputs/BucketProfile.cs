@@ -1,4 +1,6 @@
+using System;
 using Engram.Client;
+using Engram.PowerShell.Conversion;
 
 namespace Engram.PowerShell
 {
@@ -9,8 +11,8 @@ namespace Engram.PowerShell
         {
             Bucket = bucket;
             Status = result.Status;
-            Profile = result.Profile;
-            UpdatedAt = result.UpdatedAt;
+            Profile = WireValues.ToTextOrObject(result.Profile);
+            UpdatedAt = WireValues.ToTime(result.UpdatedAt);
             MemoriesAtGeneration = result.NMemoriesAtGen;
             Source = result.Source;
             BucketId = result.BucketId;
@@ -21,10 +23,13 @@ namespace Engram.PowerShell
         /// <summary><c>ready</c>, <c>pending</c> or <c>not_installed</c>; empty from older servers.</summary>
         public string? Status { get; }
 
-        /// <summary>The profile text; empty when no snapshot exists yet.</summary>
-        public string? Profile { get; }
+        /// <summary>
+        /// The profile: text, or PowerShell objects when the service's profile is JSON text (as the hosted
+        /// profiler writes it); empty when no snapshot exists yet.
+        /// </summary>
+        public object? Profile { get; }
 
-        public string? UpdatedAt { get; }
+        public DateTimeOffset? UpdatedAt { get; }
 
         /// <summary>How many memories the bucket held when the snapshot was made.</summary>
         public int? MemoriesAtGeneration { get; }
@@ -33,6 +38,6 @@ namespace Engram.PowerShell
 
         public string? BucketId { get; }
 
-        public override string ToString() => Profile ?? "";
+        public override string ToString() => Profile?.ToString() ?? "";
     }
 }

@@ -81,6 +81,9 @@ namespace Engram.PowerShell
         /// <summary>The model provider that answers for a Local connection ("OpenAI gpt-4o-mini at …"), or null; never a key.</summary>
         public string? Provider { get; }
 
+        /// <summary>What it talks to, in one column: the database file (or "(in memory)") of a Local connection, else the base URL.</summary>
+        public string? Target => Kind == EngramConnectionKind.Local ? (InMemory ? "(in memory)" : DatabasePath) : BaseUrl;
+
         /// <summary>False once Disconnect-Engram closed it.</summary>
         public bool IsOpen => Volatile.Read(ref _closed) == 0;
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Engram.PowerShell.Conversion;
 
 namespace Engram.PowerShell
 {
@@ -8,7 +9,7 @@ namespace Engram.PowerShell
         internal ExportResult(string path, IReadOnlyList<string> buckets, long memoryCount)
         {
             Path = path;
-            Buckets = buckets;
+            Buckets = WireValues.ToList(buckets);
             MemoryCount = memoryCount;
         }
 

@@ -14,13 +14,21 @@ namespace Engram.PowerShell.Runtime
     internal sealed record PendingMemory(long Index, int? LineNumber, string Bucket, string Content, object? Input);
 
     /// <summary>
-    /// Stores a stream of inputs in batches: contiguous inputs for the same bucket form a batch of at most
-    /// BatchSize items; up to ThrottleLimit batches are in flight at once; results come back strictly in
-    /// input order. A failed batch reports a failure for each of its items and the rest goes on.
+    /// Stores a stream of inputs in batches: each bucket collects its inputs, wherever they come in the
+    /// stream, into batches of BatchSize, so rows whose buckets interleave (a, b, a, b…) still go in full
+    /// batches; up to ThrottleLimit batches are in flight at once; results come back strictly in input order.
+    /// A failed batch reports a failure for each of its items and the rest goes on.
     /// Used from the pipeline thread only; the sending happens on the thread pool.
     /// </summary>
     internal sealed class MemoryBatchWriter
     {
+        /// <summary>
+        /// How many inputs may wait (unsent, or sent but not yet reported) before the bucket holding the
+        /// oldest of them is sent even if its batch is not full: bounds memory, and keeps results flowing
+        /// when a rare bucket would otherwise hold back every result after its first input.
+        /// </summary>
+        private readonly int _maxWaiting;
+
         private readonly Func<Func<CancellationToken, Task<IReadOnlyList<StoreMemoryResult>>>, Task<IReadOnlyList<StoreMemoryResult>>> _start;
         private readonly Action<Task> _wait;
         private readonly IEngramService _service;
@@ -29,13 +37,21 @@ namespace Engram.PowerShell.Runtime
         private readonly int _throttleLimit;
         private readonly Action<PendingMemory, StoreMemoryResult> _onStored;
         private readonly Action<PendingMemory, Exception> _onFailed;
+        private readonly Action<string, int> _onSending;
         private readonly CancellationToken _stopToken;
-        private readonly Queue<SentBatch> _inFlight = new Queue<SentBatch>();
-        private List<PendingMemory> _run = new List<PendingMemory>();
+
+        /// <summary>Every input not yet reported, in input order.</summary>
+        private readonly Queue<Slot> _waiting = new Queue<Slot>();
+
+        /// <summary>Per bucket, the inputs not yet sent (a batch being filled).</summary>
+        private readonly Dictionary<string, List<Slot>> _filling = new Dictionary<string, List<Slot>>(StringComparer.Ordinal);
+
+        private readonly List<SentBatch> _inFlight = new List<SentBatch>();
 
         /// <summary>
         /// <c>start</c> starts a send off the pipeline thread (the cmdlet's Start, so traces flow); <c>wait</c>
-        /// waits for a task on the pipeline thread while pumping messages, without throwing its failure.
+        /// waits for a task on the pipeline thread while pumping messages, without throwing its failure;
+        /// <c>onSending</c> hears of each batch (bucket, size) as it is sent, for -Verbose.
         /// </summary>
         public MemoryBatchWriter(
             IEngramService service,
@@ -46,6 +62,7 @@ namespace Engram.PowerShell.Runtime
             Action<Task> wait,
             Action<PendingMemory, StoreMemoryResult> onStored,
             Action<PendingMemory, Exception> onFailed,
+            Action<string, int> onSending,
             CancellationToken stopToken)
         {
             _stopToken = stopToken;
@@ -53,10 +70,13 @@ namespace Engram.PowerShell.Runtime
             _dedup = dedup;
             _batchSize = Math.Max(1, Math.Min(batchSize, EngramLimits.MaxBatchSize));
             _throttleLimit = Math.Max(1, throttleLimit);
+            // Room for every batch in flight plus one filling batch for each of a few buckets.
+            _maxWaiting = _batchSize * (_throttleLimit + 8);
             _start = start;
             _wait = wait;
             _onStored = onStored;
             _onFailed = onFailed;
+            _onSending = onSending;
         }
 
         /// <summary>How many inputs have been reported (stored, merged or failed).</summary>
@@ -64,68 +84,108 @@ namespace Engram.PowerShell.Runtime
 
         public void Add(PendingMemory item)
         {
-            if (_run.Count > 0 && !string.Equals(_run[0].Bucket, item.Bucket, StringComparison.Ordinal))
+            var slot = new Slot(item);
+            _waiting.Enqueue(slot);
+            if (!_filling.TryGetValue(item.Bucket, out var batch))
             {
-                SendRun();
+                batch = new List<Slot>(_batchSize);
+                _filling.Add(item.Bucket, batch);
             }
 
-            _run.Add(item);
-            if (_run.Count >= _batchSize)
+            batch.Add(slot);
+            if (batch.Count >= _batchSize)
             {
-                SendRun();
+                Send(item.Bucket);
             }
 
-            ReportFinished(block: false);
+            Harvest(block: false);
+
+            // Too much held back behind the oldest input: send its bucket now, part-full if need be, and wait.
+            while (_waiting.Count > _maxWaiting)
+            {
+                if (!_waiting.Peek().Sent)
+                {
+                    Send(_waiting.Peek().Item.Bucket);
+                }
+                else if (_inFlight.Count > 0)
+                {
+                    Harvest(block: true);
+                }
+                else
+                {
+                    break;
+                }
+            }
         }
 
         /// <summary>Sends what is left and reports everything; call at the end of input.</summary>
         public void Flush()
         {
-            SendRun();
+            // Oldest first, so the results that can be reported first are sent first.
+            foreach (var bucket in _waiting.Where(s => !s.Sent).Select(s => s.Item.Bucket).Distinct(StringComparer.Ordinal).ToList())
+            {
+                Send(bucket);
+            }
+
             while (_inFlight.Count > 0)
             {
-                ReportFront(block: true);
+                Harvest(block: true);
             }
+
+            ReportReady();
         }
 
-        private void SendRun()
+        private void Send(string bucket)
         {
-            if (_run.Count == 0)
+            if (!_filling.TryGetValue(bucket, out var slots) || slots.Count == 0)
             {
                 return;
             }
 
-            // Keep at most ThrottleLimit batches in flight: make room by reporting the oldest first.
+            // Keep at most ThrottleLimit batches in flight: make room by finishing the first to complete.
             while (_inFlight.Count >= _throttleLimit)
             {
-                ReportFront(block: true);
+                Harvest(block: true);
             }
 
-            var items = _run;
-            _run = new List<PendingMemory>();
-            var bucket = items[0].Bucket;
-            var contents = items.Select(i => i.Content).ToList();
+            _filling.Remove(bucket);
+            foreach (var slot in slots)
+            {
+                slot.Sent = true;
+            }
+
+            var contents = slots.Select(s => s.Item.Content).ToList();
+            _onSending(bucket, contents.Count);
             var task = _start(ct => _service.StoreMemoriesAsync(bucket, contents, _dedup, ct));
-            _inFlight.Enqueue(new SentBatch(items, task));
+            _inFlight.Add(new SentBatch(slots, task));
         }
 
-        private void ReportFinished(bool block)
+        /// <summary>
+        /// Takes the results of finished batches (with <paramref name="block"/>, waits for at least one first)
+        /// and reports every input whose turn has come.
+        /// </summary>
+        private void Harvest(bool block)
         {
-            while (_inFlight.Count > 0 && (block || _inFlight.Peek().Task.IsCompleted))
+            if (block && _inFlight.Count > 0 && !_inFlight.Any(b => b.Task.IsCompleted))
             {
-                ReportFront(block);
+                _wait(Task.WhenAny(_inFlight.Select(b => (Task)b.Task)));
             }
+
+            for (var i = 0; i < _inFlight.Count; i++)
+            {
+                var batch = _inFlight[i];
+                if (batch.Task.IsCompleted)
+                {
+                    _inFlight.RemoveAt(i--);
+                    Settle(batch);
+                }
+            }
+
+            ReportReady();
         }
 
-        private void ReportFront(bool block)
+        private void Settle(SentBatch batch)
         {
-            var batch = _inFlight.Peek();
-            if (block || !batch.Task.IsCompleted)
-            {
-                _wait(batch.Task);
-            }
-
-            _inFlight.Dequeue();
             IReadOnlyList<StoreMemoryResult>? results = null;
             Exception? failure = null;
             try
@@ -147,22 +207,55 @@ namespace Engram.PowerShell.Runtime
                 results = partial.StoredResults;
             }
 
-            for (var i = 0; i < batch.Items.Count; i++)
+            for (var i = 0; i < batch.Slots.Count; i++)
             {
-                var item = batch.Items[i];
-                Completed++;
+                var slot = batch.Slots[i];
+                slot.Done = true;
                 if (results != null && i < results.Count)
                 {
-                    _onStored(item, results[i]);
+                    slot.Result = results[i];
                 }
                 else
                 {
-                    _onFailed(item, failure ?? new EngramException(
-                        "The service returned " + (results?.Count ?? 0) + " results for a batch of " + batch.Items.Count + " memories; this one got none.", 0));
+                    slot.Failure = failure ?? new EngramException(
+                        "The service returned " + (results?.Count ?? 0) + " results for a batch of " + batch.Slots.Count + " memories; this one got none.", 0);
                 }
             }
         }
 
-        private sealed record SentBatch(List<PendingMemory> Items, Task<IReadOnlyList<StoreMemoryResult>> Task);
+        /// <summary>Reports inputs from the front of the stream for as long as their results are in.</summary>
+        private void ReportReady()
+        {
+            while (_waiting.Count > 0 && _waiting.Peek().Done)
+            {
+                var slot = _waiting.Dequeue();
+                Completed++;
+                if (slot.Result != null)
+                {
+                    _onStored(slot.Item, slot.Result);
+                }
+                else
+                {
+                    _onFailed(slot.Item, slot.Failure!);
+                }
+            }
+        }
+
+        private sealed class Slot
+        {
+            public Slot(PendingMemory item) => Item = item;
+
+            public PendingMemory Item { get; }
+
+            public bool Sent { get; set; }
+
+            public bool Done { get; set; }
+
+            public StoreMemoryResult? Result { get; set; }
+
+            public Exception? Failure { get; set; }
+        }
+
+        private sealed record SentBatch(List<Slot> Slots, Task<IReadOnlyList<StoreMemoryResult>> Task);
     }
 }
