@@ -70,9 +70,21 @@ namespace Engram.Local
                 return _ingestor.StoreAsync(TenantId, bucket, chunk, dedup, cancellationToken);
             });
 
-        private static IReadOnlyList<string> Slice(IReadOnlyList<string> items, int start, int length)
+        public Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
+            RunAsync(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                RequestRules.ValidateBucketName(name);
+                // Every item is checked before the first write, as for StoreMemoriesAsync.
+                var identities = RequestRules.ValidateRestore(memories);
+                var contents = memories.Select(m => m.Content).ToList();
+                return ChunkedStore.StoreAsync(contents.Count, (start, length) =>
+                    _ingestor.StoreAsync(TenantId, name, Slice(contents, start, length), dedup, cancellationToken, Slice(identities, start, length)));
+            }, cancellationToken);
+
+        private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int length)
         {
-            var slice = new List<string>(length);
+            var slice = new List<T>(length);
             for (var i = start; i < start + length; i++)
             {
                 slice.Add(items[i]);

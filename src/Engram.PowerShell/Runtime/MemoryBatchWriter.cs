@@ -9,9 +9,13 @@ namespace Engram.PowerShell.Runtime
 {
     /// <summary>
     /// One input waiting to be stored: where it came from (its index, and line for imports), where it goes,
-    /// what it says, and what the user passed in (the TargetObject of its error).
+    /// what it says, and what the user passed in (the TargetObject of its error). A restored memory also has
+    /// the id and creation time it had (<see cref="OriginalId"/>, <see cref="CreatedAt"/>) for the restore extension.
     /// </summary>
-    internal sealed record PendingMemory(long Index, int? LineNumber, string Bucket, string Content, object? Input);
+    internal sealed record PendingMemory(long Index, int? LineNumber, string Bucket, string Content, object? Input, string? OriginalId = null, string? CreatedAt = null)
+    {
+        public bool IsRestore => OriginalId != null || CreatedAt != null;
+    }
 
     /// <summary>
     /// Stores a stream of inputs in batches: contiguous inputs for the same bucket form a batch of at most
@@ -104,8 +108,18 @@ namespace Engram.PowerShell.Runtime
             var items = _run;
             _run = new List<PendingMemory>();
             var bucket = items[0].Bucket;
-            var contents = items.Select(i => i.Content).ToList();
-            var task = _start(ct => _service.StoreMemoriesAsync(bucket, contents, _dedup, ct));
+            Task<IReadOnlyList<StoreMemoryResult>> task;
+            if (items.Any(i => i.IsRestore))
+            {
+                var memories = items.Select(i => new MemoryRestoreItem(i.Content, i.OriginalId, i.CreatedAt)).ToList();
+                task = _start(ct => _service.RestoreMemoriesAsync(bucket, memories, _dedup, ct));
+            }
+            else
+            {
+                var contents = items.Select(i => i.Content).ToList();
+                task = _start(ct => _service.StoreMemoriesAsync(bucket, contents, _dedup, ct));
+            }
+
             _inFlight.Enqueue(new SentBatch(items, task));
         }
 
