@@ -305,7 +305,15 @@ namespace Engram.Local
         {
             cancellationToken.ThrowIfCancellationRequested();
             _engine.ThrowIfDisposed();
-            return await work().ConfigureAwait(false);
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (Exception e) when (StorageFaults.TryMap(e, out var mapped))
+            {
+                // In-process callers get the refusal HTTP callers get (a full disk: 507 and what to do).
+                throw mapped!;
+            }
         }
 
         private Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
@@ -322,7 +330,7 @@ namespace Engram.Local
             }
             catch (Exception e)
             {
-                return Task.FromException<T>(e);
+                return Task.FromException<T>(StorageFaults.TryMap(e, out var mapped) ? mapped! : e);
             }
         }
     }
