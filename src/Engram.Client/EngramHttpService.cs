@@ -126,6 +126,36 @@ namespace Engram.Client
             }).ConfigureAwait(false);
         }
 
+        public async Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default)
+        {
+            if (memories == null)
+            {
+                throw new ArgumentNullException(nameof(memories));
+            }
+
+            for (var i = 0; i < memories.Count; i++)
+            {
+                if (memories[i] == null)
+                {
+                    throw new ArgumentException("Memory at index " + i + " is null; every item needs text.", nameof(memories));
+                }
+            }
+
+            bucket = BucketOrDefault(bucket);
+            if (memories.Count == 0)
+            {
+                return Array.Empty<StoreMemoryResult>();
+            }
+
+            // Always the batch form, also for one item: that is where the extension fields go.
+            return await ChunkedStore.StoreAsync(memories.Count, async (start, length) =>
+            {
+                var request = new EngramRequest(HttpMethod.Post, EngramPaths.Memories(bucket), RequestWriter.Restore(memories, start, length, dedup));
+                var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return Decode(response, request, root => ResponseReader.StoreResults(root, bucket));
+            }).ConfigureAwait(false);
+        }
+
         public async Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = EngramLimits.DefaultListLimit, int offset = 0, CancellationToken cancellationToken = default)
         {
             bucket = BucketOrDefault(bucket);

@@ -21,6 +21,15 @@ namespace Engram.Client
         /// </summary>
         Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default);
 
+        /// <summary>
+        /// Restore extension of the batch store (Engram Local answers it, other servers ignore the extra fields):
+        /// stores <paramref name="memories"/> keeping each one's id and creation time. An item whose id the
+        /// bucket already holds is not stored again (<c>merged</c>, <see cref="StoreMemoryResult.MergeReasonSameId"/>).
+        /// A server that cannot keep an id (the hosted service; an id used by another bucket) assigns a new one:
+        /// compare each result's <see cref="StoreMemoryResult.Id"/> with the item's.
+        /// </summary>
+        Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default);
+
         /// <summary>One page of a bucket's memories, newest first.</summary>
         Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default);
 

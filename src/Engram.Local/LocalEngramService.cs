@@ -70,9 +70,21 @@ namespace Engram.Local
                 return _ingestor.StoreAsync(TenantId, bucket, chunk, dedup, cancellationToken);
             });
 
-        private static IReadOnlyList<string> Slice(IReadOnlyList<string> items, int start, int length)
+        public Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
+            RunAsync(() =>
+            {
+                var name = RequestRules.BucketOrDefault(bucket);
+                RequestRules.ValidateBucketName(name);
+                // Every item is checked before the first write, as for StoreMemoriesAsync.
+                var identities = RequestRules.ValidateRestore(memories);
+                var contents = memories.Select(m => m.Content).ToList();
+                return ChunkedStore.StoreAsync(contents.Count, (start, length) =>
+                    _ingestor.StoreAsync(TenantId, name, Slice(contents, start, length), dedup, cancellationToken, Slice(identities, start, length)));
+            }, cancellationToken);
+
+        private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int length)
         {
-            var slice = new List<string>(length);
+            var slice = new List<T>(length);
             for (var i = start; i < start + length; i++)
             {
                 slice.Add(items[i]);
@@ -293,7 +305,15 @@ namespace Engram.Local
         {
             cancellationToken.ThrowIfCancellationRequested();
             _engine.ThrowIfDisposed();
-            return await work().ConfigureAwait(false);
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (Exception e) when (StorageFaults.TryMap(e, out var mapped))
+            {
+                // In-process callers get the refusal HTTP callers get (a full disk: 507 and what to do).
+                throw mapped!;
+            }
         }
 
         private Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
@@ -310,7 +330,7 @@ namespace Engram.Local
             }
             catch (Exception e)
             {
-                return Task.FromException<T>(e);
+                return Task.FromException<T>(StorageFaults.TryMap(e, out var mapped) ? mapped! : e);
             }
         }
     }

@@ -222,11 +222,14 @@ namespace Engram.Server
                 await Task.WhenAny(pending, Task.Delay(grace)).ConfigureAwait(false);
             }
 
-            // 2. Whatever still runs (a held stream, slow engine work) is cancelled and may say so briefly,
-            // 3. then every connection is cut.
+            // 2. Whatever still runs (a held stream, slow engine work) is cancelled and says so. Cancelled work
+            // ends promptly (it honours the token); only a write to a client that does not read can hold it, and
+            // the write timeout bounds that. (A fixed 1 s here lost the farewell frame on a loaded machine.)
+            // 3. Then finished responses are flushed and every connection is closed.
             stopping.Cancel();
-            await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-            await transport.AbortAsync().ConfigureAwait(false);
+            var writeTimeout = _options.Limits.WriteTimeout;
+            await Task.WhenAny(pending, Task.Delay(writeTimeout)).ConfigureAwait(false);
+            await transport.AbortAsync(writeTimeout).ConfigureAwait(false);
 
             await Task.WhenAll(_inFlight.Values.ToArray()).ConfigureAwait(false);
             stopping.Dispose();

@@ -82,6 +82,88 @@ Describe 'Export-EngramMemory and Import-EngramMemory' {
         Disconnect-Engram -Connection $target
     }
 
+    It 'keeps ids and creation times between embedded engines and over HTTP, and a second import stores nothing (issue 12)' {
+        $path = Join-Path $TestDrive 'faithful.jsonl'
+        Get-EngramBucket -Connection $source | Export-EngramMemory -Path $path -Connection $source | Out-Null
+        $original = Get-Content $path | ForEach-Object { $_ | ConvertFrom-Json } | Sort-Object id
+        $server = Start-EngramLocalServer -InMemory -ApiKey 'eng_test_faithful' 6>$null
+        try {
+            $targets = @(
+                @{ Name = 'in-process'; Connection = Connect-Engram -Local -InMemory -PassThru }
+                @{ Name = 'HTTP'; Connection = Connect-Engram -BaseUrl $server.BaseUrl -ApiKey 'eng_test_faithful' -PassThru }
+            )
+            foreach ($target in $targets) {
+                $first = Import-EngramMemory -Path $path -Connection $target.Connection
+                $first.Status | Sort-Object -Unique | Should -Be 'stored' -Because $target.Name
+                @($first | Where-Object { $_.Id -ne $_.OriginalId }).Count | Should -Be 0 -Because "$($target.Name) keeps every id"
+
+                $copyPath = Join-Path $TestDrive "faithful-$($target.Name).jsonl"
+                Get-EngramBucket -Connection $target.Connection | Export-EngramMemory -Path $copyPath -Connection $target.Connection | Out-Null
+                $copy = Get-Content $copyPath | ForEach-Object { $_ | ConvertFrom-Json } | Sort-Object id
+                $copy.id | Should -Be $original.id -Because $target.Name
+                $copy.created_at | Should -Be $original.created_at -Because "$($target.Name) keeps creation times"
+                $copy.bucket | Should -Be $original.bucket
+                $copy.content | Should -Be $original.content
+
+                $again = Import-EngramMemory -Path $path -Connection $target.Connection
+                $again.Count | Should -Be $original.Count
+                $again.Status | Sort-Object -Unique | Should -Be 'merged' -Because "a second import of the same file into $($target.Name) stores nothing"
+                $again.MergeReason | Sort-Object -Unique | Should -Be 'same_id'
+                (Get-EngramBucket -Connection $target.Connection | Measure-Object MemoryCount -Sum).Sum | Should -Be $original.Count
+            }
+        }
+        finally {
+            foreach ($target in $targets) { Disconnect-Engram -Connection $target.Connection }
+            $server | Stop-EngramLocalServer
+        }
+    }
+
+    It 'maps old ids to new when the ids cannot be kept, and a copy imported twice is still stored once' {
+        $path = Join-Path $TestDrive 'copy-same-engine.jsonl'
+        Export-EngramMemory -Bucket misc -Path $path -Connection $source | Out-Null
+        $ids = (Get-Content $path | ForEach-Object { $_ | ConvertFrom-Json }).id
+        # Same engine, another bucket: the original ids belong to misc, so the copies get new ones.
+        $first = Import-EngramMemory -Path $path -Bucket misc-copy -Connection $source
+        $first.OriginalId | Should -Be $ids
+        @($first | Where-Object { $_.Id -eq $_.OriginalId }).Count | Should -Be 0
+        $again = Import-EngramMemory -Path $path -Bucket misc-copy -Connection $source
+        $again.Status | Sort-Object -Unique | Should -Be 'merged'
+        $again.Id | Should -Be $first.Id
+        (Get-EngramMemory -Bucket misc-copy -All -Connection $source).Count | Should -Be 3
+        Remove-EngramBucket -Name misc-copy -Force -Connection $source
+    }
+
+    It 'skips lines of invalid UTF-8, lone surrogates or no content with their line numbers and keeps everything else (issue 13)' {
+        $path = Join-Path $TestDrive 'bad-text.jsonl'
+        $utf8 = [Text.UTF8Encoding]::new($false)
+        $lines = [Collections.Generic.List[byte[]]]::new()
+        $lines.Add($utf8.GetBytes('{"bucket":"badtext","content":"good line one"}'))
+        $lines.Add([byte[]](@(0x7B, 0x22, 0x63, 0x6F, 0x6E, 0x74, 0x65, 0x6E, 0x74, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0xFF, 0x22, 0x7D)))   # {"content":"<invalid UTF-8>"}
+        $lines.Add($utf8.GetBytes('{"bucket":"badtext","content":"half a pair \ud800 here"}'))
+        $lines.Add($utf8.GetBytes('{"bucket":"badtext","id":"x"}'))
+        foreach ($i in 5..160) { $lines.Add($utf8.GetBytes("{""bucket"":""badtext"",""content"":""good line $i of the damaged file""}")) }
+        $bytes = [Collections.Generic.List[byte]]::new()
+        foreach ($line in $lines) { $bytes.AddRange($line); $bytes.Add(10) }
+        [IO.File]::WriteAllBytes($path, $bytes.ToArray())
+
+        $target = Connect-Engram -Local -InMemory -PassThru
+        try {
+            $errors = $null
+            $results = Import-EngramMemory -Path $path -BatchSize 10 -Connection $target -ErrorVariable errors -ErrorAction SilentlyContinue
+            $results.LineNumber | Should -Be (@(1) + (5..160))
+            (Get-EngramMemory -Bucket badtext -All -Connection $target).Count | Should -Be 157
+            $errors.Count | Should -Be 3
+            $errors.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'EngramImportInvalidLine,*' }
+            "$($errors[0])" | Should -Match 'Line 2 of .*UTF-8'
+            "$($errors[1])" | Should -Match 'Line 3 of .*surrogate'
+            "$($errors[2])" | Should -Match 'Line 4 of .*content'
+            (Get-EngramMemory -Bucket badtext -All -Connection $target).Content | Should -Not -Match ([char]0xFFFD)
+        }
+        finally {
+            Disconnect-Engram -Connection $target
+        }
+    }
+
     It 'reports a missing file' {
         $target = Connect-Engram -Local -InMemory -PassThru
         { Import-EngramMemory -Path (Join-Path $TestDrive 'nope.jsonl') -Connection $target -ErrorAction Stop } | Should -Throw -ErrorId 'EngramImportFileNotFound,*'

@@ -121,3 +121,88 @@ Describe 'Start-EngramLocalServer and Stop-EngramLocalServer' {
         finally { $ps.Dispose() }
     }
 }
+
+Describe 'A foreground server other clients can use (issues 12, 13)' {
+    BeforeAll {
+        # A real pwsh process with -Wait, as an operator runs it; its host output goes to a file we poll.
+        function Start-ServerProcess([string] $Arguments, [string] $Name) {
+            $out = Join-Path $TestDrive "$Name.out"
+            $command = "Import-Module '$env:ENGRAM_TEST_MODULE'; Start-EngramLocalServer -InMemory $Arguments -Wait"
+            $pwsh = Join-Path $PSHOME ($(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }))
+            $process = Start-Process $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', $command `
+                -RedirectStandardOutput $out -RedirectStandardError (Join-Path $TestDrive "$Name.err") -PassThru
+            @{ Process = $process; Out = $out }
+        }
+        # Polls the process's output until a line matches; bounded by 60 s, not a timing expectation.
+        function Wait-ForOutput($Server, [string] $Pattern) {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and -not $Server.Process.HasExited) {
+                $text = if (Test-Path $Server.Out) { Get-Content -Raw $Server.Out } else { '' }
+                if ($text -match $Pattern) { return $text }
+                Start-Sleep -Milliseconds 100
+            }
+            throw "No output matching '$Pattern' (exited: $($Server.Process.HasExited)): $(Get-Content -Raw $Server.Out -ErrorAction SilentlyContinue)"
+        }
+        function Stop-ServerProcess($Server) {
+            if ($Server -and -not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit() }
+        }
+    }
+
+    It '-Wait without a key shows the generated key once on the host, and logs each request there without keys or content' {
+        $server = Start-ServerProcess '' 'generated'
+        try {
+            $text = Wait-ForOutput $server 'API key[^:]*: (\S+)'
+            $key = [regex]::Match($text, 'API key[^:]*: (\S+)').Groups[1].Value
+            $baseUrl = [regex]::Match($text, 'listening at (http://\S+?) ').Groups[1].Value
+            $headers = @{ Authorization = "Bearer $key" }
+            Invoke-RestMethod -Method Post -Uri "$baseUrl/v1/buckets/wait/memories" -Headers $headers -ContentType 'application/json' -Body '{"content":"the launch codename is Bluebird"}' | Out-Null
+            (Invoke-RestMethod -Uri "$baseUrl/v1/buckets" -Headers $headers).buckets.name | Should -Contain 'wait'
+
+            $text = Wait-ForOutput $server '"path":"/v1/buckets"'
+            $logLines = @($text -split "`n" | Where-Object { $_ -match '^\{"time"' })
+            $logLines.Count | Should -BeGreaterOrEqual 2
+            $entry = $logLines | Where-Object { $_ -match '"method":"POST"' } | Select-Object -First 1 | ConvertFrom-Json
+            $entry.path | Should -Be '/v1/buckets/wait/memories'
+            $entry.status | Should -Be 200
+            ([regex]::Matches($text, [regex]::Escape($key))).Count | Should -Be 1 -Because 'the key is shown once and never logged'
+            $text | Should -Not -Match 'Bluebird'
+        }
+        finally { Stop-ServerProcess $server }
+    }
+
+    It '-ApiKeyPath writes the generated key into an owner-only file, prints it nowhere, and a later start reuses it' {
+        $keyFile = Join-Path $TestDrive 'keys/server.key'
+        $server = Start-ServerProcess "-ApiKeyPath '$keyFile'" 'keyfile'
+        try {
+            $text = Wait-ForOutput $server 'request log lines follow'
+            $key = (Get-Content $keyFile -ErrorAction Stop).Trim()
+            $key | Should -Not -BeNullOrEmpty
+            if (-not $IsWindows) { (Get-Item $keyFile).UnixMode | Should -Be '-rw-------' }
+            $text | Should -Not -Match ([regex]::Escape($key))
+            $text | Should -Match ([regex]::Escape("Get-Content '$keyFile'"))
+            $baseUrl = [regex]::Match($text, 'listening at (http://\S+?) ').Groups[1].Value
+            { Invoke-RestMethod -Uri "$baseUrl/v1/buckets" -Headers @{ Authorization = "Bearer $key" } } | Should -Not -Throw
+        }
+        finally { Stop-ServerProcess $server }
+
+        $again = Start-EngramLocalServer -InMemory -ApiKeyPath $keyFile 6>$null
+        try { [Net.NetworkCredential]::new('', $again.ApiKey).Password | Should -Be $key }
+        finally { $again | Stop-EngramLocalServer }
+    }
+
+    It '-ApiKeyVariable takes the key from an environment variable, and a missing one is an error that does not start a server' {
+        $env:ENGRAM_TEST_SERVER_KEY = 'eng_test_from_environment'
+        try {
+            $server = Start-EngramLocalServer -InMemory -ApiKeyVariable ENGRAM_TEST_SERVER_KEY 6>$null
+            try {
+                $c = Connect-Engram -BaseUrl $server.BaseUrl -ApiKey 'eng_test_from_environment' -PassThru
+                { Get-EngramBucket -Connection $c -ErrorAction Stop } | Should -Not -Throw
+                Disconnect-Engram -Connection $c
+                "$server" | Should -Not -Match 'eng_test_from_environment'
+            }
+            finally { $server | Stop-EngramLocalServer }
+        }
+        finally { Remove-Item Env:ENGRAM_TEST_SERVER_KEY }
+        { Start-EngramLocalServer -InMemory -ApiKeyVariable ENGRAM_TEST_NO_SUCH_VARIABLE -ErrorAction Stop } | Should -Throw '*ENGRAM_TEST_NO_SUCH_VARIABLE*'
+    }
+}

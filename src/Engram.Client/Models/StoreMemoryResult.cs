@@ -6,6 +6,11 @@ namespace Engram.Client
         public const string StatusStored = "stored";
         public const string StatusMerged = "merged";
 
+        /// <summary>
+        /// Restore extension: the bucket already holds a memory with the restored item's id, so nothing was stored.
+        /// </summary>
+        public const string MergeReasonSameId = "same_id";
+
         /// <summary>Memory id; for a merged write, the canonical memory that absorbed it.</summary>
         public string Id { get; set; } = "";
 
@@ -22,7 +27,7 @@ namespace Engram.Client
 
         public double? SimilarityScore { get; set; }
 
-        /// <summary><c>content_hash</c>, <c>embedding_similarity</c>, <c>conflict_keep_existing</c> or <c>concurrent_insert_race</c>.</summary>
+        /// <summary><c>content_hash</c>, <c>embedding_similarity</c>, <c>conflict_keep_existing</c>, <c>concurrent_insert_race</c> or (restores) <c>same_id</c>.</summary>
         public string? MergeReason { get; set; }
 
         public bool IsMerged => Status == StatusMerged;

@@ -49,6 +49,42 @@ namespace Engram.Client.Protocol
                 w.WriteEndObject();
             });
 
+        /// <summary>
+        /// Restore body: a §5.2 batch whose items also carry <c>id</c> and <c>created_at</c> when known (the
+        /// restore extension; servers without it read only <c>content</c>).
+        /// </summary>
+        public static byte[] Restore(IReadOnlyList<MemoryRestoreItem> memories, int start, int count, DedupPolicy? dedup) =>
+            Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("memories");
+                for (var i = start; i < start + count; i++)
+                {
+                    var item = memories[i];
+                    w.WriteStartObject();
+                    w.WriteString("content", item.Content);
+                    if (item.Id != null)
+                    {
+                        w.WriteString("id", item.Id);
+                    }
+
+                    if (item.CreatedAt != null)
+                    {
+                        w.WriteString("created_at", item.CreatedAt);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                if (dedup.HasValue)
+                {
+                    w.WriteString("dedup", DedupText(dedup.Value));
+                }
+
+                w.WriteEndObject();
+            });
+
         /// <summary>Create-bucket body; without a description exactly <c>{"name":"team"}</c>.</summary>
         public static byte[] CreateBucket(string name, string? description) =>
             Write(w =>

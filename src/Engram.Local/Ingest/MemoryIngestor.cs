@@ -34,7 +34,8 @@ namespace Engram.Local.Ingest
 
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
 
-        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken)
+        /// <summary>Stores <paramref name="contents"/>; a restore also passes per item the id and creation time to keep (same count).</summary>
+        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
@@ -56,9 +57,9 @@ namespace Engram.Local.Ingest
                 items.Add(Prepare(contents[i], vectors[i]));
             }
 
-            var results = contents.Count == 1
+            var results = contents.Count == 1 && identities == null
                 ? new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) }
-                : StoreBatch(connection, tenant, bucket, items, policy, cancellationToken);
+                : StoreBatch(connection, tenant, bucket, items, policy, cancellationToken, identities);
 
             ProfileService.TickIfPending(connection, bucket);
             return results;
@@ -104,7 +105,7 @@ namespace Engram.Local.Ingest
             return Stored(bucket, id, item);
         }
 
-        private StoreMemoryResult[] StoreBatch(SqliteConnection connection, string tenant, BucketRow bucket, List<PreparedItem> items, DedupPolicy? policy, CancellationToken cancellationToken)
+        private StoreMemoryResult[] StoreBatch(SqliteConnection connection, string tenant, BucketRow bucket, List<PreparedItem> items, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities)
         {
             var results = new StoreMemoryResult[items.Count];
             var inserted = new List<(long Seq, float[] Vector)>(items.Count);
@@ -124,6 +125,29 @@ namespace Engram.Local.Ingest
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var item = items[i];
+                var identity = identities?[i];
+                string? keptId = null;
+                if (identity?.Id != null)
+                {
+                    // A restore: the id already in this bucket means this memory is there (importing a file twice).
+                    // An id another bucket holds cannot be kept: the copy gets an id derived from it, once.
+                    keptId = identity.Id;
+                    var owner = inserter.FindBucketOfId(keptId);
+                    if (owner != null && owner != bucket.Id)
+                    {
+                        keptId = RestoreIdentity.CopyId(bucket.Id, identity.Id);
+                        owner = inserter.FindBucketOfId(keptId);
+                    }
+
+                    if (owner == bucket.Id)
+                    {
+                        results[i] = Merged(bucket, item, DedupDecision.Merge(keptId, 0, StoreMemoryResult.MergeReasonSameId, 1.0));
+                        continue;
+                    }
+
+                    keptId = owner == null ? keptId : null;
+                }
+
                 if (checks)
                 {
                     var sameContent = inserter.FindByHash(bucket.Id, item.Hash);
@@ -136,8 +160,8 @@ namespace Engram.Local.Ingest
                     }
                 }
 
-                var id = Guid.NewGuid().ToString();
-                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, createdAt, item.Blob);
+                var id = keptId ?? Guid.NewGuid().ToString();
+                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, identity?.CreatedAt ?? createdAt, item.Blob);
                 if (seq == null)
                 {
                     var winner = inserter.FindByDedupKey(bucket.Id, item.Hash)!.Value;

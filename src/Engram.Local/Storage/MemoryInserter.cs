@@ -15,10 +15,15 @@ namespace Engram.Local.Storage
         private readonly SqliteCommand _findHash;
         private readonly SqliteCommand _findDedupKey;
         private readonly SqliteCommand _index;
+        private SqliteCommand? _findId;
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
 
         /// <summary>Inserts into <paramref name="bucket"/>'s rows and lexical index.</summary>
         public MemoryInserter(SqliteConnection connection, SqliteTransaction transaction, BucketRow bucket)
         {
+            _connection = connection;
+            _transaction = transaction;
             _index = LexicalIndex.PrepareInsert(connection, transaction, bucket.Key);
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
@@ -76,6 +81,23 @@ namespace Engram.Local.Storage
             return seq;
         }
 
+        /// <summary>The bucket that holds the memory <paramref name="id"/> (in any tenant); null when no memory has it.</summary>
+        public string? FindBucketOfId(string id)
+        {
+            // Prepared on first use: only restores ask.
+            if (_findId == null)
+            {
+                _findId = _connection.CreateCommand();
+                _findId.Transaction = _transaction;
+                _findId.CommandText = "SELECT bucket_id FROM memories WHERE id = $id;";
+                _findId.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+                _findId.Prepare();
+            }
+
+            _findId.Parameters[0].Value = id;
+            return _findId.ExecuteScalar() as string;
+        }
+
         public (string Id, long Seq)? FindByHash(string bucketId, byte[] hash) => Find(_findHash, bucketId, hash);
 
         /// <summary>The row that holds the dedup key (the winner of a concurrent identical insert).</summary>
@@ -94,6 +116,7 @@ namespace Engram.Local.Storage
             _insert.Dispose();
             _findHash.Dispose();
             _findDedupKey.Dispose();
+            _findId?.Dispose();
             _index.Dispose();
         }
     }

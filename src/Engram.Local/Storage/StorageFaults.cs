@@ -23,6 +23,13 @@ namespace Engram.Local.Storage
         {
             for (var e = exception; e != null; e = e.InnerException)
             {
+                if (e is EngramException already && already.Code == EngramErrorCodes.InsufficientStorage)
+                {
+                    // Mapped already by the in-process service: the server sends it as it is.
+                    mapped = already;
+                    return true;
+                }
+
                 if (e is SqliteException sqlite && sqlite.SqliteErrorCode == SqliteFull)
                 {
                     mapped = EngineErrors.DiskFull();

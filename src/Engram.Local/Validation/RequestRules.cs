@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Engram.Client;
+using Engram.Local.Ingest;
+using Engram.Local.Text;
 
 namespace Engram.Local.Validation
 {
@@ -48,6 +51,60 @@ namespace Engram.Local.Validation
                     throw EngineErrors.TooLarge($"content too large (memories[{i}])");
                 }
             }
+        }
+
+        /// <summary>
+        /// The restore extension's items: each content as <see cref="ValidateBatch"/>, an id of 1–128 characters
+        /// without control characters, an ISO-8601 created_at. Returns the identities with created_at in the
+        /// engine's own form (UTC, milliseconds), so restored rows sort with the rest.
+        /// </summary>
+        public static IReadOnlyList<RestoreIdentity> ValidateRestore(IReadOnlyList<MemoryRestoreItem>? memories)
+        {
+            if (memories == null)
+            {
+                throw EngineErrors.Invalid("memories is required");
+            }
+
+            var contents = new List<string>(memories.Count);
+            var identities = new List<RestoreIdentity>(memories.Count);
+            for (var i = 0; i < memories.Count; i++)
+            {
+                var item = memories[i] ?? throw EngineErrors.Invalid($"content is required (memories[{i}])");
+                contents.Add(item.Content);
+                if (item.Id != null && (item.Id.Length > MaxBucketNameLength || item.Id.Trim().Length == 0 || HasControlCharacter(item.Id)))
+                {
+                    throw EngineErrors.Invalid($"id must be 1-{MaxBucketNameLength} characters without control characters (memories[{i}])");
+                }
+
+                string? createdAt = null;
+                if (item.CreatedAt != null)
+                {
+                    if (!DateTimeOffset.TryParse(item.CreatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+                    {
+                        throw EngineErrors.Invalid($"created_at must be an ISO-8601 time such as 2026-01-31T09:30:00Z (memories[{i}])");
+                    }
+
+                    createdAt = Timestamps.Format(time.UtcDateTime);
+                }
+
+                identities.Add(new RestoreIdentity(item.Id, createdAt));
+            }
+
+            ValidateBatch(contents);
+            return identities;
+        }
+
+        private static bool HasControlCharacter(string text)
+        {
+            foreach (var c in text)
+            {
+                if (char.IsControl(c))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True when <paramref name="name"/> is a valid bucket name (Q7): 1–128 characters, no control characters, not "." or "..".</summary>

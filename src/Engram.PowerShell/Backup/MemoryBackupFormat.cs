@@ -96,7 +96,15 @@ namespace Engram.PowerShell.Backup
                 throw new FormatException("\"" + name + "\" is not a string");
             }
 
-            return value.GetString();
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A \uD800-style escape of half a surrogate pair decodes to no text at all.
+                throw new FormatException("\"" + name + "\" holds an invalid character (a lone UTF-16 surrogate escape)", ex);
+            }
         }
     }
 }

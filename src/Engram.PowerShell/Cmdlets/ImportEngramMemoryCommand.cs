@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Text;
 using Engram.Client;
 using Engram.PowerShell.Backup;
 using Engram.PowerShell.Binding;
@@ -13,6 +12,9 @@ namespace Engram.PowerShell.Cmdlets
     /// <summary>
     /// Import-EngramMemory: restores an Export-EngramMemory file (JSON Lines) in batches, into each line's
     /// bucket or into -Bucket. A bad line is reported with its line number and skipped; the rest goes on.
+    /// Each line's id and created_at go along (the restore extension): Engram Local keeps them and skips a
+    /// memory whose id the bucket already holds, so importing a file twice stores nothing twice; a server that
+    /// cannot keep ids assigns new ones, and each result maps <c>OriginalId</c> to <c>Id</c>.
     /// </summary>
     [Cmdlet(VerbsData.Import, "EngramMemory")]
     [OutputType(typeof(MemoryStoreResult))]
@@ -61,19 +63,23 @@ namespace Engram.PowerShell.Cmdlets
 
         private void ImportFile(string fullPath)
         {
-            using (var reader = new StreamReader(fullPath, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
+            using (var reader = new BackupLineReader(fullPath))
             {
-                var lineNumber = 0;
-                string? line;
-                while ((line = reader.ReadLine()) != null)
+                while (reader.TryReadLine(out var line))
                 {
-                    lineNumber++;
+                    var lineNumber = reader.LineNumber;
+                    var where = fullPath + ":" + lineNumber;
+                    if (line == null)
+                    {
+                        SkipLine(fullPath, lineNumber, where, "it is not valid UTF-8 text");
+                        continue;
+                    }
+
                     if (string.IsNullOrWhiteSpace(line))
                     {
                         continue;
                     }
 
-                    var where = fullPath + ":" + lineNumber;
                     MemoryBackupRecord record;
                     try
                     {
@@ -81,12 +87,7 @@ namespace Engram.PowerShell.Cmdlets
                     }
                     catch (FormatException ex)
                     {
-                        WriteError(EngramErrorRecords.Create(
-                            new FormatException("Line " + lineNumber + " of '" + fullPath + "' was skipped: " + ex.Message + ".", ex),
-                            EngramErrorIds.ImportInvalidLine,
-                            ErrorCategory.InvalidData,
-                            where,
-                            "Fix or remove the line; every line must be a JSON object with a \"content\" string, as Export-EngramMemory writes."));
+                        SkipLine(fullPath, lineNumber, where, ex.Message);
                         continue;
                     }
 
@@ -96,10 +97,19 @@ namespace Engram.PowerShell.Cmdlets
                     var content = record.Content!;
                     if (FitsInAMemory(content, "Line " + lineNumber + " of '" + fullPath + "'", where))
                     {
-                        Enqueue(new PendingMemory(_nextIndex++, lineNumber, bucket, content, where));
+                        Enqueue(new PendingMemory(_nextIndex++, lineNumber, bucket, content, where, record.Id, record.CreatedAt));
                     }
                 }
             }
         }
+
+        /// <summary>A non-terminating error naming the line; the import goes on with the next line.</summary>
+        private void SkipLine(string fullPath, int lineNumber, string where, string why) =>
+            WriteError(EngramErrorRecords.Create(
+                new FormatException("Line " + lineNumber + " of '" + fullPath + "' was skipped: " + why + "."),
+                EngramErrorIds.ImportInvalidLine,
+                ErrorCategory.InvalidData,
+                where,
+                "Fix or remove the line; every line must be a UTF-8 JSON object with a \"content\" string, as Export-EngramMemory writes."));
     }
 }

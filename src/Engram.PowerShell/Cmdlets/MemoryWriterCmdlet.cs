@@ -91,7 +91,7 @@ namespace Engram.PowerShell.Cmdlets
 
         private void OnStored(PendingMemory item, StoreMemoryResult result)
         {
-            WriteObject(new MemoryStoreResult(item.Index, item.LineNumber, item.Content, result));
+            WriteObject(new MemoryStoreResult(item.Index, item.LineNumber, item.Content, result, item.OriginalId));
             ShowProgress();
         }
 

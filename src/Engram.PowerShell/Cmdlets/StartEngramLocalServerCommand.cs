@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using Engram.Local;
+using Engram.Local.Storage;
 using Engram.Server;
 using Engram.PowerShell.Binding;
 using Engram.PowerShell.Session;
@@ -35,6 +36,20 @@ namespace Engram.PowerShell.Cmdlets
         [Parameter]
         [SecureStringTransformation]
         public SecureString? ApiKey { get; set; }
+
+        /// <summary>
+        /// A file that holds the key: read from it when it exists, else the generated key is written into it,
+        /// created owner-only (0600 on Unix), for other clients to read.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [Alias("KeyFile")]
+        public string? ApiKeyPath { get; set; }
+
+        /// <summary>The name of an environment variable that holds the key (keeps it off the command line).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ApiKeyVariable { get; set; }
 
         [Parameter]
         [ValidateRange(1, 10_000)]
@@ -80,6 +95,16 @@ namespace Engram.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
+            if ((ApiKey != null ? 1 : 0) + (ApiKeyPath != null ? 1 : 0) + (ApiKeyVariable != null ? 1 : 0) > 1)
+            {
+                ThrowTerminatingError(Errors.EngramErrorRecords.Create(
+                    new ArgumentException("-ApiKey, -ApiKeyPath and -ApiKeyVariable each give the key; use only one."),
+                    Errors.EngramErrorIds.ServerKeyConflict,
+                    ErrorCategory.InvalidArgument,
+                    null,
+                    "Give the key one way: -ApiKeyVariable NAME or -ApiKeyPath FILE keep it off the command line."));
+            }
+
             EngramLocalServer server;
             try
             {
@@ -94,14 +119,22 @@ namespace Engram.PowerShell.Cmdlets
             var session = EngramSession.Current;
             session.AddServer(server);
             WriteObject(server);
-            WriteHostText(DescribeStart(server), noNewLine: false);
-
             if (!Wait)
             {
+                WriteHostText(DescribeStart(server), noNewLine: false);
                 return;
             }
 
-            WriteHostText("Serving in the foreground. Press Ctrl+C to stop.", noNewLine: false);
+            WriteHostText(DescribeForeground(server), noNewLine: false);
+            if (_keyFile == null && _fixedKey == null)
+            {
+                // In the foreground nobody can read $server.ApiKey: the generated key is shown once, on the host
+                // itself (not an output or information stream, so it is in no variable, job or redirect).
+                Host.UI.WriteLine("API key (shown once; use -ApiKeyPath FILE to keep it off the screen): " + _generatedKey);
+            }
+
+            WriteHostText("Serving in the foreground; request log lines follow. Press Ctrl+C to stop.", noNewLine: false);
+            _logToHost = true;
             try
             {
                 Run(async ct =>
@@ -117,8 +150,48 @@ namespace Engram.PowerShell.Cmdlets
             }
         }
 
+        private string? _keyFile;
+        private string? _fixedKey;
+        private string? _generatedKey;
+        private volatile bool _logToHost;
+
+        /// <summary>The key from -ApiKey, -ApiKeyVariable or an existing -ApiKeyPath file; null to generate one.</summary>
+        private string? ReadFixedKey()
+        {
+            if (ApiKey != null && ApiKey.Length > 0)
+            {
+                return SecretText.ToPlainText(ApiKey);
+            }
+
+            if (ApiKeyVariable != null)
+            {
+                var value = Environment.GetEnvironmentVariable(ApiKeyVariable);
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    throw new ArgumentException("The environment variable " + ApiKeyVariable + " named by -ApiKeyVariable is not set or empty; set it to the key, or leave -ApiKeyVariable out to generate a key.");
+                }
+
+                return value!.Trim();
+            }
+
+            if (_keyFile != null && System.IO.File.Exists(_keyFile))
+            {
+                var text = System.IO.File.ReadAllText(_keyFile).Trim();
+                if (text.Length == 0)
+                {
+                    throw new ArgumentException("The key file " + _keyFile + " is empty; delete it to have a new key written there, or put the key in it.");
+                }
+
+                return text;
+            }
+
+            return null;
+        }
+
         private EngramLocalServer StartServer()
         {
+            _keyFile = ApiKeyPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ApiKeyPath);
+            _fixedKey = ReadFixedKey();
             var settings = LocalEngineSettingsBuilder.Build(
                 Embedder, EmbeddingModel, EmbeddingEndpoint, EmbeddingKey,
                 IsBound(nameof(Provider)) ? Provider : (Engram.Providers.ProviderKind?)null, Model, Endpoint, ProviderKey);
@@ -128,9 +201,9 @@ namespace Engram.PowerShell.Cmdlets
             try
             {
                 var options = new LocalServerOptions { Port = Port };
-                if (ApiKey != null && ApiKey.Length > 0)
+                if (_fixedKey != null)
                 {
-                    options.ApiKeys[SecretText.ToPlainText(ApiKey)] = LocalEngine.DefaultTenant;
+                    options.ApiKeys[_fixedKey] = LocalEngine.DefaultTenant;
                 }
 
                 if (MaxConcurrentRequests > 0)
@@ -138,24 +211,42 @@ namespace Engram.PowerShell.Cmdlets
                     options.MaxConcurrentRequestsPerTenant = MaxConcurrentRequests;
                 }
 
-                if (!string.IsNullOrEmpty(LogPath))
+                var logFile = string.IsNullOrEmpty(LogPath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath);
+                var gate = new object();
+                options.Log = line =>
                 {
-                    var logFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath);
-                    var gate = new object();
-                    // Opened per line: nothing to close when the server stops, and a line costs tens of µs.
-                    options.Log = line =>
+                    if (logFile != null)
                     {
+                        // Opened per line: nothing to close when the server stops, and a line costs tens of µs.
                         lock (gate)
                         {
                             System.IO.File.AppendAllText(logFile, line + "\n");
                         }
-                    };
-                }
+                    }
+
+                    if (_logToHost)
+                    {
+                        // -Wait: the same line on the host, written by the pipeline thread that waits for Ctrl+C.
+                        Post(() => WriteInformation(new HostInformationMessage { Message = line }, new[] { "PSHOST", "Engram", "EngramServerLog" }));
+                    }
+                };
 
                 var server = new LocalEngramServer(lease.Engine, options);
                 server.Start();
-                var key = ApiKey != null && ApiKey.Length > 0 ? ApiKey.Copy() : SecretText.ToSecureString(server.ApiKey);
-                key.MakeReadOnly();
+                if (_fixedKey == null)
+                {
+                    _generatedKey = server.ApiKey;
+                }
+
+                if (_keyFile != null && _fixedKey == null)
+                {
+                    // Created owner-only before the key goes in, so no other user can ever read it.
+                    StorageFaults.CreatePrivateFolder(System.IO.Path.GetDirectoryName(_keyFile)!);
+                    StorageFaults.CreatePrivateFile(_keyFile);
+                    System.IO.File.WriteAllText(_keyFile, server.ApiKey + "\n");
+                }
+
+                var key = SecretText.ToSecureString(server.ApiKey);
                 return new EngramLocalServer(server, lease, key, MaxConcurrentRequests > 0 ? MaxConcurrentRequests : (int?)null);
             }
             catch
@@ -163,6 +254,19 @@ namespace Engram.PowerShell.Cmdlets
                 lease.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>The foreground form: $server is not available to the user, so the key comes from the file or variable.</summary>
+        private string DescribeForeground(EngramLocalServer server)
+        {
+            var where = server.InMemory ? "in memory" : "database " + server.DatabasePath;
+            var key = _keyFile != null ? "Get-Content '" + _keyFile + "'"
+                : ApiKeyVariable != null ? "$env:" + ApiKeyVariable
+                : _fixedKey != null ? "the key you gave with -ApiKey"
+                : "the key shown below";
+            return "Engram local server listening at " + server.BaseUrl + " (" + where + ")." + Environment.NewLine +
+                   "  Other Engram clients: $env:ENGRAM_BASE_URL = '" + server.BaseUrl + "'" + Environment.NewLine +
+                   "                        $env:ENGRAM_API_KEY = " + key;
         }
 
         /// <summary>How to use the server, without printing the key: it is read from the output's SecureString.</summary>

@@ -32,5 +32,6 @@ namespace Engram.PowerShell.Errors
         public const string ImportFileNotFound = "EngramImportFileNotFound";
         public const string ImportInvalidLine = "EngramImportInvalidLine";
         public const string LocalServerNotFound = "EngramLocalServerNotFound";
+        public const string ServerKeyConflict = "EngramServerKeyConflict";
     }
 }

@@ -8,8 +8,9 @@ namespace Engram.PowerShell
     /// </summary>
     public sealed class MemoryStoreResult
     {
-        internal MemoryStoreResult(long index, int? lineNumber, string content, StoreMemoryResult result)
+        internal MemoryStoreResult(long index, int? lineNumber, string content, StoreMemoryResult result, string? originalId = null)
         {
+            OriginalId = originalId;
             Index = index;
             LineNumber = lineNumber;
             Content = content;
@@ -35,6 +36,12 @@ namespace Engram.PowerShell
         public string Id { get; }
 
         public string Bucket { get; }
+
+        /// <summary>
+        /// Import-EngramMemory: the id the backup line had. Equal to <see cref="Id"/> when the target kept it
+        /// (Engram Local); a server that cannot keep ids (the hosted service) gives a new <see cref="Id"/>.
+        /// </summary>
+        public string? OriginalId { get; }
 
         /// <summary>The content as submitted.</summary>
         public string Content { get; }

@@ -9,9 +9,13 @@ namespace Engram.PowerShell.Runtime
 {
     /// <summary>
     /// One input waiting to be stored: where it came from (its index, and line for imports), where it goes,
-    /// what it says, and what the user passed in (the TargetObject of its error).
+    /// what it says, and what the user passed in (the TargetObject of its error). A restored memory also has
+    /// the id and creation time it had (<see cref="OriginalId"/>, <see cref="CreatedAt"/>) for the restore extension.
     /// </summary>
-    internal sealed record PendingMemory(long Index, int? LineNumber, string Bucket, string Content, object? Input);
+    internal sealed record PendingMemory(long Index, int? LineNumber, string Bucket, string Content, object? Input, string? OriginalId = null, string? CreatedAt = null)
+    {
+        public bool IsRestore => OriginalId != null || CreatedAt != null;
+    }
 
     /// <summary>
     /// Stores a stream of inputs in batches: each bucket collects its inputs, wherever they come in the
@@ -154,9 +158,19 @@ namespace Engram.PowerShell.Runtime
                 slot.Sent = true;
             }
 
-            var contents = slots.Select(s => s.Item.Content).ToList();
-            _onSending(bucket, contents.Count);
-            var task = _start(ct => _service.StoreMemoriesAsync(bucket, contents, _dedup, ct));
+            _onSending(bucket, slots.Count);
+            Task<IReadOnlyList<StoreMemoryResult>> task;
+            if (slots.Any(s => s.Item.IsRestore))
+            {
+                var memories = slots.Select(s => new MemoryRestoreItem(s.Item.Content, s.Item.OriginalId, s.Item.CreatedAt)).ToList();
+                task = _start(ct => _service.RestoreMemoriesAsync(bucket, memories, _dedup, ct));
+            }
+            else
+            {
+                var contents = slots.Select(s => s.Item.Content).ToList();
+                task = _start(ct => _service.StoreMemoriesAsync(bucket, contents, _dedup, ct));
+            }
+
             _inFlight.Add(new SentBatch(slots, task));
         }
 

@@ -37,6 +37,9 @@ namespace Engram.PowerShell.Runtime
         public Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
             Trace("StoreMemories", Quote(bucket) + " (" + contents.Count + " items)", () => _inner.StoreMemoriesAsync(bucket, contents, dedup, cancellationToken));
 
+        public Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
+            Trace("RestoreMemories", Quote(bucket) + " (" + memories.Count + " items)", () => _inner.RestoreMemoriesAsync(bucket, memories, dedup, cancellationToken));
+
         public Task<ListMemoriesResult> ListMemoriesAsync(string bucket, int limit = 20, int offset = 0, CancellationToken cancellationToken = default) =>
             Trace("ListMemories", Quote(bucket) + " limit=" + limit + " offset=" + offset, () => _inner.ListMemoriesAsync(bucket, limit, offset, cancellationToken));
 

@@ -18,6 +18,14 @@ namespace Engram.Server.Endpoints
                 return;
             }
 
+            if (request.Restore != null)
+            {
+                // The restore extension (README): items keep their id and created_at.
+                var restored = await context.Service.RestoreMemoriesAsync(context.Bucket, request.Restore, request.Dedup, context.CancellationToken).ConfigureAwait(false);
+                await context.RespondAsync(200, context.Settings.Shapes.StoreResults(restored)).ConfigureAwait(false);
+                return;
+            }
+
             var results = await context.Service.StoreMemoriesAsync(context.Bucket, request.Contents, request.Dedup, context.CancellationToken).ConfigureAwait(false);
             await context.RespondAsync(200, context.Settings.Shapes.StoreResults(results)).ConfigureAwait(false);
         }

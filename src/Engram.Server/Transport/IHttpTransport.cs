@@ -19,7 +19,11 @@ namespace Engram.Server.Transport
         /// </summary>
         void Start(Func<IHttpExchange, Task> handleRequest, CancellationToken stopAccepting);
 
-        /// <summary>Cuts every open connection, in-flight ones included; completes once nothing more is handed out.</summary>
-        Task AbortAsync();
+        /// <summary>
+        /// Cuts the connections of requests still running, lets the responses of finished requests reach their
+        /// clients (within <paramref name="flushBound"/>, then those are cut too), and completes once nothing more
+        /// is handed out.
+        /// </summary>
+        Task AbortAsync(TimeSpan flushBound);
     }
 }

@@ -9,7 +9,11 @@ namespace Engram.Server.Wire
     /// <param name="IsBatch">The body had <c>memories</c>.</param>
     /// <param name="Contents">One item for a single store; every item, in request order, for a batch.</param>
     /// <param name="Dedup">The requested dedup policy; null for the server default.</param>
-    internal sealed record StoreRequest(bool IsBatch, IReadOnlyList<string> Contents, DedupPolicy? Dedup);
+    /// <param name="Restore">
+    /// The restore extension (README): set when a batch item carries <c>id</c> or <c>created_at</c>, every item
+    /// with its content; null for a §5.2 batch, which is stored exactly as before.
+    /// </param>
+    internal sealed record StoreRequest(bool IsBatch, IReadOnlyList<string> Contents, DedupPolicy? Dedup, IReadOnlyList<MemoryRestoreItem>? Restore = null);
 
     /// <summary>
     /// Reads <c>POST /v1/buckets/{bucket}/memories</c> (wire spec §5.1, §5.2, §6). Every item is read before
@@ -53,6 +57,8 @@ namespace Engram.Server.Wire
                 }
 
                 var contents = new List<string>(count);
+                var restore = new List<MemoryRestoreItem>(count);
+                var isRestore = false;
                 var index = 0;
                 foreach (var item in memories.EnumerateArray())
                 {
@@ -62,11 +68,16 @@ namespace Engram.Server.Wire
                         throw EngineErrors.Invalid("content is required (memories[" + index + "]): every item must be {\"content\":\"…\"}");
                     }
 
-                    contents.Add(ReadContent(itemContent, field));
+                    var text = ReadContent(itemContent, field);
+                    var id = JsonRequestFields.OptionalString(item, "id");
+                    var createdAt = JsonRequestFields.OptionalString(item, "created_at");
+                    isRestore |= id != null || createdAt != null;
+                    contents.Add(text);
+                    restore.Add(new MemoryRestoreItem(text, id, createdAt));
                     index++;
                 }
 
-                return new StoreRequest(true, contents, dedup);
+                return new StoreRequest(true, contents, dedup, isRestore ? restore : null);
             }
         }
 

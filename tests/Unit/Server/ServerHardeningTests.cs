@@ -271,47 +271,98 @@ public class ServerStallTests
         Assert.False(bound.IsCancellationRequested, "the half-sent request was still open after 30 s");
     }
 
-    // Skipped: racy by construction since the slot is released before a stream's last frame (the fix for
-    // spurious 429s). With skip_synthesis the stall is in the last frame, so the slot is held only while the query
-    // runs; the 429 is seen only on a slow machine (passed under load, failed on a quiet run). The write timeout
-    // that cuts the stalled connection is still exercised by the slowloris and limit tests; this needs a stall
-    // in a delta, before the last frame, to assert the slot again.
-    [Fact(Skip = "Racy: the slot is released before the stalled last frame; see the comment above.")]
+    // Deterministic since the stall is in the deltas, where the slot is held by design: a model whose stream
+    // pauses after its first delta (the slot is certainly held then: 429), then sends ~12 MB of deltas to a reader
+    // that never reads. The writes block, and only the write timeout can free the slot (no final frame is reached).
+    // The old form stalled in the last frame, after the slot's release, so its 429 depended on timing.
+    [Fact]
     public async Task A_streaming_client_that_stops_reading_frees_its_slot_within_the_write_timeout()
     {
-        using var h = ServerHarness.Start(o =>
-        {
-            o.MaxConcurrentRequestsPerTenant = 1;
-            o.Limits = o.Limits with { WriteTimeout = TimeSpan.FromSeconds(1) };
-        });
-        for (var i = 0; i < 40; i++)
-        {
-            var content = "Stall note " + i + " " + string.Join(" ", Enumerable.Range(0, 4000).Select(j => "w" + i + "x" + j));
-            await h.PostAsync("/v1/buckets/big/memories", JsonSerializer.Serialize(new { content }));
-        }
+        var model = new FloodingChatClient(updates: 400, updateChars: 32 * 1024);
+        using var engine = Engram.Local.LocalEngine.Open(new Engram.Local.LocalEngineOptions { InMemory = true, ChatClient = model });
+        using var h = ServerHarness.Start(
+            o =>
+            {
+                o.MaxConcurrentRequestsPerTenant = 1;
+                o.Limits = o.Limits with { WriteTimeout = TimeSpan.FromSeconds(1) };
+            },
+            engine);
+        Assert.Equal(200, (await h.PostAsync("/v1/buckets/big/memories", "{\"content\":\"The stall note says the rollout waits for review.\"}")).Status);
 
-        // A reader with a tiny window that never reads: the ~3 MB final frame cannot leave the server.
         using var stalled = new TcpClient { ReceiveBufferSize = 1024 };
         await stalled.ConnectAsync("127.0.0.1", h.Server.Port);
-        var body = Encoding.UTF8.GetBytes("{\"query\":\"stall note\",\"buckets\":[\"big\"],\"stream\":true,\"options\":{\"top_k\":40,\"return_explanation\":true,\"skip_synthesis\":true}}");
+        var body = Encoding.UTF8.GetBytes("{\"query\":\"stall note rollout\",\"buckets\":[\"big\"],\"stream\":true}");
         await stalled.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
             "POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ServerHarness.Key +
             "\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\nContent-Length: " + body.Length + "\r\n\r\n"));
         await stalled.GetStream().WriteAsync(body);
 
-        // First the stream holds the tenant's only slot (429), then the write timeout cuts it and frees the slot.
-        // Bounded: at most 600 tries and 90 s (a loaded test machine is slow to run the query at all).
+        // Paused after the first delta: the stream holds the tenant's only slot.
+        await model.FirstDeltaSent.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(429, (await h.GetAsync("/v1/buckets")).Status);
+
+        // Now the flood: the reader never reads, so only the write timeout can end the stream and free the slot.
+        model.Release.SetResult();
         var seen = new List<int>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var attempt = 0; attempt < 600 && clock.Elapsed < TimeSpan.FromSeconds(90) && !(seen.Contains(429) && seen[^1] == 200); attempt++)
+        for (var attempt = 0; attempt < 600 && (seen.Count == 0 || seen[^1] != 200); attempt++)
         {
             await Task.Delay(100);
             seen.Add((await h.GetAsync("/v1/buckets")).Status);
         }
 
-        var summary = string.Join(",", seen.Distinct()) + " after " + clock.Elapsed.TotalSeconds + " s";
-        Assert.True(seen.Contains(429), "never held: " + summary);
-        Assert.True(seen[^1] == 200, "never freed: " + summary);
+        Assert.True(seen[^1] == 200, "never freed: " + string.Join(",", seen.Distinct()));
+        Assert.True(model.UpdatesSent < 400, "the whole answer went out, so nothing stalled");
+    }
+
+    /// <summary>
+    /// A model that streams <c>updates</c> deltas of <c>updateChars</c> characters, pausing after the first
+    /// until <see cref="Release"/>; in-process, so the only network in the test is the server's.
+    /// </summary>
+    private sealed class FloodingChatClient : Microsoft.Extensions.AI.IChatClient
+    {
+        private readonly int _updates;
+        private readonly string _text;
+        private int _sent;
+
+        public FloodingChatClient(int updates, int updateChars)
+        {
+            _updates = updates;
+            _text = string.Concat(Enumerable.Repeat("rollout ", updateChars / 8));
+        }
+
+        public TaskCompletionSource FirstDeltaSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int UpdatesSent => Volatile.Read(ref _sent);
+
+        public Task<Microsoft.Extensions.AI.ChatResponse> GetResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new Microsoft.Extensions.AI.ChatResponse(new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, "rollout")));
+
+        public async IAsyncEnumerable<Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages,
+            Microsoft.Extensions.AI.ChatOptions? options = null,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            for (var i = 0; i < _updates; i++)
+            {
+                if (i == 1)
+                {
+                    FirstDeltaSent.TrySetResult();
+                    await Release.Task.WaitAsync(cancellationToken);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                Interlocked.Increment(ref _sent);
+                yield return new Microsoft.Extensions.AI.ChatResponseUpdate(Microsoft.Extensions.AI.ChatRole.Assistant, _text);
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 }
 

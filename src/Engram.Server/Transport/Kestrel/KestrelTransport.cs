@@ -72,18 +72,20 @@ namespace Engram.Server.Transport.Kestrel
             Volatile.Write(ref _handleRequest, handleRequest);
         }
 
-        public async Task AbortAsync()
+        public async Task AbortAsync(TimeSpan flushBound)
         {
             foreach (var exchange in _open.Keys.ToArray())
             {
                 exchange.Abort();
             }
 
-            using (var now = new CancellationTokenSource())
+            // Kestrel ends a response (last chunk, flush, close) only after the request's task has returned; a
+            // stop with an already-cancelled token dropped that, so a finished answer or a stream's farewell frame
+            // could reach its client as a reset. A graceful stop lets those go out; the bound (the write timeout)
+            // cuts a client that does not read them.
+            using (var bound = new CancellationTokenSource(flushBound))
             {
-                now.Cancel();
-                // A cancelled token tells Kestrel to abort the connections instead of waiting for them.
-                await _server.StopAsync(now.Token).ConfigureAwait(false);
+                await _server.StopAsync(bound.Token).ConfigureAwait(false);
             }
 
             _server.Dispose();
