@@ -37,7 +37,7 @@ Describe 'Bucket names over a <Mode> connection' -ForEach @(@{ Mode = 'Local' },
         (Get-EngramBucket -Name 'op*').Name | Should -BeExactly 'ops', 'ops-eu'
         Get-EngramBucket -Name 'OP*' | Should -BeNullOrEmpty
         (Get-EngramMemory -Bucket 'op*').Content | Sort-Object | Should -Be 'Deploys to prod happen on Tuesdays.', 'The ops-eu on-call rota starts Monday.'
-        (Get-EngramMemory -Bucket 'op*').BucketName | Sort-Object | Should -BeExactly 'ops', 'ops-eu'
+        (Get-EngramMemory -Bucket 'op*').Bucket | Sort-Object | Should -BeExactly 'ops', 'ops-eu'
         (Invoke-EngramQuery 'When do deploys happen?' -Bucket 'op?' -SkipSynthesis).Memories.Content | Should -Contain 'Deploys to prod happen on Tuesdays.'
         (Get-EngramProfile -Bucket 'ops*').Bucket | Should -BeExactly 'ops', 'ops-eu'
         $file = Join-Path $TestDrive "wild-$Mode.jsonl"
@@ -48,8 +48,8 @@ Describe 'Bucket names over a <Mode> connection' -ForEach @(@{ Mode = 'Local' },
     It 'lists several buckets with -Bucket a,b, each memory carrying its bucket' {
         $memories = Get-EngramMemory -Bucket ops, team
         $memories | Should -HaveCount 2
-        ($memories | Where-Object Content -Like '*lunch*').BucketName | Should -BeExactly 'team'
-        ($memories | Where-Object Content -Like '*Tuesdays*').BucketName | Should -BeExactly 'ops'
+        ($memories | Where-Object Content -Like '*lunch*').Bucket | Should -BeExactly 'team'
+        ($memories | Where-Object Content -Like '*Tuesdays*').Bucket | Should -BeExactly 'ops'
     }
 
     It 'reports an unknown bucket on Get-EngramMemory with the closest existing names, as an EngramBucketNotFoundException' {

@@ -78,7 +78,7 @@ Describe 'ErrorIds as documented' {
             Where-Object { $_.FullName -notmatch '[\\/](obj|bin)[\\/]' -and $_.Name -ne 'EngramErrorIds.cs' }
         $literals = foreach ($file in $sources) {
             foreach ($line in Get-Content $file.FullName) {
-                if ($line.TrimStart().StartsWith('//') -or $line -match '\[Cmdlet\(') { continue }
+                if ($line.TrimStart().StartsWith('//') -or $line -match '\[Cmdlet\(|WriteInformation\(') { continue }  # information tags are not ErrorIds
                 [regex]::Matches($line, '"(Engram[A-Z][A-Za-z0-9]*)"') | ForEach-Object { "$($file.Name): $($_.Groups[1].Value)" }
             }
         }
