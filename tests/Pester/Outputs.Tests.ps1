@@ -154,18 +154,26 @@ Describe 'Output types' {
 
 Describe 'Profiles that are JSON text' {
     BeforeAll {
-        # A stand-in for the hosted service: answers one profile request the way wire spec B.18 shows it.
+        # A stand-in for the hosted service: lists the bucket (Get-EngramProfile checks it exists), then answers
+        # the profile request the way wire spec B.18 shows it.
         $script:listener = [System.Net.HttpListener]::new()
         $port = Get-Random -Minimum 20000 -Maximum 60000
         $script:listener.Prefixes.Add("http://127.0.0.1:$port/")
         $script:listener.Start()
         $script:responder = [powershell]::Create().AddScript({
                 param($listener)
-                $context = $listener.GetContext()
-                $body = [Text.Encoding]::UTF8.GetBytes('{"profile":"{\"owned_items\":[\"power bank\"],\"city\":\"Lisbon\"}","bucket_id":"b7d8","status":"ready","updated_at":"2026-05-21T07:00:00.000Z","n_memories_at_gen":42,"source":"bucket-profiler"}')
-                $context.Response.ContentType = 'application/json'
-                $context.Response.OutputStream.Write($body, 0, $body.Length)
-                $context.Response.Close()
+                while ($listener.IsListening) {
+                    $context = $listener.GetContext()
+                    $json = if ($context.Request.Url.AbsolutePath -eq '/v1/buckets') {
+                        '{"buckets":[{"id":"b7d8","name":"user-123","created_at":"2026-05-20T07:00:00.000Z"}]}'
+                    } else {
+                        '{"profile":"{\"owned_items\":[\"power bank\"],\"city\":\"Lisbon\"}","bucket_id":"b7d8","status":"ready","updated_at":"2026-05-21T07:00:00.000Z","n_memories_at_gen":42,"source":"bucket-profiler"}'
+                    }
+                    $body = [Text.Encoding]::UTF8.GetBytes($json)
+                    $context.Response.ContentType = 'application/json'
+                    $context.Response.OutputStream.Write($body, 0, $body.Length)
+                    $context.Response.Close()
+                }
             }).AddArgument($script:listener)
         $script:handle = $script:responder.BeginInvoke()
         $script:stub = Connect-Engram -BaseUrl "http://127.0.0.1:$port" -ApiKey 'eng_outputs_stub' -PassThru
