@@ -119,6 +119,11 @@ namespace Engram.Local.Ingest
             var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;
             using var inserter = new MemoryInserter(connection, transaction, bucket);
             var createdAt = Timestamps.Now();
+            var ids = MemoryIds.NewBatch(items.Count);
+
+            // Exact duplicates: the stored ones in one lookup for the whole batch, the batch's own as they are inserted.
+            var storedHashes = checks ? inserter.FindByHashes(bucket.Id, items.ConvertAll(item => item.Hash)) : null;
+            var batchHashes = checks ? new Dictionary<byte[], (string Id, long Seq)>(ContentHashComparer.Instance) : null;
 
             for (var i = 0; i < items.Count; i++)
             {
@@ -126,7 +131,9 @@ namespace Engram.Local.Ingest
                 var item = items[i];
                 if (checks)
                 {
-                    var sameContent = inserter.FindByHash(bucket.Id, item.Hash);
+                    (string Id, long Seq)? sameContent = storedHashes!.TryGetValue(item.Hash, out var stored) ? stored
+                        : batchHashes!.TryGetValue(item.Hash, out var earlier) ? earlier
+                        : ((string, long)?)null;
                     var similar = sameContent.HasValue ? null : NearDuplicate(connection, existing!, item, policy, transaction, insertedItems);
                     var decision = DedupRule.Decide(policy, sameContent, similar);
                     if (decision.IsMerge)
@@ -136,7 +143,7 @@ namespace Engram.Local.Ingest
                     }
                 }
 
-                var id = Guid.NewGuid().ToString();
+                var id = ids[i];
                 var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, createdAt, item.Blob);
                 if (seq == null)
                 {
@@ -145,6 +152,7 @@ namespace Engram.Local.Ingest
                     continue;
                 }
 
+                batchHashes?.Add(item.Hash, (id, seq.Value));
                 inserted.Add((seq.Value, item.Vector));
                 insertedItems.Add((seq.Value, id, item));
                 results[i] = Stored(bucket, id, item);
