@@ -56,9 +56,23 @@ namespace Engram.Local.Ingest
                 items.Add(Prepare(contents[i], vectors[i]));
             }
 
-            var results = contents.Count == 1
-                ? new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) }
-                : StoreBatch(connection, tenant, bucket, items, policy, cancellationToken);
+            StoreMemoryResult[] results;
+            if (contents.Count == 1)
+            {
+                results = new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) };
+            }
+            else
+            {
+                await _engine.StoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    results = StoreBatch(connection, tenant, bucket, items, policy, cancellationToken);
+                }
+                finally
+                {
+                    _engine.StoreGate.Release();
+                }
+            }
 
             ProfileService.TickIfPending(connection, bucket);
             return results;
@@ -84,6 +98,20 @@ namespace Engram.Local.Ingest
             _engine.BeforeInsertHook?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
 
+            // The check above ran outside the gate (it may ask a model); only the short write waits for batches.
+            _engine.StoreGate.Wait(cancellationToken);
+            try
+            {
+                return InsertOne(connection, tenant, bucket, item, policy);
+            }
+            finally
+            {
+                _engine.StoreGate.Release();
+            }
+        }
+
+        private StoreMemoryResult InsertOne(SqliteConnection connection, string tenant, BucketRow bucket, PreparedItem item, DedupPolicy? policy)
+        {
             using var transaction = connection.BeginTransaction(deferred: false);
             _engine.EnsureEmbedderStillMatches(connection, transaction);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
