@@ -9,12 +9,19 @@
     on loopback against the local engine; CI does not run it. Figures are printed, never asserted: a missed
     target says "missed", the script still succeeds.
 
-    1. Ingest: Import-Csv | Add-EngramMemory -Dedup Off over loopback HTTP (server in its own process), next to
-       a one-request-per-row loop (on a subset) and the engine's own in-process rate (the ceiling).
+    1. Ingest at two sizes, side by side: the storage ceiling (the same rows straight through Microsoft.Data.Sqlite
+       with the engine's structure, `Engram.Bench ingest-sqlite`), the engine in-process with the default dedup
+       (loose) and with dedup off, and Import-Csv | Add-EngramMemory over loopback HTTP (server in its own
+       process) with both; the ingest rate per tenth of the run shows how it changes as the bucket grows. A
+       one-request-per-row loop on a subset for reference. Ratios are to the ceiling measured in the same run.
     2. Query latency p50/p95/p99 at two sizes: retrieval only and with the extractive answer, in-process and
        over HTTP, buffered and streamed (time to the first delta).
-    3. Cold Import-Module in fresh pwsh processes, and the per-call overhead of a cmdlet.
-    4. Peak working set of the ingesting pwsh at both sizes.
+    3. The local model (all-MiniLM-L6-v2, when the companion is built): the model alone (`Engram.Bench embed`:
+       load time, latency, throughput, working set, sizes), the engine's ingest with it against that
+       throughput, and in-process retrieval with it (question embedding included) at -ModelQueryRows memories.
+    4. Cold Import-Module in fresh pwsh processes, the per-call overhead of a cmdlet, the loopback server's
+       request rate (`Engram.Bench http-load`), and the module's and the companion's size on disk.
+    5. Peak working set of the ingesting pwsh at both sizes.
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Bench
@@ -48,7 +55,18 @@ param(
     [ValidateRange(100, 1000000)]
     [int] $OverheadCalls = 1000,
 
-    # A quick run: 10 000 / 2 000 rows, 500 per-row, 100 questions, 300 calls. Writes out/bench/benchmarks.md
+    # Rows ingested with the local model (it embeds about 100-200 texts/s per core, so a subset).
+    [ValidateRange(100, 1000000)]
+    [int] $ModelRows = 2000,
+
+    # Memories in the database the local-model query cell asks (ingested with the model: the slow part of a run).
+    [ValidateRange(1000, 10000000)]
+    [int] $ModelQueryRows = 100000,
+
+    # Leave out the local-model cells (for example when the companion module is not built).
+    [switch] $SkipModel,
+
+    # A quick run: 10 000 / 2 000 rows, 500 per-row, 100 questions, 300 calls, 300 model rows, 5 000 model-query rows. Writes out/bench/benchmarks.md
     # unless -OutFile says otherwise, so docs/benchmarks.md keeps the full figures.
     [switch] $Quick,
 
@@ -89,6 +107,8 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('Questions')) { $Questions = 100 }
     if (-not $PSBoundParameters.ContainsKey('ImportRuns')) { $ImportRuns = 5 }
     if (-not $PSBoundParameters.ContainsKey('OverheadCalls')) { $OverheadCalls = 300 }
+    if (-not $PSBoundParameters.ContainsKey('ModelRows')) { $ModelRows = 300 }
+    if (-not $PSBoundParameters.ContainsKey('ModelQueryRows')) { $ModelQueryRows = 5000 }
 }
 if ($SmallRows -ge $Rows) { throw "-SmallRows ($SmallRows) must be smaller than -Rows ($Rows)." }
 if ($PerRowRows -gt $Rows) { throw "-PerRowRows ($PerRowRows) must not exceed -Rows ($Rows)." }
@@ -211,29 +231,48 @@ foreach ($n in ($Rows, $SmallRows, $PerRowRows | Sort-Object -Unique)) {
     Invoke-BenchTool @('generate', '--rows', $n, '--out', $csv[$n])
 }
 
-# 1b. The ceiling: the engine alone, batches of 100 into a fresh file. These files are the query databases too.
+# 1. Ingest, side by side at each size: the storage ceiling, the engine with the default dedup and with dedup off.
+$ceiling = @{}
 $inproc = @{}
+$inprocOff = @{}
 $queryDb = @{}
 foreach ($n in $SmallRows, $Rows) {
-    Write-Step "In-process ingest of $n rows (StoreMemoriesAsync, batches of 100, fresh file)"
+    Write-Step "Storage ceiling: $n rows straight through Microsoft.Data.Sqlite (100-row transactions, fresh file)"
+    $resultFile = Join-Path $WorkDir "ceiling-$n.json"
+    $ceilingDb = Join-Path $WorkDir "ceiling-$n.db"
+    Invoke-BenchTool @('ingest-sqlite', '--rows', $n, '--db', $ceilingDb, '--result', $resultFile)
+    Remove-Database $ceilingDb
+    $ceiling[$n] = Read-Result $resultFile
+
+    Write-Step "In-process ingest of $n rows, default dedup (StoreMemoriesAsync, batches of 100, fresh file)"
     $queryDb[$n] = Join-Path $WorkDir "inproc-$n.db"
     $resultFile = Join-Path $WorkDir "inproc-$n.json"
-    Invoke-BenchTool @('ingest-inproc', '--rows', $n, '--db', $queryDb[$n], '--result', $resultFile)
+    Invoke-BenchTool @('ingest-inproc', '--rows', $n, '--db', $queryDb[$n], '--result', $resultFile, '--dedup', 'default')
     $inproc[$n] = Read-Result $resultFile
+
+    Write-Step "In-process ingest of $n rows, dedup off"
+    $offDb = Join-Path $WorkDir "inproc-off-$n.db"
+    $resultFile = Join-Path $WorkDir "inproc-off-$n.json"
+    Invoke-BenchTool @('ingest-inproc', '--rows', $n, '--db', $offDb, '--result', $resultFile, '--dedup', 'off')
+    Remove-Database $offDb
+    $inprocOff[$n] = Read-Result $resultFile
 }
 
-# 1 and 4. The pipeline, server in another process; the ingesting pwsh reports its peak working set.
+# 1 and 5. The pipeline, server in another process; the ingesting pwsh reports its peak working set.
 $pipeline = @{}
 $serverPeak = @{}
-foreach ($n in $SmallRows, $Rows) {
-    Write-Step "Pipeline ingest of $n rows: Import-Csv | Add-EngramMemory -Dedup Off over loopback HTTP"
-    $server = Start-BenchServer (Join-Path $WorkDir "pipeline-$n.db")
-    try {
-        $resultFile = Join-Path $WorkDir "pipeline-$n.json"
-        Invoke-FreshPwsh 'Measure-PipelineIngest.ps1' @{ ModuleManifest = $ModuleManifest; Csv = $csv[$n]; BaseUrl = $server.BaseUrl; ApiKey = $ApiKey; ResultFile = $resultFile }
-        $pipeline[$n] = Read-Result $resultFile
+foreach ($dedup in 'Default', 'Off') {
+    foreach ($n in $SmallRows, $Rows) {
+        $label = if ($dedup -eq 'Default') { 'default dedup' } else { '-Dedup Off' }
+        Write-Step "Pipeline ingest of $n rows: Import-Csv | Add-EngramMemory ($label) over loopback HTTP"
+        $server = Start-BenchServer (Join-Path $WorkDir "pipeline-$dedup-$n.db")
+        try {
+            $resultFile = Join-Path $WorkDir "pipeline-$dedup-$n.json"
+            Invoke-FreshPwsh 'Measure-PipelineIngest.ps1' @{ ModuleManifest = $ModuleManifest; Csv = $csv[$n]; BaseUrl = $server.BaseUrl; ApiKey = $ApiKey; ResultFile = $resultFile; Dedup = $dedup }
+            $pipeline["$dedup-$n"] = Read-Result $resultFile
+        }
+        finally { $serverPeak["$dedup-$n"] = Stop-BenchServer $server }
     }
-    finally { $serverPeak[$n] = Stop-BenchServer $server }
 }
 
 # 1a. One request per row, on a subset: Add-EngramMemory per row, and the .NET client's StoreMemoryAsync per row.
@@ -255,11 +294,49 @@ try {
 }
 finally { $null = Stop-BenchServer $server }
 
+# The loopback server's own request rate: 16 keep-alive clients, GET /v1/buckets.
+Write-Step 'HTTP load: 16 clients, GET /v1/buckets for 5 s (server in its own process)'
+$server = Start-BenchServer (Join-Path $WorkDir 'http-load.db')
+try {
+    $loadLine = & dotnet $BenchDll http-load --url $server.BaseUrl --api-key $ApiKey --clients 16 --seconds 5 | Select-Object -Last 1
+    if ($LASTEXITCODE -ne 0) { throw "http-load failed with exit code $LASTEXITCODE." }
+    $httpLoad = $loadLine | ConvertFrom-Json
+}
+finally { $null = Stop-BenchServer $server }
+
 # 2. Query latency on the two in-process databases.
 Write-Step "Query latency at $SmallRows and $Rows memories ($Questions questions per cell)"
 $resultFile = Join-Path $WorkDir 'query.json'
 Invoke-BenchTool @('query', '--db', "$($queryDb[$SmallRows]),$($queryDb[$Rows])", '--questions', $Questions, '--question-rows', $SmallRows, '--result', $resultFile)
 $query = Read-Result $resultFile
+
+# 3. The local model: alone, then the engine's ingest and in-process retrieval with it.
+$model = $null
+if (-not $SkipModel) {
+    Write-Step 'The local model alone (Engram.Bench embed: load, latency, throughput at batch 1/16/64, 1 and 2 threads)'
+    $resultFile = Join-Path $WorkDir 'embed.json'
+    Invoke-BenchTool @('embed', '--queries', $Questions, '--texts', $(if ($Quick) { 192 } else { 512 }), '--result', $resultFile)
+    $embed = Read-Result $resultFile
+
+    Write-Step "In-process ingest of $ModelRows rows with the local model (default dedup)"
+    $resultFile = Join-Path $WorkDir 'inproc-model.json'
+    $modelIngestDb = Join-Path $WorkDir 'inproc-model.db'
+    Invoke-BenchTool @('ingest-inproc', '--rows', $ModelRows, '--db', $modelIngestDb, '--result', $resultFile, '--dedup', 'default', '--embedder', 'local')
+    Remove-Database $modelIngestDb
+    $modelIngest = Read-Result $resultFile
+
+    Write-Step "Query database of $ModelQueryRows memories ingested with the local model (the slow step)"
+    $modelQueryDb = Join-Path $WorkDir "model-$ModelQueryRows.db"
+    $resultFile = Join-Path $WorkDir 'inproc-model-query-db.json'
+    Invoke-BenchTool @('ingest-inproc', '--rows', $ModelQueryRows, '--db', $modelQueryDb, '--result', $resultFile, '--dedup', 'default', '--embedder', 'local')
+    $modelQueryIngest = Read-Result $resultFile
+
+    Write-Step "Retrieval with the local model at $ModelQueryRows memories, in-process (question embedding included)"
+    $resultFile = Join-Path $WorkDir 'query-model.json'
+    Invoke-BenchTool @('query', '--db', $modelQueryDb, '--questions', $Questions, '--question-rows', [math]::Min($SmallRows, $ModelQueryRows), '--result', $resultFile, '--embedder', 'local', '--cells', 'inproc_retrieval')
+    $modelQuery = (Read-Result $resultFile).sizes[0]
+    $model = [pscustomobject]@{ Embed = $embed; Ingest = $modelIngest; QueryIngest = $modelQueryIngest; Query = $modelQuery }
+}
 
 # 3. Cold Import-Module, each in a fresh process.
 Write-Step "Import-Module in $ImportRuns fresh pwsh processes"
@@ -284,15 +361,26 @@ $finished = Get-Date
 
 # ---------------------------------------------------------------------------------------------------------
 # The report.
-$big = $pipeline[$Rows]
-$small = $pipeline[$SmallRows]
-$ceiling = $inproc[$Rows]
-$ratioLoop = $big.rows_per_second / $perRowPwsh.rows_per_second
-$ratioLoopDotnet = $big.rows_per_second / $perRowDotnet.rows_per_second
-$ratioCeiling = $big.rows_per_second / $ceiling.rows_per_second
-$memoryRatio = $big.peak_working_set_bytes / $small.peak_working_set_bytes
+$ratio = { param($a, $b) if ($b -gt 0) { $a / $b } else { 0 } }
+function Format-Pct([double] $Value) { '{0:N0} %' -f (100 * $Value) }
+$bigCeiling = $ceiling[$Rows].rows_per_second
+$engineDefault = $inproc[$Rows].rows_per_second
+$engineToCeiling = & $ratio $engineDefault $bigCeiling
+$httpToEngine = & $ratio $pipeline["Default-$Rows"].rows_per_second $engineDefault
+$growth = & $ratio $inproc[$Rows].rows_per_second $inproc[$SmallRows].rows_per_second
+$memoryRatio = & $ratio $pipeline["Off-$Rows"].peak_working_set_bytes $pipeline["Off-$SmallRows"].peak_working_set_bytes
 $sizeBig = $query.sizes | Where-Object { $_.database -eq $queryDb[$Rows] }
 $httpRetrievalP95 = $sizeBig.cells.http_retrieval.p95_ms
+
+# Module and companion on disk (the staged folders, as Install-Module lays them out).
+$moduleDir = Split-Path -Parent $ModuleManifest
+$companionDir = Join-Path (Split-Path -Parent (Split-Path -Parent $moduleDir)) ("Lumetra.Engram.Embeddings/" + (Split-Path -Leaf $moduleDir))
+function Get-FolderBytes([string] $Path) {
+    if (-not (Test-Path $Path)) { return $null }
+    (Get-ChildItem -LiteralPath $Path -Recurse -File | Measure-Object -Property Length -Sum).Sum
+}
+$moduleBytes = Get-FolderBytes $moduleDir
+$companionBytes = Get-FolderBytes $companionDir
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add('# Benchmarks')
@@ -308,33 +396,59 @@ $lines.Add('')
 
 $lines.Add('## Targets')
 $lines.Add('')
+$lines.Add('Ratios are between cells of this run, measured one after the other on the same machine; the absolute figures are in the tables below.')
+$lines.Add('')
 $lines.Add('| Target | Measured | Result |')
 $lines.Add('|---|---|---|')
-$lines.Add("| Pipeline ingest >= 30x the one-request-per-row loop | $('{0:N1}' -f $ratioLoop)x (Add-EngramMemory per row); $('{0:N1}' -f $ratioLoopDotnet)x (.NET StoreMemoryAsync per row) | $(Get-Verdict ($ratioLoop -ge 30 -and $ratioLoopDotnet -ge 30)) |")
-$lines.Add("| Pipeline ingest >= 50 % of the in-process ceiling ($Rows rows) | $('{0:N0}' -f (100 * $ratioCeiling)) % | $(Get-Verdict ($ratioCeiling -ge 0.5)) |")
+$lines.Add("| In-process ingest, hashing embedder, default dedup >= 90 % of the storage ceiling ($Rows rows) | $(Format-Pct $engineToCeiling) ($(Format-Rate $engineDefault) vs $(Format-Rate $bigCeiling) rows/s) | $(Get-Verdict ($engineToCeiling -ge 0.9)) |")
+$lines.Add("| ``Import-Csv \| Add-EngramMemory`` over loopback HTTP, default dedup >= 85 % of in-process ($Rows rows) | $(Format-Pct $httpToEngine) ($(Format-Rate $pipeline["Default-$Rows"].rows_per_second) vs $(Format-Rate $engineDefault) rows/s) | $(Get-Verdict ($httpToEngine -ge 0.85)) |")
+$lines.Add("| Ingest rate at $Rows rows >= 80 % of the rate at $SmallRows (default dedup, in-process) | $(Format-Pct $growth) | $(Get-Verdict ($growth -ge 0.8)) |")
+if ($model) {
+    $modelAlone = $model.Embed.'threads1.batch16.texts_per_s'
+    $modelRatio = & $ratio $model.Ingest.rows_per_second $modelAlone
+    $modelP95 = $model.Query.cells.inproc_retrieval.p95_ms
+    $lines.Add("| Ingest with the local model >= 80 % of the model's own throughput (batch 16, 1 thread) | $(Format-Pct $modelRatio) ($('{0:N1}' -f $model.Ingest.rows_per_second) vs $('{0:N1}' -f $modelAlone) texts/s) | $(Get-Verdict ($modelRatio -ge 0.8)) |")
+    $lines.Add("| Retrieval with the local model at $($model.Query.memories) memories, in-process, embedding included: p95 <= 25 ms | $(Format-Ms $modelP95) ms$(if ($model.Query.memories -lt 100000) { " (at $($model.Query.memories), not 100 000: see -ModelQueryRows)" }) | $(Get-Verdict ($modelP95 -le 25)) |")
+}
 $lines.Add("| Query p95 <= 20 ms at $Rows memories over HTTP, retrieval only | $(Format-Ms $httpRetrievalP95) ms | $(Get-Verdict ($httpRetrievalP95 -le 20)) |")
-$lines.Add("| Import-Module <= 300 ms (median of $ImportRuns fresh processes) | $(Format-Ms $importMedian) ms | $(Get-Verdict ($importMedian -le 300)) |")
-$lines.Add("| Peak memory at $Rows rows within 1.5x of $SmallRows rows | $('{0:N2}' -f $memoryRatio)x | $(Get-Verdict ($memoryRatio -le 1.5)) |")
+$lines.Add("| Import-Module <= 300 ms (median of $ImportRuns fresh processes; the model loads on first use) | $(Format-Ms $importMedian) ms | $(Get-Verdict ($importMedian -le 300)) |")
+$lines.Add("| Peak memory of the ingesting pwsh at $Rows rows within 1.5x of $SmallRows rows | $('{0:N2}' -f $memoryRatio)x | $(Get-Verdict ($memoryRatio -le 1.5)) |")
+$lines.Add('')
+$lines.Add('The earlier target "pipeline >= 30x a one-request-per-row loop" is retired: on loopback a per-row request costs about a millisecond, so that ratio measured the loop, not the engine. Ingest is judged against the storage ceiling instead.')
 $lines.Add('')
 
 $lines.Add('## Ingest')
 $lines.Add('')
-$lines.Add('| How | Rows | Seconds | Rows/s | Peak working set |')
-$lines.Add('|---|---:|---:|---:|---:|')
-foreach ($n in $SmallRows, $Rows) {
-    $p = $pipeline[$n]
-    $lines.Add("| ``Import-Csv \| Add-EngramMemory -Dedup Off`` over loopback HTTP (pwsh) | $($p.rows) | $($p.seconds) | $(Format-Rate $p.rows_per_second) | $(Format-MiB $p.peak_working_set_bytes) (server process: $(Format-MiB $serverPeak[$n])) |")
-}
-$lines.Add("| ``foreach (`$row) { Add-EngramMemory -Content `$row.Content }``, one request per row (subset) | $($perRowPwsh.rows) | $($perRowPwsh.seconds) | $(Format-Rate $perRowPwsh.rows_per_second) | |")
-$lines.Add("| .NET ``StoreMemoryAsync`` per row over HTTP, awaited one by one (subset) | $($perRowDotnet.rows) | $($perRowDotnet.seconds) | $(Format-Rate $perRowDotnet.rows_per_second) | |")
-foreach ($n in $SmallRows, $Rows) {
-    $c = $inproc[$n]
-    $lines.Add("| In-process ``StoreMemoriesAsync``, batches of 100, fresh file (ceiling) | $($c.rows) | $($c.seconds) | $(Format-Rate $c.rows_per_second) | $(Format-MiB $c.peak_working_set_bytes) |")
-}
+$lines.Add('Hashing embedder, batches of 100 (one transaction each), fresh database file per cell. "Storage ceiling" is `Engram.Bench ingest-sqlite`: the same rows straight through Microsoft.Data.Sqlite with the structure the engine needs (row table with id key, listing index and (bucket, content hash) index, external-content FTS5 with the porter tokenizer, the same 1 KiB vector blob, the engine''s connection settings, prepared statements), ids, hashes and vectors computed before its clock starts. CPU is the process''s CPU time during the timed part (less sensitive to other load on the machine than the wall clock).')
 $lines.Add('')
-$lines.Add("Pipeline ÷ per-row loop: $('{0:N1}' -f $ratioLoop)x (Add-EngramMemory per row), $('{0:N1}' -f $ratioLoopDotnet)x (.NET per row).")
-$lines.Add("Pipeline ÷ in-process ceiling: $('{0:N0}' -f (100 * $ratioCeiling)) % at $Rows rows.")
-$lines.Add("Peak working set of the ingesting pwsh: $(Format-MiB $big.peak_working_set_bytes) at $Rows rows vs $(Format-MiB $small.peak_working_set_bytes) at $SmallRows rows ($('{0:N2}' -f $memoryRatio)x).")
+$lines.Add('| How | Rows | Seconds | Rows/s | CPU ms per 1000 rows | vs ceiling | Stored (merged) | Peak working set |')
+$lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|')
+foreach ($n in $SmallRows, $Rows) {
+    $c = $ceiling[$n]
+    $lines.Add("| Storage ceiling (Microsoft.Data.Sqlite, same structure) | $($c.rows) | $($c.seconds) | $(Format-Rate $c.rows_per_second) | $(Format-Rate (1000000 * $c.cpu_seconds / $c.rows)) | 100 % | $($c.rows) | $(Format-MiB $c.peak_working_set_bytes) |")
+    foreach ($cell in @(@('In-process `StoreMemoriesAsync`, default dedup (loose)', $inproc[$n]), @('In-process `StoreMemoriesAsync`, dedup off', $inprocOff[$n]))) {
+        $e = $cell[1]
+        $lines.Add("| $($cell[0]) | $($e.rows) | $($e.seconds) | $(Format-Rate $e.rows_per_second) | $(Format-Rate (1000000 * $e.cpu_seconds / $e.rows)) | $(Format-Pct (& $ratio $e.rows_per_second $c.rows_per_second)) | $($e.rows - $e.merged) ($($e.merged)) | $(Format-MiB $e.peak_working_set_bytes) |")
+    }
+    foreach ($dedup in 'Default', 'Off') {
+        $pp = $pipeline["$dedup-$n"]
+        $label = if ($dedup -eq 'Default') { 'default dedup' } else { '-Dedup Off' }
+        $lines.Add("| ``Import-Csv \| Add-EngramMemory`` ($label) over loopback HTTP | $($pp.rows) | $($pp.seconds) | $(Format-Rate $pp.rows_per_second) | | $(Format-Pct (& $ratio $pp.rows_per_second $c.rows_per_second)) | | $(Format-MiB $pp.peak_working_set_bytes) (server: $(Format-MiB $serverPeak["$dedup-$n"])) |")
+    }
+}
+$lines.Add("| ``foreach (`$row) { Add-EngramMemory -Content `$row.Content }``, one request per row (subset, dedup off) | $($perRowPwsh.rows) | $($perRowPwsh.seconds) | $(Format-Rate $perRowPwsh.rows_per_second) | | | | |")
+$lines.Add("| .NET ``StoreMemoryAsync`` per row over HTTP, awaited one by one (subset, dedup off) | $($perRowDotnet.rows) | $($perRowDotnet.seconds) | $(Format-Rate $perRowDotnet.rows_per_second) | | | | |")
+$lines.Add('')
+$lines.Add("HTTP ÷ in-process, default dedup: $(Format-Pct $httpToEngine) at $Rows rows, $(Format-Pct (& $ratio $pipeline["Default-$SmallRows"].rows_per_second $inproc[$SmallRows].rows_per_second)) at $SmallRows; dedup off: $(Format-Pct (& $ratio $pipeline["Off-$Rows"].rows_per_second $inprocOff[$Rows].rows_per_second)) at $Rows rows.")
+$lines.Add('')
+$lines.Add("### Ingest rate as the bucket grows ($Rows rows, rows/s per tenth of the run)")
+$lines.Add('')
+$slices = @($ceiling[$Rows].rate_by_size)
+$lines.Add('| Bucket size reached | ' + (($slices | ForEach-Object { $_.bucket_size }) -join ' | ') + ' |')
+$lines.Add('|---|' + (($slices | ForEach-Object { '---:' }) -join '|') + '|')
+foreach ($row in @(@('Storage ceiling', $ceiling[$Rows]), @('Engine, default dedup', $inproc[$Rows]), @('Engine, dedup off', $inprocOff[$Rows]))) {
+    $lines.Add("| $($row[0]) | " + ((@($row[1].rate_by_size) | ForEach-Object { Format-Rate $_.rows_per_second }) -join ' | ') + ' |')
+}
 $lines.Add('')
 
 $lines.Add('## Query latency')
@@ -371,6 +485,51 @@ $lines.Add("| ``Get-EngramBucket`` vs ``ListBucketsAsync`` | $($overhead.get_buc
 $lines.Add("| ``Get-EngramMemory -First 3`` vs ``ListMemoriesAsync(limit 3)`` | $($overhead.get_memory_cmdlet_us) | $($overhead.get_memory_direct_us) | $([math]::Round($overhead.get_memory_cmdlet_us - $overhead.get_memory_direct_us, 1)) |")
 $lines.Add('')
 $lines.Add('Both columns are timed from the same pwsh script loop, so the difference is the cmdlet machinery (parameter binding, session lookup, output objects).')
+$lines.Add('')
+
+$lines.Add("Loopback server alone (``Engram.Bench http-load``, 16 keep-alive clients, ``GET /v1/buckets`` for 5 s, server in its own process): $(Format-Rate $httpLoad.requests_per_s) requests/s, p50 $(Format-Ms $httpLoad.p50_ms) ms, p95 $(Format-Ms $httpLoad.p95_ms) ms, $($httpLoad.failures) failures.")
+$lines.Add('')
+
+if ($model) {
+    $e = $model.Embed
+    $lines.Add('## Local model (all-MiniLM-L6-v2, ONNX Runtime)')
+    $lines.Add('')
+    $lines.Add("The model alone (``Engram.Bench embed``, $(if ($Quick) { 192 } else { 512 }) facts, one session per thread setting), then the engine with it. The engine embeds a batch of 100 writes in calls of 16 texts on one intra-op thread (its defaults).")
+    $lines.Add('')
+    $lines.Add('| Figure | 1 thread | 2 threads |')
+    $lines.Add('|---|---:|---:|')
+    $lines.Add("| Load (first session includes the native runtime) | $(Format-Ms $e.'threads1.load_ms') ms | $(Format-Ms $e.'threads2.load_ms') ms |")
+    $lines.Add("| Working set after load | $($e.'threads1.working_set_after_load_mb') MiB | $($e.'threads2.working_set_after_load_mb') MiB |")
+    $lines.Add("| One question: p50 / p95 | $(Format-Ms $e.'threads1.query'.p50_ms) / $(Format-Ms $e.'threads1.query'.p95_ms) ms | $(Format-Ms $e.'threads2.query'.p50_ms) / $(Format-Ms $e.'threads2.query'.p95_ms) ms |")
+    foreach ($b in 1, 16, 64) {
+        $lines.Add("| Throughput, batch $b | $('{0:N1}' -f $e."threads1.batch$b.texts_per_s") texts/s | $('{0:N1}' -f $e."threads2.batch$b.texts_per_s") texts/s |")
+    }
+    $lines.Add("| Two concurrent callers, batch 16 | $('{0:N1}' -f $e.'threads1.concurrent2.batch16.texts_per_s') texts/s | $('{0:N1}' -f $e.'threads2.concurrent2.batch16.texts_per_s') texts/s |")
+    $lines.Add('')
+    $lines.Add('| Engine with the local model | Rows | Rows/s | vs the model alone (batch 16, 1 thread) | Peak working set |')
+    $lines.Add('|---|---:|---:|---:|---:|')
+    foreach ($cell in @(@('In-process ingest, default dedup', $model.Ingest), @("In-process ingest of the $($model.QueryIngest.rows)-memory query database", $model.QueryIngest))) {
+        $lines.Add("| $($cell[0]) | $($cell[1].rows) | $('{0:N1}' -f $cell[1].rows_per_second) | $(Format-Pct (& $ratio $cell[1].rows_per_second $e.'threads1.batch16.texts_per_s')) | $(Format-MiB $cell[1].peak_working_set_bytes) |")
+    }
+    $q = $model.Query
+    $c = $q.cells.inproc_retrieval
+    $lines.Add('')
+    $lines.Add("Retrieval at $($q.memories) memories, in-process, the question embedded by the model inside each timed call ($($query.questions_per_cell) questions after warm-up): p50 $(Format-Ms $c.p50_ms) ms, p95 $(Format-Ms $c.p95_ms) ms, p99 $(Format-Ms $c.p99_ms) ms; source found $(Format-Pct $c.source_in_top_k). First question after opening (model load and vector cache load): $(Format-Ms $q.first_query_ms) ms. Process working set after the run: $(Format-MiB $q.working_set_bytes) (peak $(Format-MiB $q.peak_working_set_bytes)).")
+    $lines.Add('')
+}
+
+$lines.Add('## Size on disk')
+$lines.Add('')
+$lines.Add('| Folder | Size |')
+$lines.Add('|---|---:|')
+$lines.Add("| Lumetra.Engram (staged, every platform's SQLite native) | $(if ($null -ne $moduleBytes) { '{0:N1} MiB' -f ($moduleBytes / 1MB) } else { 'not staged' }) |")
+$lines.Add("| Lumetra.Engram.Embeddings companion (model, tokenizer, ONNX Runtime natives) | $(if ($null -ne $companionBytes) { '{0:N1} MiB' -f ($companionBytes / 1MB) } else { 'not staged' }) |")
+if ($model) {
+    $lines.Add("| of which the model folder | $($model.Embed.model_folder_mb) MiB |")
+    foreach ($rid in 'linux-x64', 'osx-arm64', 'win-x64') {
+        $lines.Add("| ONNX Runtime natives, $rid | $($model.Embed."natives.$($rid)_mb") MiB |")
+    }
+}
 $lines.Add('')
 
 $notes = Join-Path $PSScriptRoot 'NOTES.md'

@@ -37,6 +37,8 @@ namespace Engram.Bench
                         return await ServeCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "ingest-inproc":
                         return await IngestCommands.InProcessAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "ingest-sqlite":
+                        return SqliteCeilingCommand.Run(options, cancel.Token);
                     case "ingest-perrow":
                         return await IngestCommands.PerRowHttpAsync(options, cancel.Token).ConfigureAwait(false);
                     case "embed":
@@ -68,7 +70,10 @@ namespace Engram.Bench
             "  generate      --rows N --out facts.csv                      deterministic one-sentence facts (CSV: Id,Topic,Content)\n" +
             "  serve         --db file --api-key K [--port 0]              LocalEngramServer in this process; prints 'LISTENING <url>',\n" +
             "                                                              stops on 'stop' or end of stdin, then prints its peak working set\n" +
-            "  ingest-inproc --rows N --db file --result r.json [--batch 100]   StoreMemoriesAsync into a fresh file (the ceiling)\n" +
+            "  ingest-inproc --rows N --db file --result r.json [--batch 100] [--dedup off|loose|strict|default] [--embedder hashing|local]\n" +
+            "                                                              StoreMemoriesAsync into a fresh file, no transport\n" +
+            "  ingest-sqlite --rows N --db file --result r.json [--batch 100]   the same rows straight through Microsoft.Data.Sqlite\n" +
+            "                                                              with the engine's structure (the storage ceiling)\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
             "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
             "  embed         [--queries 300] [--texts 512] [--threads 1,2] [--batches 1,16,64] [--result r.json]\n" +

@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    One fresh pwsh: Import-Csv | Add-EngramMemory -Dedup Off against a server in another process.
+    One fresh pwsh: Import-Csv | Add-EngramMemory (the default dedup, or -Dedup Off) against a server in another process.
     Writes rows, seconds, rows/s and this process's peak working set (VmHWM on Linux) as JSON.
 #>
 param(
@@ -9,7 +9,9 @@ param(
     [Parameter(Mandatory)] [string] $BaseUrl,
     [Parameter(Mandatory)] [string] $ApiKey,
     [Parameter(Mandatory)] [string] $ResultFile,
-    [string] $Bucket = 'bench'
+    [string] $Bucket = 'bench',
+    # Default: no -Dedup (what a user gets); Off, Loose or Strict: passed as -Dedup.
+    [ValidateSet('Default', 'Off', 'Loose', 'Strict')] [string] $Dedup = 'Default'
 )
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
@@ -21,7 +23,8 @@ Connect-Engram -BaseUrl $BaseUrl -ApiKey $ApiKey
 # Results stream through Measure-Object: nothing is collected, so memory shows what the cmdlet itself holds.
 $failures = $null
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
-$stored = (Import-Csv -LiteralPath $Csv | Add-EngramMemory -Bucket $Bucket -Dedup Off -ErrorAction SilentlyContinue -ErrorVariable failures | Measure-Object).Count
+$dedupArgument = if ($Dedup -eq 'Default') { @{} } else { @{ Dedup = $Dedup } }
+$stored = (Import-Csv -LiteralPath $Csv | Add-EngramMemory -Bucket $Bucket @dedupArgument -ErrorAction SilentlyContinue -ErrorVariable failures | Measure-Object).Count
 $clock.Stop()
 
 [ordered]@{

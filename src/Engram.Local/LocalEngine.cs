@@ -64,6 +64,15 @@ namespace Engram.Local
         /// <summary>The model's judge of near-duplicate writes (BYOK); null without a chat client.</summary>
         internal Dedup.ConflictResolver? Conflicts { get; }
 
+        /// <summary>
+        /// One store transaction at a time per engine (<see cref="Ingest.MemoryIngestor"/>). Concurrent writers of
+        /// one process (Add-EngramMemory keeps four batches in flight over HTTP) queue here and are handed over at
+        /// once, instead of waiting in SQLite's busy handler, which sleeps in steps of up to 100 ms. Measured on
+        /// the loaded 2-core machine, 5 000 rows, default dedup: HTTP ÷ in-process 43 % → 56 %. Other processes
+        /// still meet at the file lock (busy_timeout).
+        /// </summary>
+        internal System.Threading.SemaphoreSlim StoreGate { get; } = new System.Threading.SemaphoreSlim(1, 1);
+
         /// <summary>Test seam: runs in a single store after the dedup checks and before the insert.</summary>
         internal Action? BeforeInsertHook { get; set; }
 

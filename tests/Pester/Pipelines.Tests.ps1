@@ -60,3 +60,31 @@ Describe 'Listings as snapshots over a <Mode> connection' -ForEach @(@{ Mode = '
         ($lines.id | Sort-Object) | Should -Be ($expected | Sort-Object)
     }
 }
+
+# Issue 10: a long Import-Csv | Add-EngramMemory shows how far it has got.
+Describe 'Progress of a long Add-EngramMemory pipeline' {
+    It 'writes "N memories sent" progress every batch and completes it at the end' {
+        $csv = Join-Path ([System.IO.Path]::GetTempPath()) ("engram-progress-" + [guid]::NewGuid().ToString('N') + '.csv')
+        try {
+            1..250 | ForEach-Object { [pscustomobject]@{ Content = "progress fact number $_" } } | Export-Csv -LiteralPath $csv
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                    param($Manifest, $Csv)
+                    Import-Module $Manifest
+                    Connect-Engram -Local -InMemory
+                    Import-Csv -LiteralPath $Csv | Add-EngramMemory -Bucket progress | Measure-Object | ForEach-Object Count
+                }).AddArgument((Get-Module Lumetra.Engram).Path).AddArgument($csv)
+            try {
+                $count = $ps.Invoke()
+                $ps.Streams.Error | Should -BeNullOrEmpty
+                $count | Should -Be 250
+                $records = @($ps.Streams.Progress | Where-Object Activity -eq 'Adding Engram memories')
+            }
+            finally { $ps.Dispose() }
+
+            @($records | Where-Object RecordType -eq 'Processing' | ForEach-Object StatusDescription) | Should -Be @('100 memories sent', '200 memories sent')
+            $records[-1].RecordType | Should -Be 'Completed'
+        }
+        finally { Remove-Item -LiteralPath $csv -ErrorAction SilentlyContinue }
+    }
+}

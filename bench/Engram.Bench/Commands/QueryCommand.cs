@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Engram.Bench.Data;
 using Engram.Bench.Measurement;
 using Engram.Client;
+using Engram.Embeddings.Onnx;
 using Engram.Local;
 using Engram.Server;
 
@@ -27,13 +28,15 @@ namespace Engram.Bench.Commands
             var count = options.Int("questions", 300);
             var warmup = options.Int("warmup", 50);
             var questionRows = options.Int("question-rows");
+            var embedder = (options.OptionalText("embedder") ?? "hashing").ToLowerInvariant();
+            var only = options.OptionalText("cells");
             var measured = Questions(count, questionRows, 0);
             var warming = Questions(warmup, questionRows, 7);
 
             var sizes = new List<object>();
             foreach (var db in databases)
             {
-                sizes.Add(await MeasureDatabaseAsync(db, measured, warming, cancellationToken).ConfigureAwait(false));
+                sizes.Add(await MeasureDatabaseAsync(db, embedder, only, measured, warming, cancellationToken).ConfigureAwait(false));
             }
 
             var result = new ResultFile
@@ -57,11 +60,21 @@ namespace Engram.Bench.Commands
 
         private static async Task<Dictionary<string, object>> MeasureDatabaseAsync(
             string db,
+            string embedder,
+            string? only,
             List<(string Question, string Source)> measured,
             List<(string Question, string Source)> warming,
             CancellationToken cancellationToken)
         {
-            using var engine = LocalEngine.Open(new LocalEngineOptions { Path = db });
+            // --embedder local: all-MiniLM-L6-v2 as the engine's embedder, so each question is embedded by the
+            // model inside the timed call (the database must have been ingested with it).
+            using var model = embedder == "local" ? new MiniLmEmbeddingGenerator() : null;
+            if (embedder != "local" && embedder != "hashing")
+            {
+                throw new ArgumentException($"--embedder must be hashing or local, got '{embedder}'.");
+            }
+
+            using var engine = LocalEngine.Open(new LocalEngineOptions { Path = db, Embedder = model });
             using var local = engine.ForTenant(LocalEngine.DefaultTenant);
             var serverOptions = new LocalServerOptions();
             serverOptions.ApiKeys[ApiKey] = LocalEngine.DefaultTenant;
@@ -72,12 +85,22 @@ namespace Engram.Bench.Commands
             var buckets = await local.ListBucketsAsync(cancellationToken).ConfigureAwait(false);
             var memories = buckets.FirstOrDefault(b => b.Name == IngestCommands.Bucket)?.MemoryCount ?? 0;
 
+            // The first question after opening pays the vector cache load (and, with the model, its lazy load).
+            var first = Stopwatch.StartNew();
+            await local.QueryAsync(new QueryRequest(warming[0].Question, IngestCommands.Bucket) { SkipSynthesis = true }, cancellationToken).ConfigureAwait(false);
+            first.Stop();
+
             var cells = new Dictionary<string, object>();
             var services = new (string Name, IEngramService Service)[] { ("inproc", local), ("http", http) };
             foreach (var (name, service) in services)
             {
                 foreach (var (mode, skip, stream) in new[] { ("retrieval", true, false), ("answer", false, false), ("stream_first_delta", false, true) })
                 {
+                    if (only != null && Array.IndexOf(only.Split(','), name + "_" + mode) < 0)
+                    {
+                        continue;
+                    }
+
                     // Warm-up: JIT, connection, the bucket's vector cache loaded from the file.
                     await RunCellAsync(service, warming, skip, stream, null, cancellationToken).ConfigureAwait(false);
                     var latencies = new LatencyRecorder();
@@ -97,6 +120,9 @@ namespace Engram.Bench.Commands
                 ["database"] = db,
                 ["memories"] = memories,
                 ["cells"] = cells,
+                ["first_query_ms"] = Math.Round(first.Elapsed.TotalMilliseconds, 1),
+                ["working_set_bytes"] = Process.GetCurrentProcess().WorkingSet64,
+                ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
             };
         }
 

@@ -57,9 +57,23 @@ namespace Engram.Local.Ingest
                 items.Add(Prepare(contents[i], vectors[i]));
             }
 
-            var results = contents.Count == 1 && identities == null
-                ? new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) }
-                : StoreBatch(connection, tenant, bucket, items, policy, cancellationToken, identities);
+            StoreMemoryResult[] results;
+            if (contents.Count == 1 && identities == null)
+            {
+                results = new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) };
+            }
+            else
+            {
+                await _engine.StoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    results = StoreBatch(connection, tenant, bucket, items, policy, cancellationToken, identities);
+                }
+                finally
+                {
+                    _engine.StoreGate.Release();
+                }
+            }
 
             ProfileService.TickIfPending(connection, bucket);
             return results;
@@ -85,6 +99,20 @@ namespace Engram.Local.Ingest
             _engine.BeforeInsertHook?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
 
+            // The check above ran outside the gate (it may ask a model); only the short write waits for batches.
+            _engine.StoreGate.Wait(cancellationToken);
+            try
+            {
+                return InsertOne(connection, tenant, bucket, item, policy);
+            }
+            finally
+            {
+                _engine.StoreGate.Release();
+            }
+        }
+
+        private StoreMemoryResult InsertOne(SqliteConnection connection, string tenant, BucketRow bucket, PreparedItem item, DedupPolicy? policy)
+        {
             using var transaction = connection.BeginTransaction(deferred: false);
             _engine.EnsureEmbedderStillMatches(connection, transaction);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
@@ -120,6 +148,11 @@ namespace Engram.Local.Ingest
             var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;
             using var inserter = new MemoryInserter(connection, transaction, bucket);
             var createdAt = Timestamps.Now();
+            var ids = MemoryIds.NewBatch(items.Count);
+
+            // Exact duplicates: the stored ones in one lookup for the whole batch, the batch's own as they are inserted.
+            var storedHashes = checks ? inserter.FindByHashes(bucket.Id, items.ConvertAll(item => item.Hash)) : null;
+            var batchHashes = checks ? new Dictionary<byte[], (string Id, long Seq)>(ContentHashComparer.Instance) : null;
 
             for (var i = 0; i < items.Count; i++)
             {
@@ -150,7 +183,9 @@ namespace Engram.Local.Ingest
 
                 if (checks)
                 {
-                    var sameContent = inserter.FindByHash(bucket.Id, item.Hash);
+                    (string Id, long Seq)? sameContent = storedHashes!.TryGetValue(item.Hash, out var stored) ? stored
+                        : batchHashes!.TryGetValue(item.Hash, out var earlier) ? earlier
+                        : ((string, long)?)null;
                     var similar = sameContent.HasValue ? null : NearDuplicate(connection, existing!, item, policy, transaction, insertedItems);
                     var decision = DedupRule.Decide(policy, sameContent, similar);
                     if (decision.IsMerge)
@@ -160,7 +195,7 @@ namespace Engram.Local.Ingest
                     }
                 }
 
-                var id = keptId ?? Guid.NewGuid().ToString();
+                var id = keptId ?? ids[i];
                 var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, identity?.CreatedAt ?? createdAt, item.Blob);
                 if (seq == null)
                 {
@@ -169,6 +204,7 @@ namespace Engram.Local.Ingest
                     continue;
                 }
 
+                batchHashes?.Add(item.Hash, (id, seq.Value));
                 inserted.Add((seq.Value, item.Vector));
                 insertedItems.Add((seq.Value, id, item));
                 results[i] = Stored(bucket, id, item);

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Text;
+using Engram.Local.Dedup;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Local.Storage
@@ -11,13 +14,13 @@ namespace Engram.Local.Storage
     {
         private const int SqliteConstraint = 19;
         private const int SqliteConstraintUnique = 2067;
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
         private readonly SqliteCommand _insert;
         private readonly SqliteCommand _findHash;
         private readonly SqliteCommand _findDedupKey;
         private readonly SqliteCommand _index;
         private SqliteCommand? _findId;
-        private readonly SqliteConnection _connection;
-        private readonly SqliteTransaction _transaction;
 
         /// <summary>Inserts into <paramref name="bucket"/>'s rows and lexical index.</summary>
         public MemoryInserter(SqliteConnection connection, SqliteTransaction transaction, BucketRow bucket)
@@ -46,7 +49,7 @@ namespace Engram.Local.Storage
 
             _findDedupKey = connection.CreateCommand();
             _findDedupKey.Transaction = transaction;
-            _findDedupKey.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND dedup_key = $hash;";
+            _findDedupKey.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND content_hash = $hash AND dedup_key = $hash;";
             _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$bucket" });
             _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$hash" });
             _findDedupKey.Prepare();
@@ -99,6 +102,45 @@ namespace Engram.Local.Storage
         }
 
         public (string Id, long Seq)? FindByHash(string bucketId, byte[] hash) => Find(_findHash, bucketId, hash);
+
+        /// <summary>
+        /// For each of <paramref name="hashes"/> held by a memory of the bucket, the oldest such memory (any
+        /// dedup policy): one statement for a whole batch instead of one per row (a batch of 100 loose writes
+        /// spent about a fifth of its time in per-row lookups before).
+        /// </summary>
+        public Dictionary<byte[], (string Id, long Seq)> FindByHashes(string bucketId, IReadOnlyList<byte[]> hashes)
+        {
+            var found = new Dictionary<byte[], (string Id, long Seq)>(ContentHashComparer.Instance);
+            if (hashes.Count == 0)
+            {
+                return found;
+            }
+
+            using var command = _connection.CreateCommand();
+            command.Transaction = _transaction;
+            var sql = new StringBuilder("SELECT content_hash, id, seq FROM memories WHERE bucket_id = $bucket AND content_hash IN (");
+            command.Parameters.AddWithValue("$bucket", bucketId);
+            for (var i = 0; i < hashes.Count; i++)
+            {
+                var name = "$h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? name : "," + name);
+                command.Parameters.AddWithValue(name, hashes[i]);
+            }
+
+            command.CommandText = sql.Append(");").ToString();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var hash = (byte[])reader.GetValue(0);
+                var row = (reader.GetString(1), reader.GetInt64(2));
+                if (!found.TryGetValue(hash, out var earlier) || row.Item2 < earlier.Seq)
+                {
+                    found[hash] = row;
+                }
+            }
+
+            return found;
+        }
 
         /// <summary>The row that holds the dedup key (the winner of a concurrent identical insert).</summary>
         public (string Id, long Seq)? FindByDedupKey(string bucketId, byte[] hash) => Find(_findDedupKey, bucketId, hash);

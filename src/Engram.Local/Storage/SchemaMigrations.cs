@@ -102,6 +102,16 @@ CREATE TABLE reembed_vectors (
     embedding BLOB NOT NULL
 );
 "),
+            // 6: one index on (bucket, content hash) instead of two. The exact-duplicate lookup and the guard
+            // against concurrent identical writes each kept a random-key index, so every loose write updated
+            // both. dedup_key is either NULL (dedup off: may repeat, NULLs never collide) or equal to
+            // content_hash, so uniqueness over the three columns is uniqueness of (bucket, hash) among dedup
+            // rows, and the (bucket, content_hash) prefix serves the lookups.
+            Sql(@"
+DROP INDEX ix_memories_bucket_hash;
+DROP INDEX ux_memories_dedup;
+CREATE UNIQUE INDEX ux_memories_bucket_hash ON memories (bucket_id, content_hash, dedup_key);
+"),
         };
 
         public static int LatestVersion => Steps.Count;

@@ -135,6 +135,47 @@ VALUES ('0a0a0a0a-0000-4000-8000-000000000001', 'local', 'b0f4c1de-0000-4000-800
     }
 
     [Fact]
+    public async Task A_version_5_file_gets_one_hash_index_that_still_merges_exact_repeats_and_refuses_a_second_dedup_row()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("v5.db");
+        SqliteNativeLoader.EnsureInitialized();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            SchemaMigrations.Migrate(connection, targetVersion: 5);
+        }
+
+        using (var engine = Engines.OnFile(folder, name: "v5.db"))
+        using (var service = engine.ForTenant(LocalEngine.DefaultTenant))
+        {
+            var first = await service.StoreMemoryAsync("b", "Deploys happen on Tuesdays.");
+            await service.StoreMemoryAsync("b", "Deploys happen on Tuesdays.", DedupPolicy.Off);
+            Assert.Equal((first.Id, "content_hash"), ((await service.StoreMemoryAsync("b", "Deploys happen on Tuesdays.")).DedupedInto, (await service.StoreMemoriesAsync("b", new[] { "x", "Deploys happen on Tuesdays." }))[1].MergeReason));
+            Assert.Equal(2, (await service.ListMemoriesAsync("b")).Total - 1); // x, the loose row and the off row
+        }
+
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'memories' AND sql LIKE '%content_hash%';";
+        using (var reader = indexes.ExecuteReader())
+        {
+            Assert.True(reader.Read());
+            Assert.Equal("ux_memories_bucket_hash", reader.GetString(0));
+            Assert.False(reader.Read());
+        }
+
+        // The guard against two identical dedup rows is still there (a racing writer is refused).
+        using var duplicate = check.CreateCommand();
+        duplicate.CommandText =
+            "INSERT INTO memories (id, tenant, bucket_id, content, content_hash, dedup_key, token_count, created_at, embedding) " +
+            "SELECT 'racer', tenant, bucket_id, content, content_hash, content_hash, token_count, created_at, embedding FROM memories WHERE dedup_key IS NOT NULL AND content LIKE 'Deploys%';";
+        var error = Assert.Throws<SqliteException>(() => duplicate.ExecuteNonQuery());
+        Assert.Contains("dedup_key", error.Message);
+    }
+
+    [Fact]
     public void A_file_from_a_newer_engine_is_refused_with_a_clear_message()
     {
         using var folder = new TempFolder();

@@ -164,6 +164,38 @@ public class StoreAndDedupTests : EngineTests
     }
 
     [Fact]
+    public async Task A_batch_merges_exact_repeats_into_the_oldest_stored_row_before_rows_of_the_same_batch()
+    {
+        var service = NewService();
+        var oldest = await service.StoreMemoryAsync("b", "Standup is at 09:30.", DedupPolicy.Off);
+        await service.StoreMemoryAsync("b", "Standup is at 09:30.", DedupPolicy.Off);
+
+        var results = await service.StoreMemoriesAsync("b", new[]
+        {
+            "Backups run at 02:00.",
+            "Standup is at 09:30.",
+            "Backups run at 02:00.",
+            "Standup is at 09:30.",
+        });
+
+        Assert.Equal(StoreMemoryResult.StatusStored, results[0].Status);
+        Assert.All(new[] { results[1], results[3] }, r => Assert.Equal((oldest.Id, "content_hash"), (r.DedupedInto, r.MergeReason)));
+        Assert.Equal((results[0].Id, "content_hash"), (results[2].DedupedInto, results[2].MergeReason));
+        Assert.Equal(3, (await service.ListMemoriesAsync("b")).Total);
+    }
+
+    [Fact]
+    public async Task Ids_of_one_batch_are_distinct_version_4_uuids()
+    {
+        var service = NewService();
+
+        var results = await service.StoreMemoriesAsync("b", Enumerable.Range(0, 100).Select(i => $"Fact number {i}.").ToList(), DedupPolicy.Off);
+
+        Assert.Equal(100, results.Select(r => r.Id).Distinct().Count());
+        Assert.All(results, r => Assert.True(Guid.TryParse(r.Id, out var id) && id.ToString() == r.Id && r.Id[14] == '4' && "89ab".IndexOf(r.Id[19]) >= 0, r.Id));
+    }
+
+    [Fact]
     public async Task A_batch_merges_by_embedding_into_an_earlier_item_of_the_same_batch()
     {
         var service = NewService(new ChosenVectorEmbedder().Near("close to base", 0.96));
