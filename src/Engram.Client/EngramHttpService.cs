@@ -98,59 +98,46 @@ namespace Engram.Client
 
         public async Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default)
         {
-            if (contents == null)
-            {
-                throw new ArgumentNullException(nameof(contents));
-            }
-
-            for (var i = 0; i < contents.Count; i++)
-            {
-                if (contents[i] == null)
-                {
-                    throw new ArgumentException("Memory content at index " + i + " is null; every item needs text.", nameof(contents));
-                }
-            }
-
-            bucket = BucketOrDefault(bucket);
-            if (contents.Count == 0)
-            {
-                // Nothing to send: an empty batch makes no request.
-                return Array.Empty<StoreMemoryResult>();
-            }
-
-            return await ChunkedStore.StoreAsync(contents.Count, async (start, length) =>
-            {
-                var request = new EngramRequest(HttpMethod.Post, EngramPaths.Memories(bucket), RequestWriter.StoreMany(contents, start, length, dedup));
-                var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-                return Decode(response, request, root => ResponseReader.StoreResults(root, bucket));
-            }).ConfigureAwait(false);
+            RequireItems(contents, nameof(contents));
+            return await StoreBatchesAsync(bucket, contents.Count, (start, length) => RequestWriter.StoreMany(contents, start, length, dedup), cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>Always the batch form, also for one item: that is where the extension fields go.</summary>
         public async Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default)
         {
-            if (memories == null)
+            RequireItems(memories, nameof(memories));
+            return await StoreBatchesAsync(bucket, memories.Count, (start, length) => RequestWriter.Restore(memories, start, length, dedup), cancellationToken).ConfigureAwait(false);
+        }
+
+        private static void RequireItems<T>(IReadOnlyList<T> items, string parameter)
+            where T : class
+        {
+            if (items == null)
             {
-                throw new ArgumentNullException(nameof(memories));
+                throw new ArgumentNullException(parameter);
             }
 
-            for (var i = 0; i < memories.Count; i++)
+            for (var i = 0; i < items.Count; i++)
             {
-                if (memories[i] == null)
+                if (items[i] == null)
                 {
-                    throw new ArgumentException("Memory at index " + i + " is null; every item needs text.", nameof(memories));
+                    throw new ArgumentException("Memory content at index " + i + " is null; every item needs text.", parameter);
                 }
             }
+        }
 
+        /// <summary>POSTs <paramref name="count"/> items in requests of at most 100 (<see cref="ChunkedStore"/>); none makes no request.</summary>
+        private async Task<IReadOnlyList<StoreMemoryResult>> StoreBatchesAsync(string bucket, int count, Func<int, int, byte[]> body, CancellationToken cancellationToken)
+        {
             bucket = BucketOrDefault(bucket);
-            if (memories.Count == 0)
+            if (count == 0)
             {
                 return Array.Empty<StoreMemoryResult>();
             }
 
-            // Always the batch form, also for one item: that is where the extension fields go.
-            return await ChunkedStore.StoreAsync(memories.Count, async (start, length) =>
+            return await ChunkedStore.StoreAsync(count, async (start, length) =>
             {
-                var request = new EngramRequest(HttpMethod.Post, EngramPaths.Memories(bucket), RequestWriter.Restore(memories, start, length, dedup));
+                var request = new EngramRequest(HttpMethod.Post, EngramPaths.Memories(bucket), body(start, length));
                 var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
                 return Decode(response, request, root => ResponseReader.StoreResults(root, bucket));
             }).ConfigureAwait(false);

@@ -29,50 +29,41 @@ namespace Engram.Client.Protocol
         /// the hosted service ignores unknown fields (§6.3).
         /// </summary>
         public static byte[] StoreMany(IReadOnlyList<string> contents, int start, int count, DedupPolicy? dedup) =>
-            Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("memories");
-                for (var i = start; i < start + count; i++)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("content", contents[i]);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                if (dedup.HasValue)
-                {
-                    w.WriteString("dedup", DedupText(dedup.Value));
-                }
-
-                w.WriteEndObject();
-            });
+            Batch(start, count, dedup, (w, i) => w.WriteString("content", contents[i]));
 
         /// <summary>
         /// Restore body: a §5.2 batch whose items also carry <c>id</c> and <c>created_at</c> when known (the
         /// restore extension; servers without it read only <c>content</c>).
         /// </summary>
         public static byte[] Restore(IReadOnlyList<MemoryRestoreItem> memories, int start, int count, DedupPolicy? dedup) =>
+            Batch(start, count, dedup, (w, i) =>
+            {
+                var item = memories[i];
+                w.WriteString("content", item.Content);
+                if (item.Id != null)
+                {
+                    w.WriteString("id", item.Id);
+                }
+
+                if (item.CreatedAt != null)
+                {
+                    w.WriteString("created_at", item.CreatedAt);
+                }
+            });
+
+        /// <summary>
+        /// <c>{"memories":[{…},…],"dedup":…}</c> with items <paramref name="start"/> to start + count, each object's
+        /// fields written by <paramref name="writeItem"/>.
+        /// </summary>
+        private static byte[] Batch(int start, int count, DedupPolicy? dedup, Action<Utf8JsonWriter, int> writeItem) =>
             Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteStartArray("memories");
                 for (var i = start; i < start + count; i++)
                 {
-                    var item = memories[i];
                     w.WriteStartObject();
-                    w.WriteString("content", item.Content);
-                    if (item.Id != null)
-                    {
-                        w.WriteString("id", item.Id);
-                    }
-
-                    if (item.CreatedAt != null)
-                    {
-                        w.WriteString("created_at", item.CreatedAt);
-                    }
-
+                    writeItem(w, i);
                     w.WriteEndObject();
                 }
 
