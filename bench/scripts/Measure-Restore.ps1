@@ -1,6 +1,6 @@
 # Side by side in one run: Add-EngramMemory of 5,000 lines vs Import-EngramMemory of the same 5,000 exported (ids and created_at kept), and a replay of the import (every line same_id). Prints seconds and the ratio; run after ./build.ps1 -Task Build:
-#   dotnet pwsh -NoProfile -File bench/Measure-Restore.ps1
-Import-Module (Get-ChildItem (Join-Path $PSScriptRoot "../out/Lumetra.Engram/*/Lumetra.Engram.psd1")).FullName
+#   dotnet pwsh -NoProfile -File bench/scripts/Measure-Restore.ps1
+Import-Module (Get-ChildItem (Join-Path $PSScriptRoot "../../out/Lumetra.Engram/*/Lumetra.Engram.psd1")).FullName
 $dir = Join-Path ([IO.Path]::GetTempPath()) ("engram-measure-" + [guid]::NewGuid().ToString('N')); $null = New-Item -ItemType Directory $dir
 $src = Connect-Engram -Local -Path (Join-Path $dir src.db) -PassThru
 $facts = 1..5000 | ForEach-Object { "Measure fact $($_): host h$_ has $($_ * 7) GB free" }
