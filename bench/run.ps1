@@ -15,6 +15,8 @@
        over HTTP, buffered and streamed (time to the first delta).
     3. Cold Import-Module in fresh pwsh processes, and the per-call overhead of a cmdlet.
     4. Peak working set of the ingesting pwsh at both sizes.
+    5. One bucket at scale (-ScaleSizes, -ScaleMillion): first query after reopening, warm p50/p95, working set,
+       ingest rate by decade with the default dedup, recall@10 of the approximate index against exact.
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Bench
@@ -60,6 +62,12 @@ param(
 
     # The command line to record in the report (build.ps1 passes its own).
     [string] $InvokedAs,
+
+    # One-bucket scale cells (bench/scripts/Measure-Scale.ps1), hashing and 384-dim clustered vectors.
+    [int[]] $ScaleSizes = @(100000),
+
+    # Adds the 1,000,000-memory scale cells (about an hour on the 2-core machine, mostly the index build).
+    [switch] $ScaleMillion,
 
     # Keep the database files under out/bench (several hundred MB at 100 000 rows) for inspection.
     [switch] $KeepDatabases
@@ -282,6 +290,12 @@ $overhead = Read-Result $resultFile
 $loadAfter = Get-LoadAverage
 $finished = Get-Date
 
+# 5. One bucket at scale: first query after opening, warm latency, working set, ingest by decade, recall@10.
+Write-Step 'One bucket at scale'
+$scaleSizes = if ($Quick) { @(30000) } else { $ScaleSizes }
+if ($ScaleMillion) { $scaleSizes = @($scaleSizes) + 1000000 }
+$scaleLines = & (Join-Path $ScriptsDir 'Measure-Scale.ps1') -BenchDll $BenchDll -WorkDir $WorkDir -Sizes $scaleSizes -Questions $Questions
+
 # ---------------------------------------------------------------------------------------------------------
 # The report.
 $big = $pipeline[$Rows]
@@ -361,6 +375,8 @@ foreach ($size in $query.sizes) {
 }
 $lines.Add('')
 
+foreach ($line in $scaleLines) { $lines.Add($line) }
+
 $lines.Add('## Start-up and per-call overhead')
 $lines.Add('')
 $lines.Add("Import-Module in a fresh pwsh, timed inside the process: median $(Format-Ms $importMedian) ms (runs: $(($importMs | ForEach-Object { Format-Ms $_ }) -join ', ') ms).")
@@ -389,4 +405,5 @@ Write-Host "Written to $OutFile"
 
 if (-not $KeepDatabases) {
     Get-ChildItem -LiteralPath $WorkDir -File | Where-Object { $_.Name -match '\.db(-wal|-shm|-journal)?$' } | Remove-Item -Force
+    Get-ChildItem -LiteralPath $WorkDir -Directory -Filter '*.db.vectors' | Remove-Item -Recurse -Force
 }

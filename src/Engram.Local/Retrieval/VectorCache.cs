@@ -48,6 +48,7 @@ namespace Engram.Local.Retrieval
             var index = _indexes?.Ready(connection, bucketId, transaction);
             if (_buckets.TryGetValue(bucketId, out var cached) && IsCurrent(cached, version, epoch, index))
             {
+                RequestIndexingIfDue(cached, index);
                 return cached;
             }
 
@@ -85,11 +86,7 @@ namespace Engram.Local.Retrieval
 
                 var fresh = basis.Append(rows, version, epoch);
                 _buckets[bucketId] = fresh;
-                if (_indexes != null && _indexes.Enabled && (index == null ? fresh.Count >= _indexes.MinimumSize : fresh.TailCount >= VectorIndexSet.BuildChunk))
-                {
-                    _indexes.Request(bucketId);
-                }
-
+                RequestIndexingIfDue(fresh, index);
                 return fresh;
             }
         }
@@ -126,6 +123,16 @@ namespace Engram.Local.Retrieval
         {
             _buckets.TryRemove(bucketId, out _);
             _indexes?.Forget(bucketId);
+        }
+
+        // A bucket at the index size without a ready index, or whose tail outgrew a build step: the background
+        // thread (re)starts. Cheap when already queued, so the write path may call it with every batch.
+        private void RequestIndexingIfDue(BucketVectors snapshot, ApproximateIndex? index)
+        {
+            if (_indexes != null && (index == null ? snapshot.Count >= _indexes.MinimumSize : snapshot.TailCount >= VectorIndexSet.BuildChunk) && _indexes.Enabled)
+            {
+                _indexes.Request(snapshot.BucketId);
+            }
         }
 
         // The copy answers for the counters, over the index that is ready now (none, or the same one), and the

@@ -61,8 +61,8 @@ namespace Engram.Local.Retrieval
             _folder = database.FilePath == null ? null : database.FilePath + ".vectors";
         }
 
-        /// <summary>False for in-memory databases and where the USearch natives are missing: every bucket is scanned exactly.</summary>
-        public bool Enabled => _folder != null && !_disposed && USearchNatives.Available;
+        /// <summary>False for in-memory databases, when turned off (int.MaxValue) and where the USearch natives are missing: every bucket is scanned exactly.</summary>
+        public bool Enabled => _folder != null && !_disposed && MinimumSize != int.MaxValue && USearchNatives.Available;
 
         public int MinimumSize { get; }
 
