@@ -210,7 +210,6 @@ namespace Engram.Bench.Commands
                 // Tie-aware: template facts share cosines, so a returned memory as similar as the exact 10th counts.
                 var kth = best[q].Count == 0 ? 1f : best[q][best[q].Count - 1].Cosine;
                 var found = result.Explanation!.RetrievedMemories.Count(m => (m.RawScore ?? 0) >= Math.Round(kth, 6) - 1e-5);
-                if (q < 2) { Console.Error.WriteLine(questions[q] + " exact " + string.Join(",", best[q].Select(b => b.Cosine.ToString("F4"))) + " | engine " + string.Join(",", result.Explanation!.RetrievedMemories.Select(m => m.RawScore?.ToString("F4")))); }
                 hits += Math.Min(found, best[q].Count) / (double)Math.Max(1, best[q].Count);
             }
 
