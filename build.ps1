@@ -123,7 +123,8 @@ function Invoke-Build {
 # The staged (and published) module:
 #   Lumetra.Engram.psd1, Lumetra.Engram.psm1, Engram.PowerShell.Loader.dll   manifest, root module, loader
 #   Lumetra.Engram.format.ps1xml, Lumetra.Engram.types.ps1xml, LICENSE, en-US/ (MAML and about_ help)
-#   lib/  Engram.PowerShell.dll and every dependency, lib/runtimes/<rid>/native (SQLite)
+#   lib/  Engram.PowerShell.dll and every dependency, lib/runtimes/<rid>/native (SQLite; USearch for linux-x64,
+#         osx-arm64, win-x64, loaded on first use of a large bucket by ModuleNatives)
 # lib/ keeps the dependencies out of PowerShell's default probing: the loader gives them their own load
 # context on PowerShell 7, so another module's versions of the same assemblies cannot collide with them.
 function Invoke-Stage {

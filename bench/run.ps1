@@ -22,6 +22,8 @@
     4. Cold Import-Module in fresh pwsh processes, the per-call overhead of a cmdlet, the loopback server's
        request rate (`Engram.Bench http-load`), and the module's and the companion's size on disk.
     5. Peak working set of the ingesting pwsh at both sizes.
+    6. One bucket at scale (-ScaleSizes, -ScaleMillion): first query after reopening, warm p50/p95, working set,
+       ingest rate by decade with the default dedup, recall@10 of the approximate index against exact.
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Bench
@@ -78,6 +80,12 @@ param(
 
     # The command line to record in the report (build.ps1 passes its own).
     [string] $InvokedAs,
+
+    # One-bucket scale cells (bench/scripts/Measure-Scale.ps1), hashing and 384-dim clustered vectors.
+    [int[]] $ScaleSizes = @(100000),
+
+    # Adds the 1,000,000-memory scale cells (about an hour on the 2-core machine, mostly the index build).
+    [switch] $ScaleMillion,
 
     # Keep the database files under out/bench (several hundred MB at 100 000 rows) for inspection.
     [switch] $KeepDatabases
@@ -359,6 +367,12 @@ $overhead = Read-Result $resultFile
 $loadAfter = Get-LoadAverage
 $finished = Get-Date
 
+# 5. One bucket at scale: first query after opening, warm latency, working set, ingest by decade, recall@10.
+Write-Step 'One bucket at scale'
+$scaleSizes = if ($Quick) { @(30000) } else { $ScaleSizes }
+if ($ScaleMillion) { $scaleSizes = @($scaleSizes) + 1000000 }
+$scaleLines = & (Join-Path $ScriptsDir 'Measure-Scale.ps1') -BenchDll $BenchDll -WorkDir $WorkDir -Sizes $scaleSizes -Questions $Questions
+
 # ---------------------------------------------------------------------------------------------------------
 # The report.
 $ratio = { param($a, $b) if ($b -gt 0) { $a / $b } else { 0 } }
@@ -475,6 +489,8 @@ foreach ($size in $query.sizes) {
 }
 $lines.Add('')
 
+foreach ($line in $scaleLines) { $lines.Add($line) }
+
 $lines.Add('## Start-up and per-call overhead')
 $lines.Add('')
 $lines.Add("Import-Module in a fresh pwsh, timed inside the process: median $(Format-Ms $importMedian) ms (runs: $(($importMs | ForEach-Object { Format-Ms $_ }) -join ', ') ms).")
@@ -548,4 +564,5 @@ Write-Host "Written to $OutFile"
 
 if (-not $KeepDatabases) {
     Get-ChildItem -LiteralPath $WorkDir -File | Where-Object { $_.Name -match '\.db(-wal|-shm|-journal)?$' } | Remove-Item -Force
+    Get-ChildItem -LiteralPath $WorkDir -Directory -Filter '*.db.vectors' | Remove-Item -Recurse -Force
 }

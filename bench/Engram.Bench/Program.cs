@@ -45,6 +45,8 @@ namespace Engram.Bench
                         return await EmbedCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "http-load":
                         return await HttpLoadCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "scale":
+                        return await ScaleCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query":
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
@@ -76,6 +78,9 @@ namespace Engram.Bench
             "                                                              with the engine's structure (the storage ceiling)\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
             "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
+            "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +
+            "                                                              one bucket at scale: ingest by decade (default dedup), first query\n" +
+            "                                                              after reopening, warm p50/p95, working set, recall@10 vs exact\n" +
             "  embed         [--queries 300] [--texts 512] [--threads 1,2] [--batches 1,16,64] [--result r.json]\n" +
             "                                                              the local MiniLM embedder alone: load, latency, throughput, size\n" +
             "  http-load     --url U --api-key K [--clients 16] [--seconds 5] [--max-requests 500000]   sequential keep-alive GETs per client";

@@ -32,7 +32,9 @@ namespace Engram.Local
             Embedder = embedder;
             Calibration = EmbedderCalibration.For(embedder.Identity);
             Fusion = Calibration.Fusion;
-            Vectors = new VectorCache(embedder.Dimensions);
+            Vectors = new VectorCache(
+                embedder.Dimensions,
+                new VectorIndexSet(database, embedder.Dimensions, embedder.Identity.Key, options.VectorIndexMinimum ?? VectorIndexSet.MinimumBucketSize));
             Conflicts = options.ChatClient != null && options.ResolveConflicts // byok
                 ? new Dedup.ConflictResolver(options.ChatClient, Calibration.NearDuplicate)
                 : null;
@@ -143,7 +145,19 @@ namespace Engram.Local
             }
 
             _disposed = true;
+            Vectors.Indexes?.Dispose();
             Database.Dispose();
+        }
+
+        /// <summary>
+        /// Waits until the approximate vector indexes of large buckets have caught up with what was committed when
+        /// they were last asked to (they build on a background thread; queries meanwhile scan exactly what is not
+        /// indexed yet). For benchmarks and tools that want the steady state before measuring.
+        /// </summary>
+        public void WaitForVectorIndexes(CancellationToken cancellationToken = default)
+        {
+            ThrowIfDisposed();
+            Vectors.Indexes?.WaitIdle(cancellationToken);
         }
 
         internal void ThrowIfDisposed()

@@ -22,6 +22,14 @@ namespace Engram.Local
         /// <summary>Storing into a missing bucket fails with 404 BUCKET_NOT_FOUND instead of creating it (wire spec §16.2).</summary>
         public bool StrictBuckets { get; set; }
 
+        /// <summary>
+        /// Buckets with at least this many memories get an approximate vector index (HNSW, USearch) beside the
+        /// database file, built in the background, where its natives exist (linux-x64, osx-arm64, win-x64); smaller
+        /// buckets, in-memory databases and other platforms are scanned exactly. Null means the measured default
+        /// (20,000); <see cref="int.MaxValue"/> turns the index off.
+        /// </summary>
+        public int? VectorIndexMinimum { get; set; }
+
         /// <summary>Which evidence ranks query results; <see cref="RetrievalMode.Hybrid"/> unless comparing methods.</summary>
         public RetrievalMode Retrieval { get; set; } = RetrievalMode.Hybrid;
 

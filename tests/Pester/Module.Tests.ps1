@@ -51,4 +51,18 @@ Describe 'The staged Lumetra.Engram module' {
         $expected = Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) "lib/runtimes/$rid/native/libe_sqlite3.so"
         Get-Content "/proc/$PID/maps" | Where-Object { $_.EndsWith($expected) } | Should -Not -BeNullOrEmpty
     }
+
+    It 'loads the USearch vector index natives from lib/runtimes/linux-x64/native in its own load context' -Skip:(-not $IsLinux -or [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -ne 'X64') {
+        $null = Connect-Engram -Local -InMemory -PassThru
+        try { $null = Add-EngramMemory 'Native library check.' -Bucket native }
+        finally { Disconnect-Engram }
+        $local = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Engram.Local' }
+        # Large buckets use the index; a small one never loads it, so ask the engine's probe directly.
+        $natives = $local.GetType('Engram.Local.Retrieval.USearchNatives')
+        $natives.GetProperty('Available', [System.Reflection.BindingFlags]'Static,Public,NonPublic').GetValue($null) | Should -BeTrue
+        $usearch = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Cloud.Unum.USearch' }
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($usearch) | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        $expected = Join-Path (Split-Path $env:ENGRAM_TEST_MODULE) 'lib/runtimes/linux-x64/native/libusearch_c.so'
+        Get-Content "/proc/$PID/maps" | Where-Object { $_.EndsWith($expected) } | Should -Not -BeNullOrEmpty
+    }
 }

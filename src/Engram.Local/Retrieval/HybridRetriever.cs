@@ -165,7 +165,10 @@ namespace Engram.Local.Retrieval
 
             if (request.Mode != RetrievalMode.DenseOnly)
             {
-                foreach (var hit in Lexical(connection, bucket, request.Terms))
+                var lexical = Lexical(connection, bucket, request.Terms);
+                // An index-backed snapshot reads the exact vectors of hits outside the dense list in one query.
+                vectors.Prefetch(lexical.Where(h => !pool.ContainsKey(h.Seq)).Select(h => h.Seq).ToList());
+                foreach (var hit in lexical)
                 {
                     if (!pool.TryGetValue(hit.Seq, out var candidate))
                     {

@@ -13,19 +13,26 @@ namespace Engram.Local.Retrieval
     /// writes by other connections and other processes are always seen:
     /// unchanged counters → use the copy; only inserts since → read rows with a larger seq and append;
     /// any delete since → reload the bucket. This process's own commits append in O(1) per row.
+    /// A large bucket with an approximate index (<see cref="VectorIndexSet"/>) keeps only the rows after the
+    /// index's coverage here; "reload" then means: remove the logged deletions from the index, re-read the tail.
     /// </summary>
     internal sealed class VectorCache
     {
         private readonly int _dimensions;
         private readonly HyperplaneSet _planes;
+        private readonly VectorIndexSet? _indexes;
         private readonly ConcurrentDictionary<string, BucketVectors> _buckets = new ConcurrentDictionary<string, BucketVectors>();
         private readonly ConcurrentDictionary<string, object> _locks = new ConcurrentDictionary<string, object>();
 
-        public VectorCache(int dimensions)
+        public VectorCache(int dimensions, VectorIndexSet? indexes = null)
         {
             _dimensions = dimensions;
             _planes = new HyperplaneSet(dimensions);
+            _indexes = indexes;
         }
+
+        /// <summary>The approximate indexes of large buckets, or null when this cache scans every bucket exactly.</summary>
+        public VectorIndexSet? Indexes => _indexes;
 
         /// <summary>The bucket's vectors as of now, brought up to date first. Empty when the bucket is gone.</summary>
         public BucketVectors Get(SqliteConnection connection, string bucketId, SqliteTransaction? transaction = null)
@@ -33,28 +40,44 @@ namespace Engram.Local.Retrieval
             var counters = BucketRepository.ReadCounters(connection, bucketId, transaction);
             if (counters == null)
             {
-                _buckets.TryRemove(bucketId, out _);
+                Forget(bucketId);
                 return BucketVectors.Empty(bucketId, _planes, 0, 0);
             }
 
             var (version, epoch) = counters.Value;
-            if (_buckets.TryGetValue(bucketId, out var cached) && cached.ChangeVersion == version && cached.DeleteEpoch == epoch)
+            var index = _indexes?.Ready(connection, bucketId, transaction);
+            if (_buckets.TryGetValue(bucketId, out var cached) && IsCurrent(cached, version, epoch, index))
             {
+                RequestIndexingIfDue(cached, index);
                 return cached;
             }
 
             lock (_locks.GetOrAdd(bucketId, _ => new object()))
             {
-                if (_buckets.TryGetValue(bucketId, out cached) && cached.ChangeVersion == version && cached.DeleteEpoch == epoch)
+                if (_buckets.TryGetValue(bucketId, out cached) && IsCurrent(cached, version, epoch, index))
                 {
                     return cached;
                 }
 
                 // Counters are read before the rows, so the rows are at least as new as the counters we
                 // label them with; a later check that sees newer counters simply reads again.
-                var basis = cached != null && cached.DeleteEpoch == epoch
-                    ? cached
-                    : BucketVectors.Empty(bucketId, _planes, version, epoch);
+                BucketVectors basis;
+                if (index == null)
+                {
+                    basis = cached != null && cached.DeleteEpoch == epoch && cached.Approximate == null
+                        ? cached
+                        : BucketVectors.Empty(bucketId, _planes, version, epoch);
+                }
+                else if (cached != null && cached.DeleteEpoch == epoch && cached.Approximate == index)
+                {
+                    basis = cached.TrimmedTo(_planes);
+                }
+                else
+                {
+                    _indexes!.ApplyDeletions(connection, bucketId, index, transaction);
+                    basis = BucketVectors.OverIndex(bucketId, _planes, version, epoch, index, _indexes.Fetcher(bucketId));
+                }
+
                 var rows = new List<(long, float[])>();
                 foreach (var (seq, blob) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction))
                 {
@@ -63,6 +86,7 @@ namespace Engram.Local.Retrieval
 
                 var fresh = basis.Append(rows, version, epoch);
                 _buckets[bucketId] = fresh;
+                RequestIndexingIfDue(fresh, index);
                 return fresh;
             }
         }
@@ -95,6 +119,25 @@ namespace Engram.Local.Retrieval
             }
         }
 
-        public void Forget(string bucketId) => _buckets.TryRemove(bucketId, out _);
+        public void Forget(string bucketId)
+        {
+            _buckets.TryRemove(bucketId, out _);
+            _indexes?.Forget(bucketId);
+        }
+
+        // A bucket at the index size without a ready index, or whose tail outgrew a build step: the background
+        // thread (re)starts. Cheap when already queued, so the write path may call it with every batch.
+        private void RequestIndexingIfDue(BucketVectors snapshot, ApproximateIndex? index)
+        {
+            if (_indexes != null && (index == null ? snapshot.Count >= _indexes.MinimumSize : snapshot.TailCount >= VectorIndexSet.BuildChunk) && _indexes.Enabled)
+            {
+                _indexes.Request(snapshot.BucketId);
+            }
+        }
+
+        // The copy answers for the counters, over the index that is ready now (none, or the same one), and the
+        // index has not moved so far past its tail start that trimming the tail is due.
+        private static bool IsCurrent(BucketVectors cached, long version, long epoch, ApproximateIndex? index) =>
+            cached.ChangeVersion == version && cached.DeleteEpoch == epoch && cached.Approximate == index && !cached.TrimDue;
     }
 }

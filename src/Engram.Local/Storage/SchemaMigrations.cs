@@ -112,6 +112,30 @@ DROP INDEX ix_memories_bucket_hash;
 DROP INDEX ux_memories_dedup;
 CREATE UNIQUE INDEX ux_memories_bucket_hash ON memories (bucket_id, content_hash, dedup_key);
 "),
+            // 7: approximate vector indexes of large buckets (files beside the database, see VectorIndexStore) and
+            // the log of deletions from those buckets, so every process can remove deleted rows from its copy.
+            Sql(@"
+CREATE TABLE vector_indexes (
+    bucket_id  TEXT PRIMARY KEY REFERENCES buckets (id) ON DELETE CASCADE,
+    file       TEXT,
+    max_seq    INTEGER NOT NULL DEFAULT 0,
+    deletion   INTEGER NOT NULL DEFAULT 0,
+    embedder   TEXT NOT NULL
+);
+
+CREATE TABLE vector_index_deletions (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    bucket_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL
+);
+CREATE INDEX ix_vector_index_deletions_bucket ON vector_index_deletions (bucket_id, id);
+
+CREATE TRIGGER tr_memories_delete_indexed AFTER DELETE ON memories
+WHEN EXISTS (SELECT 1 FROM vector_indexes WHERE bucket_id = old.bucket_id)
+BEGIN
+    INSERT INTO vector_index_deletions (bucket_id, seq) VALUES (old.bucket_id, old.seq);
+END;
+"),
         };
 
         public static int LatestVersion => Steps.Count;

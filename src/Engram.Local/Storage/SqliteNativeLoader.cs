@@ -1,7 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Engram.Local.Storage
@@ -78,144 +76,17 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>The runtime identifier whose native file we ship for this process, or null for an unsupported platform.</summary>
-        internal static string? RuntimeIdentifier()
-        {
-            string os;
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                os = "win";
-            }
-            else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
-            {
-                os = "osx";
-            }
-            else if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
-            {
-                os = IsMusl() ? "linux-musl" : "linux";
-            }
-            else
-            {
-                return null;
-            }
+        internal static string? RuntimeIdentifier() => ModuleNatives.RuntimeIdentifier();
 
-            switch (RuntimeInformation.ProcessArchitecture)
-            {
-                case Architecture.X64: return os + "-x64";
-                case Architecture.Arm64: return os + "-arm64";
-                case Architecture.X86: return os + "-x86";
-                case Architecture.Arm: return os + "-arm";
-                default: return null;
-            }
-        }
+        internal static string NativeFileName() => ModuleNatives.FileName(LibraryName);
 
-        internal static string NativeFileName()
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return LibraryName + ".dll";
-            }
+        private static string AssemblyFolder() => ModuleNatives.AssemblyFolder();
 
-            return RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "lib" + LibraryName + ".dylib" : "lib" + LibraryName + ".so";
-        }
+        private static string? FindModuleNative() => ModuleNatives.Find(NativeFileName());
 
-        private static string AssemblyFolder() =>
-            Path.GetDirectoryName(typeof(SqliteNativeLoader).Assembly.Location) ?? AppContext.BaseDirectory;
+        private static bool TryRegisterResolver(string fullPath) =>
+            ModuleNatives.TryRegisterResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, LibraryName, fullPath);
 
-        private static string? FindModuleNative()
-        {
-            var rid = RuntimeIdentifier();
-            var folder = AssemblyFolder();
-            var candidates = new[]
-            {
-                rid == null ? null : Path.Combine(folder, "runtimes", rid, "native", NativeFileName()),
-                // A musl system may still run a glibc-compatible build shipped as linux-*.
-                rid != null && rid.StartsWith("linux-musl", StringComparison.Ordinal)
-                    ? Path.Combine(folder, "runtimes", rid.Replace("linux-musl", "linux"), "native", NativeFileName())
-                    : null,
-                Path.Combine(folder, NativeFileName()),
-            };
-            return candidates.FirstOrDefault(p => p != null && File.Exists(p));
-        }
-
-        private static bool IsMusl()
-        {
-            try
-            {
-                return Directory.Exists("/lib") && Directory.GetFiles("/lib", "ld-musl-*").Length > 0;
-            }
-            catch (Exception)
-            {
-                return false;
-            }
-        }
-
-        // .NET Core 3.0+: NativeLibrary.SetDllImportResolver(providerAssembly, resolver), bound by reflection.
-        private static bool TryRegisterResolver(string fullPath)
-        {
-            var nativeLibrary = Type.GetType("System.Runtime.InteropServices.NativeLibrary", throwOnError: false);
-            var resolverType = Type.GetType("System.Runtime.InteropServices.DllImportResolver", throwOnError: false);
-            if (nativeLibrary == null || resolverType == null)
-            {
-                return false;
-            }
-
-            var setResolver = nativeLibrary.GetMethod("SetDllImportResolver", new[] { typeof(Assembly), resolverType });
-            var load = nativeLibrary.GetMethod("Load", new[] { typeof(string) });
-            if (setResolver == null || load == null)
-            {
-                return false;
-            }
-
-            var target = new ModuleNativeResolver(fullPath, load);
-            var resolve = typeof(ModuleNativeResolver).GetMethod(nameof(ModuleNativeResolver.Resolve))!;
-            var resolver = Delegate.CreateDelegate(resolverType, target, resolve);
-            var providerAssembly = typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly;
-            try
-            {
-                setResolver.Invoke(null, new object[] { providerAssembly, resolver });
-                return true;
-            }
-            catch (TargetInvocationException e) when (e.InnerException is InvalidOperationException)
-            {
-                // A resolver is already registered for the provider (another component set one): leave it be.
-                return false;
-            }
-        }
-
-        private static bool TryPreloadOnWindows(string fullPath)
-        {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return false;
-            }
-
-            return LoadLibraryW(fullPath) != IntPtr.Zero;
-        }
-
-        [DllImport("kernel32", CharSet = CharSet.Unicode, SetLastError = true)]
-        private static extern IntPtr LoadLibraryW(string path);
-
-        private sealed class ModuleNativeResolver
-        {
-            private readonly string _fullPath;
-            private readonly MethodInfo _load;
-
-            public ModuleNativeResolver(string fullPath, MethodInfo load)
-            {
-                _fullPath = fullPath;
-                _load = load;
-            }
-
-            // Signature matches System.Runtime.InteropServices.DllImportResolver.
-            public IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
-            {
-                if (libraryName != LibraryName)
-                {
-                    return IntPtr.Zero;
-                }
-
-                return (IntPtr)_load.Invoke(null, new object[] { _fullPath })!;
-            }
-        }
+        private static bool TryPreloadOnWindows(string fullPath) => ModuleNatives.TryPreloadOnWindows(fullPath);
     }
 }

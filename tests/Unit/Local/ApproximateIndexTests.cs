@@ -1,0 +1,151 @@
+using Engram.Client;
+using Engram.Local;
+using Engram.Local.Storage;
+using Xunit;
+
+namespace Engram.Tests.Unit.Local;
+
+/// <summary>
+/// Large buckets are answered through an approximate vector index (USearch) built in the background and saved
+/// beside the database. Users must get the same results as from the exact scan, after a restart too, never a
+/// deleted memory, and every write another engine (another process) makes to the file. Small thresholds keep the
+/// sets small: on 150 memories the index returns every candidate, so the ranking must equal the exact one.
+/// </summary>
+public class ApproximateIndexTests
+{
+    private const int Threshold = 100;
+    private const int Memories = 150;
+
+    private static readonly string[] Questions = { "host-17 rack", "backup schedule for host-42", "service owner alpha", "rack 5 power", "latency of host-3" };
+
+    private static LocalEngine Open(TempFolder folder, string name, bool indexed) =>
+        LocalEngine.Open(new LocalEngineOptions { Path = folder.File(name), VectorIndexMinimum = indexed ? Threshold : int.MaxValue });
+
+    private static List<string> Facts(int from, int count) =>
+        Enumerable.Range(from, count).Select(i => $"Server host-{i} in rack {i % 13} runs service {(char)('a' + (i % 7))}{i % 5} with backups at {(i % 24):00}:30 UTC, owner team {(i % 11 == 0 ? "alpha" : "beta")}.").ToList();
+
+    private static async Task Fill(LocalEngine engine, IEnumerable<string> facts)
+    {
+        await engine.ForTenant("t").StoreMemoriesAsync("b", facts.ToList(), DedupPolicy.Off);
+    }
+
+    private static async Task<List<(string Content, double? Score)>> Ask(LocalEngine engine, string question)
+    {
+        var result = await engine.ForTenant("t").QueryAsync(new QueryRequest(question, "b") { SkipSynthesis = true, TopK = 10 });
+        return result.Explanation!.RetrievedMemories.Select(m => (m.Content, m.RawScore)).ToList();
+    }
+
+    private static bool UsesIndex(LocalEngine engine)
+    {
+        using var connection = engine.Database.OpenConnection();
+        var bucket = BucketRepository.Find(connection, "t", "b")!;
+        return engine.Vectors.Get(connection, bucket.Id).Approximate != null;
+    }
+
+    private static async Task<LocalEngine> IndexedEngine(TempFolder folder, string name = "indexed.db")
+    {
+        var engine = Open(folder, name, indexed: true);
+        await Fill(engine, Facts(0, Memories));
+        await Ask(engine, "warm up"); // the bucket is seen at its size: indexing starts
+        engine.WaitForVectorIndexes();
+        Assert.True(UsesIndex(engine), "the bucket above the threshold should be answered through its index");
+        return engine;
+    }
+
+    [Fact]
+    public async Task Results_through_the_index_equal_the_exact_scan()
+    {
+        using var folder = new TempFolder();
+        using var exact = Open(folder, "exact.db", indexed: false);
+        await Fill(exact, Facts(0, Memories));
+        using var indexed = await IndexedEngine(folder);
+
+        Assert.False(UsesIndex(exact));
+        foreach (var question in Questions)
+        {
+            Assert.Equal(await Ask(exact, question), await Ask(indexed, question));
+        }
+    }
+
+    [Fact]
+    public async Task The_saved_index_answers_after_a_restart_without_a_rebuild()
+    {
+        using var folder = new TempFolder();
+        List<(string, double?)> before;
+        using (var engine = await IndexedEngine(folder))
+        {
+            before = await Ask(engine, Questions[0]);
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(folder.File("indexed.db") + ".vectors", "*.usearch"));
+        using var reopened = Open(folder, "indexed.db", indexed: true);
+        // No waiting: the first query after opening is answered from the saved file.
+        Assert.True(UsesIndex(reopened));
+        Assert.Equal(before, await Ask(reopened, Questions[0]));
+    }
+
+    [Fact]
+    public async Task A_deleted_memory_is_never_returned_through_the_index()
+    {
+        using var folder = new TempFolder();
+        using var engine = await IndexedEngine(folder);
+        var service = engine.ForTenant("t");
+        var top = (await service.QueryAsync(new QueryRequest("host-17 rack", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
+
+        await service.DeleteMemoryAsync("b", top.MemoryId);
+
+        var after = await Ask(engine, "host-17 rack");
+        Assert.DoesNotContain(after, r => r.Content == top.Content);
+        Assert.True(UsesIndex(engine));
+    }
+
+    [Fact]
+    public async Task Writes_and_deletes_by_another_engine_on_the_file_are_seen()
+    {
+        using var folder = new TempFolder();
+        using var engine = await IndexedEngine(folder);
+        var victim = (await engine.ForTenant("t").QueryAsync(new QueryRequest("host-42 backup", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
+
+        using (var other = Open(folder, "indexed.db", indexed: true))
+        {
+            var service = other.ForTenant("t");
+            await service.DeleteMemoryAsync("b", victim.MemoryId);
+            await service.StoreMemoryAsync("b", "The zeppelin hangar keeps its spare ropes in locker 99.", DedupPolicy.Off);
+        }
+
+        var found = await Ask(engine, "zeppelin hangar ropes");
+        Assert.Equal("The zeppelin hangar keeps its spare ropes in locker 99.", found[0].Content);
+        Assert.DoesNotContain(await Ask(engine, "host-42 backup"), r => r.Content == victim.Content);
+        Assert.True(UsesIndex(engine));
+    }
+
+    [Fact]
+    public async Task A_stale_saved_index_catches_up_with_rows_and_deletes_made_after_it()
+    {
+        using var folder = new TempFolder();
+        string victim;
+        using (var engine = await IndexedEngine(folder))
+        {
+            victim = (await engine.ForTenant("t").QueryAsync(new QueryRequest("host-3 latency", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0].MemoryId;
+        }
+
+        // Another engine with the index turned off writes the file: the saved index now lags behind it.
+        using (var writer = Open(folder, "indexed.db", indexed: false))
+        {
+            var service = writer.ForTenant("t");
+            await service.DeleteMemoryAsync("b", victim);
+            await Fill(writer, Facts(Memories, 20));
+        }
+
+        using var reopened = Open(folder, "indexed.db", indexed: true);
+        using var exact = Open(folder, "exact.db", indexed: false);
+        await Fill(exact, Facts(0, Memories + 20));
+        await exact.ForTenant("t").DeleteMemoryAsync("b", (await exact.ForTenant("t").QueryAsync(new QueryRequest("host-3 latency", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0].MemoryId);
+
+        Assert.True(UsesIndex(reopened));
+        foreach (var question in Questions.Append($"host-{Memories + 7} rack"))
+        {
+            Assert.Equal(await Ask(exact, question), await Ask(reopened, question));
+        }
+    }
+}
