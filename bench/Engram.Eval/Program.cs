@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Bench;
 using Engram.Eval.Generation;
 using Engram.Eval.Sets;
 
@@ -32,7 +33,7 @@ namespace Engram.Eval
             try
             {
                 var options = new CommandLine(args, 1);
-                var root = options.Optional("eval-root") ?? EvalSet.FindEvalRoot(Directory.GetCurrentDirectory());
+                var root = options.OptionalText("eval-root") ?? EvalSet.FindEvalRoot(Directory.GetCurrentDirectory());
                 switch (args[0])
                 {
                     case "generate":

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Engram.Bench;
 using Engram.Eval.Sets;
 
 namespace Engram.Eval.Running
@@ -14,10 +15,10 @@ namespace Engram.Eval.Running
     {
         public static async Task<int> RunAsync(string evalRoot, CommandLine options, CancellationToken cancellationToken)
         {
-            var setNames = options.Optional("sets")?.Split(',').Select(s => s.Trim()).ToList() ?? EvalSet.Names.ToList();
-            var embedders = EvalEmbedder.Parse(options.Optional("embedder"));
-            var output = options.Optional("out") ?? Path.Combine(evalRoot, "..", "..", "docs", "retrieval.md");
-            var command = options.Optional("command") ?? "dotnet run --project bench/Engram.Eval -c Release -- run";
+            var setNames = options.OptionalText("sets")?.Split(',').Select(s => s.Trim()).ToList() ?? EvalSet.Names.ToList();
+            var embedders = EvalEmbedder.Parse(options.OptionalText("embedder"));
+            var output = options.OptionalText("out") ?? Path.Combine(evalRoot, "..", "..", "docs", "retrieval.md");
+            var command = options.OptionalText("command") ?? "dotnet run --project bench/Engram.Eval -c Release -- run";
 
             var results = new List<SetResult>();
             using var words = new ContentWords();
