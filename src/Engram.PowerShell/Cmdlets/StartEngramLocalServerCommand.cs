@@ -16,7 +16,7 @@ namespace Engram.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "EngramLocalServer", DefaultParameterSetName = FileSet)]
     [OutputType(typeof(EngramLocalServer))]
-    public sealed class StartEngramLocalServerCommand : EngramCmdlet
+    public sealed class StartEngramLocalServerCommand : LocalEngineCmdlet
     {
         private const string FileSet = "File";
         private const string InMemorySet = "InMemory";
@@ -61,37 +61,6 @@ namespace Engram.PowerShell.Cmdlets
         /// <summary>Appends the server's log here: one JSON line per request, never a key or a memory's content.</summary>
         [Parameter]
         public string? LogPath { get; set; }
-        /// <summary>How the engine embeds text: Hashing (default), Local (companion module), OpenAI (any compatible endpoint).</summary>
-        [Parameter]
-        public EngramEmbedder Embedder { get; set; } = EngramEmbedder.Hashing;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EmbeddingModel { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EmbeddingEndpoint { get; set; }
-
-        [Parameter]
-        [SecureStringTransformation]
-        public SecureString? EmbeddingKey { get; set; }
-
-        /// <summary>The model provider that answers queries, judges conflicts and writes profiles.</summary>
-        [Parameter]
-        public Engram.Providers.ProviderKind Provider { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Model { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Endpoint { get; set; }
-
-        [Parameter]
-        [SecureStringTransformation]
-        public SecureString? ProviderKey { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -192,9 +161,7 @@ namespace Engram.PowerShell.Cmdlets
         {
             _keyFile = ApiKeyPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ApiKeyPath);
             _fixedKey = ReadFixedKey();
-            var settings = LocalEngineSettingsBuilder.Build(
-                Embedder, EmbeddingModel, EmbeddingEndpoint, EmbeddingKey,
-                IsBound(nameof(Provider)) ? Provider : (Engram.Providers.ProviderKind?)null, Model, Endpoint, ProviderKey);
+            var settings = BuildEngineSettings();
             var lease = InMemory
                 ? LocalEngineRegistry.AcquireInMemory(settings)
                 : LocalEngineRegistry.AcquireFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path ?? LocalEngine.DefaultDatabasePath), settings);

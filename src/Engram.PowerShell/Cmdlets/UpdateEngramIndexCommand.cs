@@ -12,7 +12,7 @@ namespace Engram.PowerShell.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Update, "EngramIndex", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(IndexUpdateResult))]
-    public sealed class UpdateEngramIndexCommand : EngramCmdlet
+    public sealed class UpdateEngramIndexCommand : EmbedderCmdlet
     {
         private const int ProgressId = 1;
         private const string Activity = "Re-embedding memories";
@@ -22,21 +22,6 @@ namespace Engram.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         [Alias("DatabasePath")]
         public string? Path { get; set; }
-
-        [Parameter]
-        public EngramEmbedder Embedder { get; set; } = EngramEmbedder.Hashing;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EmbeddingModel { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EmbeddingEndpoint { get; set; }
-
-        [Parameter]
-        [SecureStringTransformation]
-        public SecureString? EmbeddingKey { get; set; }
 
         /// <summary>Memories embedded per call and saved per commit.</summary>
         [Parameter]
@@ -49,7 +34,7 @@ namespace Engram.PowerShell.Cmdlets
             LocalEngineSettings settings;
             try
             {
-                settings = LocalEngineSettingsBuilder.Build(Embedder, EmbeddingModel, EmbeddingEndpoint, EmbeddingKey);
+                settings = BuildEngineSettings();
             }
             catch (System.ArgumentException ex)
             {
