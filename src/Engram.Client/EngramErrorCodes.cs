@@ -26,5 +26,23 @@ namespace Engram.Client
 
         /// <summary>507: the server's disk is full; nothing was stored.</summary>
         public const string InsufficientStorage = "INSUFFICIENT_STORAGE";
+
+        // Model-provider failures (BYOK). The protocol names none (wire spec §17 Q28 lists Engram's own); these
+        // follow its UPPER_SNAKE form.
+
+        /// <summary>The provider rejected the key (its 401/403).</summary>
+        public const string ProviderUnauthorized = "PROVIDER_UNAUTHORIZED";
+
+        /// <summary>The provider kept answering 429 after the retries its Retry-After allowed.</summary>
+        public const string ProviderRateLimited = "PROVIDER_RATE_LIMITED";
+
+        /// <summary>The provider did not answer (or stopped streaming) within the timeout.</summary>
+        public const string ProviderTimeout = "PROVIDER_TIMEOUT";
+
+        /// <summary>The provider failed (5xx), could not be reached, or refused the request (other 4xx).</summary>
+        public const string ProviderFailed = "PROVIDER_ERROR";
+
+        /// <summary>The model's JSON answer did not parse or did not match response_schema.</summary>
+        public const string ProviderInvalidJson = "PROVIDER_INVALID_JSON";
     }
 }

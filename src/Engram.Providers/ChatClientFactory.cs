@@ -28,11 +28,11 @@ namespace Engram.Providers
 
             if (string.IsNullOrWhiteSpace(settings.Model))
             {
-                throw new EngramException($"A model is required for {settings.Profile.DisplayName}: pass -Model (for example the id the provider lists).", 400, null, "INVALID_REQUEST");
+                throw new EngramException($"A model is required for {settings.Profile.DisplayName}: pass -Model (for example the id the provider lists).", 400, null, EngramErrorCodes.InvalidRequest);
             }
 
             var endpoint = settings.EffectiveEndpoint
-                ?? throw new EngramException($"{settings.Profile.DisplayName} needs -Endpoint (e.g. https://<resource>.openai.azure.com/openai/v1/).", 400, null, "INVALID_REQUEST");
+                ?? throw new EngramException($"{settings.Profile.DisplayName} needs -Endpoint (e.g. https://<resource>.openai.azure.com/openai/v1/).", 400, null, EngramErrorCodes.InvalidRequest);
             if (settings.Timeout <= TimeSpan.Zero)
             {
                 throw new ArgumentOutOfRangeException(nameof(settings), "The provider timeout must be positive.");

@@ -17,7 +17,7 @@ namespace Engram.Providers
         public static EngramException Timeout(ProviderSettings settings, TimeSpan after, Exception? inner = null) =>
             new EngramException(
                 $"{Name(settings)} did not answer within {after.TotalSeconds:0.#} s. Retry, or raise the provider timeout; nothing stored was changed.",
-                504, null, ProviderErrorCodes.Timeout, Safe(inner));
+                504, null, EngramErrorCodes.ProviderTimeout, Safe(inner));
 
         /// <summary>The Engram error for <paramref name="failure"/>, or null when it is not a provider failure (e.g. cancellation).</summary>
         public static EngramException? Translate(ProviderSettings settings, Exception failure)
@@ -36,11 +36,11 @@ namespace Engram.Providers
                 case AnthropicIOException:
                     return new EngramException(
                         $"{Name(settings)} could not be reached at {settings.EffectiveEndpoint?.GetLeftPart(UriPartial.Authority) ?? "its endpoint"}. Check -Endpoint, the network, and that the server is running.",
-                        502, null, ProviderErrorCodes.Failed, Safe(failure));
+                        502, null, EngramErrorCodes.ProviderFailed, Safe(failure));
                 default:
                     return new EngramException(
                         $"{Name(settings)} returned something Engram could not read ({failure.GetType().Name}). Retry, or check -Model and -Endpoint.",
-                        502, null, ProviderErrorCodes.Failed, Safe(failure));
+                        502, null, EngramErrorCodes.ProviderFailed, Safe(failure));
             }
         }
 
@@ -52,14 +52,14 @@ namespace Engram.Providers
                 var where = settings.Key != null || settings.Profile.KeyVariable == null ? "-ProviderKey" : $"-ProviderKey or {settings.Profile.KeyVariable}";
                 return new EngramException(
                     $"{name} rejected the provider key (HTTP {status}). Check the key given with {where}; nothing stored was changed.",
-                    502, null, ProviderErrorCodes.Unauthorized, Safe(failure));
+                    502, null, EngramErrorCodes.ProviderUnauthorized, Safe(failure));
             }
 
             if (status == 429)
             {
                 return new EngramException(
                     $"{name} is rate-limiting requests (HTTP 429) and still was after {settings.MaxRetriesOn429} retries. Wait and retry, or raise your {settings.Profile.DisplayName} limits.",
-                    503, null, ProviderErrorCodes.RateLimited, Safe(failure))
+                    503, null, EngramErrorCodes.ProviderRateLimited, Safe(failure))
                 { RetryAfter = retryAfter };
             }
 
@@ -67,18 +67,18 @@ namespace Engram.Providers
             {
                 return new EngramException(
                     $"{name} timed out (HTTP {status}). Retry later; nothing stored was changed.",
-                    504, null, ProviderErrorCodes.Timeout, Safe(failure));
+                    504, null, EngramErrorCodes.ProviderTimeout, Safe(failure));
             }
 
             if (status >= 500)
             {
                 return new EngramException(
                     $"{name} failed (HTTP {status}). Retry later; it may be overloaded or down. Nothing stored was changed.",
-                    502, null, ProviderErrorCodes.Failed, Safe(failure));
+                    502, null, EngramErrorCodes.ProviderFailed, Safe(failure));
             }
 
             var hint = status == 404 ? $" Check that the model '{settings.Model}' exists at {settings.EffectiveEndpoint}." : " Check -Model and -Endpoint.";
-            return new EngramException($"{name} refused the request (HTTP {status}).{hint}", 502, null, ProviderErrorCodes.Failed, Safe(failure));
+            return new EngramException($"{name} refused the request (HTTP {status}).{hint}", 502, null, EngramErrorCodes.ProviderFailed, Safe(failure));
         }
 
         private static string Name(ProviderSettings settings) =>

@@ -38,7 +38,7 @@ namespace Engram.Providers
             var where = settings.Profile.KeyVariable == null ? "" : $" or set {settings.Profile.KeyVariable}";
             throw new EngramException(
                 $"{NotConfiguredMessage}: {settings.Profile.DisplayName} needs a key. Pass one with -ProviderKey (a SecureString){where}.",
-                412, null, ProviderErrorCodes.ByokNotConfigured);
+                412, null, EngramErrorCodes.ByokNotConfigured);
         }
     }
 }

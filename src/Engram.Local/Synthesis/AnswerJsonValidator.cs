@@ -14,7 +14,6 @@ namespace Engram.Local.Synthesis
     /// </summary>
     internal static class AnswerJsonValidator
     {
-        public const string InvalidJsonCode = "PROVIDER_INVALID_JSON";
         private const int MaxReportedErrors = 3;
 
         public static JsonElement Parse(string answer, JsonElement? schema)
@@ -30,7 +29,7 @@ namespace Engram.Local.Synthesis
             {
                 throw new EngramException(
                     $"The model's answer is not valid JSON ({failure.Message.Split('.')[0]}). Retry, or use a model that supports JSON mode.",
-                    502, null, InvalidJsonCode);
+                    502, null, EngramErrorCodes.ProviderInvalidJson);
             }
 
             if (schema.HasValue)
@@ -69,7 +68,7 @@ namespace Engram.Local.Synthesis
             throw new EngramException(
                 "The model's JSON answer does not match response_schema" + (problems.Count > 0 ? " (" + string.Join("; ", problems) + ")" : "") +
                 ". Retry, simplify the schema, or use a model with JSON-schema support.",
-                502, null, InvalidJsonCode);
+                502, null, EngramErrorCodes.ProviderInvalidJson);
         }
 
         private static string StripFence(string answer)

@@ -185,7 +185,7 @@ namespace Engram.Local.Synthesis
 
         // The message is not copied: providers' errors can quote part of the key.
         private static EngramException Foreign(Exception failure) =>
-            new EngramException($"The model provider failed ({failure.GetType().Name}). Retry, or check the provider settings.", 502, null, "PROVIDER_ERROR");
+            new EngramException($"The model provider failed ({failure.GetType().Name}). Retry, or check the provider settings.", 502, null, EngramErrorCodes.ProviderFailed);
     }
 
     internal static class NullChecks

@@ -15,7 +15,6 @@ namespace Engram.Local.Synthesis
     internal sealed class QuerySynthesis
     {
         public const string ByokNotConfiguredMessage = "No model provider key configured";
-        public const string ByokNotConfiguredCode = "BYOK_NOT_CONFIGURED";
 
         private readonly LocalEngine _engine;
         private readonly QueryRunner _queries;
@@ -38,7 +37,7 @@ namespace Engram.Local.Synthesis
             if (request != null && !request.SkipSynthesis && _engine.Options.Synthesis == SynthesisMode.Model)
             {
                 // Wire spec §4.12 / B.16: what the hosted service answers a query when BYOK is missing.
-                throw new EngramException(ByokNotConfiguredMessage, 412, null, ByokNotConfiguredCode);
+                throw new EngramException(ByokNotConfiguredMessage, 412, null, EngramErrorCodes.ByokNotConfigured);
             }
 
             var result = await _queries.RunAsync(tenant, request!, cancellationToken).ConfigureAwait(false);

@@ -100,7 +100,7 @@ public sealed class ConflictAndProfileTests : IAsyncLifetime
         Assert.Equal("bucket-profiler/model", ready.Source);
         Assert.Equal(2, ready.NMemoriesAtGen);
         Assert.Contains("Alice works from Lisbon.", _peer.Requests.First().Body);
-        Assert.Equal(ProviderErrorCodes.Unauthorized, failure.Code);
+        Assert.Equal(EngramErrorCodes.ProviderUnauthorized, failure.Code);
         ProviderSynthesisTests.AssertNoKeyIn(failure.ToString(), Key);
         Assert.Equal(prose, after.Profile);
         Assert.Equal(ready.UpdatedAt, after.UpdatedAt);

@@ -159,7 +159,7 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
         Assert.Equal(502, error.Status);
-        Assert.Equal(ProviderErrorCodes.Unauthorized, error.Code);
+        Assert.Equal(EngramErrorCodes.ProviderUnauthorized, error.Code);
         Assert.Contains("OpenAI", error.Message);
         Assert.Contains("401", error.Message);
         Assert.Contains("-ProviderKey", error.Message);
@@ -197,7 +197,7 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
         Assert.Equal(503, error.Status);
-        Assert.Equal(ProviderErrorCodes.RateLimited, error.Code);
+        Assert.Equal(EngramErrorCodes.ProviderRateLimited, error.Code);
         Assert.Equal(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2) }, waits); // the 1 s / 2 s backoff without Retry-After
         Assert.Equal(3, _peer.Requests.Count);
     }
@@ -231,7 +231,7 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
         Assert.Equal(502, error.Status);
-        Assert.Equal(ProviderErrorCodes.Failed, error.Code);
+        Assert.Equal(EngramErrorCodes.ProviderFailed, error.Code);
         Assert.Contains("OpenAI", error.Message);
         Assert.Contains("503", error.Message);
         Assert.Contains("Retry later", error.Message);
@@ -247,7 +247,7 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
         Assert.Equal(504, error.Status);
-        Assert.Equal(ProviderErrorCodes.Timeout, error.Code);
+        Assert.Equal(EngramErrorCodes.ProviderTimeout, error.Code);
         Assert.Contains("OpenAI", error.Message);
     }
 
@@ -340,7 +340,7 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
 
         var unauthorized = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
-        Assert.Equal(ProviderErrorCodes.Unauthorized, unauthorized.Code);
+        Assert.Equal(EngramErrorCodes.ProviderUnauthorized, unauthorized.Code);
         Assert.Contains("Anthropic", unauthorized.Message);
         AssertNoKey(unauthorized.ToString());
 
@@ -348,7 +348,7 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
         _peer.EnqueueJson(429, ProviderWire.AnthropicError("rate_limit_error", "slow down"), ("Retry-After", "3"));
         var limited = await Assert.ThrowsAsync<EngramException>(() => service.QueryAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
-        Assert.Equal(ProviderErrorCodes.RateLimited, limited.Code);
+        Assert.Equal(EngramErrorCodes.ProviderRateLimited, limited.Code);
         Assert.Equal(new[] { TimeSpan.FromSeconds(3) }, waits);
         AssertNoKey(limited.ToString());
     }
