@@ -89,3 +89,24 @@ Describe 'Connect-Engram -Local -Provider, with a scripted OpenAI-compatible pee
         $script:secrets.KeyInDatabase | Should -BeFalse
     }
 }
+
+Describe 'Connect-Engram -Local -Provider Anthropic, with a scripted Anthropic-compatible peer on loopback' {
+    BeforeAll {
+        $script:anthropic = Invoke-Scenario Anthropic (Join-Path $TestDrive 'anthropic.db')
+    }
+
+    It 'answers through the Anthropic SDK: the peer''s answer and usage, from POST /v1/messages with the key' -Skip:(-not $IsCoreCLR) {
+        $script:anthropic.Answer | Should -Be 'Priya is on call for the payments database (Anthropic).'
+        $script:anthropic.InputTokens | Should -Be 40 -Because 'the peer reported 40 input tokens'
+        $script:anthropic.OutputTokens | Should -Be 9
+        $script:anthropic.Paths | Should -Be @('/v1/messages')
+        $script:anthropic.PeerSawKey | Should -BeTrue
+        $script:anthropic.SawConnection | Should -BeTrue -Because 'Get-EngramConnection shows the provider and model'
+    }
+
+    It 'never shows the Anthropic key: not in -Verbose, -Debug, Format-List *, nor the database' -Skip:(-not $IsCoreCLR) {
+        $script:anthropic.Captured | Should -BeGreaterThan 0
+        $script:anthropic.ProviderKeyShown | Should -BeFalse
+        $script:anthropic.KeyInDatabase | Should -BeFalse
+    }
+}

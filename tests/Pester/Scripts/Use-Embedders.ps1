@@ -23,35 +23,47 @@ function Get-First { @((Invoke-EngramQuery $question -Bucket facts -SkipSynthesi
 function Get-ErrorText($record) { "$($record.Exception.Message) $($record.ErrorDetails.RecommendedAction)" }
 
 
-# A scripted OpenAI-compatible peer on loopback: answers every POST .../chat/completions with one fixed
-# answer and remembers the Authorization headers it saw. Runs in a runspace of its own.
-function Start-ScriptedPeer([string] $Answer) {
+# A scripted provider peer on loopback: answers every POST with one fixed JSON body (an OpenAI chat
+# completion or an Anthropic message) and remembers the path and key headers it saw. Runs in a runspace of its own.
+function Start-ScriptedPeer([string] $Body, [string] $Root = '/v1') {
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
     $listener = [System.Net.HttpListener]::new()
     $listener.Prefixes.Add("http://127.0.0.1:$port/")
     $listener.Start()
     $seen = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
-    $body = @{
-        id = 'chatcmpl-scripted'; object = 'chat.completion'; created = 1700000000; model = 'scripted-model'
-        choices = @(@{ index = 0; message = @{ role = 'assistant'; content = $Answer }; finish_reason = 'stop' })
-        usage = @{ prompt_tokens = 42; completion_tokens = 7; total_tokens = 49 }
-    } | ConvertTo-Json -Depth 6 -Compress
     $ps = [powershell]::Create()
     $null = $ps.AddScript({
         param($listener, $seen, $body)
         while ($listener.IsListening) {
             try { $context = $listener.GetContext() } catch { break }
-            $seen.Enqueue("$($context.Request.Url.AbsolutePath) $($context.Request.Headers['Authorization'])")
+            $headers = $context.Request.Headers
+            $seen.Enqueue("$($context.Request.Url.AbsolutePath) $($headers['Authorization'])$($headers['x-api-key'])")
             $null = [System.IO.StreamReader]::new($context.Request.InputStream).ReadToEnd()
             $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
             $context.Response.ContentType = 'application/json'
             $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
             $context.Response.Close()
         }
-    }).AddArgument($listener).AddArgument($seen).AddArgument($body)
+    }).AddArgument($listener).AddArgument($seen).AddArgument($Body)
     $null = $ps.BeginInvoke()
-    [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port/v1"; Seen = $seen; Listener = $listener }
+    [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port$Root"; Seen = $seen; Listener = $listener }
+}
+
+function Get-OpenAIAnswerBody([string] $Answer) {
+    @{
+        id = 'chatcmpl-scripted'; object = 'chat.completion'; created = 1700000000; model = 'scripted-model'
+        choices = @(@{ index = 0; message = @{ role = 'assistant'; content = $Answer }; finish_reason = 'stop' })
+        usage = @{ prompt_tokens = 42; completion_tokens = 7; total_tokens = 49 }
+    } | ConvertTo-Json -Depth 6 -Compress
+}
+
+function Get-AnthropicAnswerBody([string] $Answer) {
+    @{
+        id = 'msg_scripted'; type = 'message'; role = 'assistant'; model = 'claude-scripted'
+        content = @(@{ type = 'text'; text = $Answer }); stop_reason = 'end_turn'; stop_sequence = $null
+        usage = @{ input_tokens = 40; output_tokens = 9 }
+    } | ConvertTo-Json -Depth 6 -Compress
 }
 
 switch ($Scenario) {
@@ -104,7 +116,7 @@ switch ($Scenario) {
         $providerKey = 'sk-test-PROVIDERsecretMarker7731'
         $embeddingKey = 'sk-test-EMBEDDINGsecretMarker5519'
         $answer = 'Priya is on call for the payments database.'
-        $peer = Start-ScriptedPeer $answer
+        $peer = Start-ScriptedPeer (Get-OpenAIAnswerBody $answer)
         $captured = & {
             $ErrorActionPreference = 'Continue'
             Connect-Engram -Local -Path $DatabasePath -Provider OpenAI -Model scripted-model -Endpoint $peer.Endpoint -ProviderKey $providerKey -PassThru -Verbose -Debug | Format-List * | Out-String
@@ -132,6 +144,33 @@ switch ($Scenario) {
         $result.SawConnection = $captured -match 'Provider\s*:\s*OpenAI scripted-model at'
         $result.SawEmbedderError = $captured -match '127\.0\.0\.1:9'
         $result.PeerSawKey = @($peer.Seen | Where-Object { $_ -like "*/chat/completions Bearer $providerKey" }).Count -gt 0
+        $bytes = [System.IO.File]::ReadAllBytes($DatabasePath)
+        $result.KeyInDatabase = [System.Text.Encoding]::UTF8.GetString($bytes).Contains($providerKey)
+    }
+    'Anthropic' {
+        $providerKey = 'sk-ant-test-ANTHROPICsecretMarker4417'
+        $answer = 'Priya is on call for the payments database (Anthropic).'
+        # The Anthropic SDK appends /v1/messages to the endpoint itself.
+        $peer = Start-ScriptedPeer (Get-AnthropicAnswerBody $answer) -Root ''
+        $env:ENGRAM_TEST_ANTHROPIC_KEY = $providerKey
+        $captured = & {
+            $ErrorActionPreference = 'Continue'
+            Connect-Engram -Local -Path $DatabasePath -Provider Anthropic -Model claude-scripted -Endpoint $peer.Endpoint -ProviderKey (ConvertTo-SecureString $env:ENGRAM_TEST_ANTHROPIC_KEY -AsPlainText -Force) -PassThru -Verbose -Debug | Format-List * | Out-String
+            Add-Facts
+            $q = Invoke-EngramQuery 'Who is the on-call engineer for the payments database?' -Bucket facts -Verbose -Debug
+            $q | Format-List * | Out-String
+            $result.Answer = $q.Answer
+            $result.InputTokens = $q.Usage.ActualInputTokens
+            $result.OutputTokens = $q.Usage.ActualOutputTokens
+            Get-EngramConnection | Format-List * | Out-String
+            Disconnect-Engram
+        } *>&1 | Out-String
+        $peer.Listener.Stop()
+        $result.Captured = $captured.Length
+        $result.ProviderKeyShown = $captured.Contains($providerKey)
+        $result.SawConnection = $captured -match 'Provider\s*:\s*Anthropic claude-scripted at'
+        $result.Paths = @($peer.Seen | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object -Unique)
+        $result.PeerSawKey = @($peer.Seen | Where-Object { $_ -like "*$providerKey" }).Count -gt 0
         $bytes = [System.IO.File]::ReadAllBytes($DatabasePath)
         $result.KeyInDatabase = [System.Text.Encoding]::UTF8.GetString($bytes).Contains($providerKey)
     }
