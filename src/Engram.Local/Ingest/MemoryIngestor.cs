@@ -31,9 +31,6 @@ namespace Engram.Local.Ingest
         /// </summary>
         private const int MaxMergeCandidates = 16;
 
-        // Below this many writes a batch is prepared on the calling thread: handing out work costs more than it saves.
-        private const int ParallelPrepareMinimum = 16;
-
         private readonly LocalEngine _engine;
 
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
@@ -295,27 +292,22 @@ namespace Engram.Local.Ingest
             return null;
         }
 
-        /// <summary>
-        /// Hash, blob, token count and fact signature of every write, before the write lock. A batch is split over the
-        /// cores: this is CPU work the storage ceiling does before its clock starts (about 10 µs a row on one core).
-        /// </summary>
+        /// <summary>Hash, blob, token count and fact signature of every write, before the write lock; one SHA-256 for the batch (creating one per row cost about 2 µs).</summary>
         private static List<PreparedItem> Prepare(IReadOnlyList<string> contents, float[][] vectors, CancellationToken cancellationToken)
         {
-            var items = new PreparedItem[contents.Count];
-            var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-            if (contents.Count < ParallelPrepareMinimum)
+            // Spreading a batch over the cores (Parallel.For) was measured too: on a loaded 2-core machine it cost more
+            // process CPU and wall time than it saved (dedup off, 10,000 rows: 1,312 vs 1,661 rows/s).
+            var items = new List<PreparedItem>(contents.Count);
+            using var sha = SHA256.Create();
+            for (var i = 0; i < contents.Count; i++)
             {
-                parallel.MaxDegreeOfParallelism = 1;
-            }
-
-            Parallel.For(0, contents.Count, parallel, SHA256.Create, (i, _, sha) =>
-            {
+                cancellationToken.ThrowIfCancellationRequested();
                 var content = contents[i];
                 var vector = vectors[i];
-                items[i] = new PreparedItem(content, DedupRule.ContentHash(content, sha), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content), FactSignature.Of(content));
-                return sha;
-            }, sha => sha.Dispose());
-            return new List<PreparedItem>(items);
+                items.Add(new PreparedItem(content, DedupRule.ContentHash(content, sha), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content), FactSignature.Of(content)));
+            }
+
+            return items;
         }
 
         private static StoreMemoryResult Stored(BucketRow bucket, string id, PreparedItem item) => new StoreMemoryResult
