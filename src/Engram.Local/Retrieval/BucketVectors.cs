@@ -103,8 +103,33 @@ namespace Engram.Local.Retrieval
             Fresh(bucketId, planes, changeVersion, deleteEpoch, null);
 
         /// <summary>An empty tail over <paramref name="index"/>: rows after its current <see cref="ApproximateIndex.MaxSeq"/> are to be appended.</summary>
-        internal static BucketVectors OverIndex(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch, ApproximateIndex index, VectorFetcher fetcher) =>
-            Fresh(bucketId, planes, changeVersion, deleteEpoch, new ApproximatePart(index, fetcher, index.MaxSeq));
+        /// <remarks><paramref name="coverage"/>: the digits of the rows the index holds (<see cref="CoverageThrough"/>), or null when not known.</remarks>
+        internal static BucketVectors OverIndex(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch, ApproximateIndex index, VectorFetcher fetcher, DigitCoverage? coverage = null) =>
+            Fresh(bucketId, planes, changeVersion, deleteEpoch, new ApproximatePart(index, fetcher, index.MaxSeq, coverage));
+
+        /// <summary>
+        /// The digits of every row of this snapshot (index-held and in RAM), known through at least <paramref name="seq"/>,
+        /// for a snapshot over an index that holds rows up to it; null when this snapshot cannot tell.
+        /// </summary>
+        internal DigitCoverage? CoverageThrough(long seq)
+        {
+            var coverage = _approximate == null ? new DigitCoverage() : _approximate.Coverage;
+            if (coverage == null || (_approximate != null && coverage.KnownThrough < TailStart))
+            {
+                return null;
+            }
+
+            coverage.Extend(TailDigits(), MaxSeq);
+            return coverage.KnownThrough >= seq ? coverage : null;
+        }
+
+        private IEnumerable<ulong> TailDigits()
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                yield return Facts[i].Digits;
+            }
+        }
 
         private static BucketVectors Fresh(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch, ApproximatePart? approximate) =>
             new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new sbyte[16 * planes.Dimensions], new float[16], new FactSignature[16], new SimilarityIndex(planes), approximate);
@@ -179,7 +204,14 @@ namespace Engram.Local.Retrieval
             }
 
             var start = _approximate.Index.MaxSeq;
-            var trimmed = Fresh(BucketId, planes, ChangeVersion, DeleteEpoch, new ApproximatePart(_approximate.Index, _approximate.Fetcher, start));
+            var coverage = _approximate.Coverage;
+            if (coverage != null && coverage.KnownThrough >= TailStart)
+            {
+                // The rows leaving the tail are the index's now: their digits join what it covers.
+                coverage.Extend(TailDigits(), MaxSeq);
+            }
+
+            var trimmed = Fresh(BucketId, planes, ChangeVersion, DeleteEpoch, new ApproximatePart(_approximate.Index, _approximate.Fetcher, start, coverage));
             var first = Array.BinarySearch(Seqs, 0, _count, start + 1);
             first = first < 0 ? ~first : first;
             var rows = new List<(long, float[], FactSignature)>(_count - first);
@@ -281,7 +313,7 @@ namespace Engram.Local.Retrieval
 
             _index.ForEachCandidate(query, facts.Digits, Vectors, signatures, _count, Consider);
 
-            if (_approximate != null)
+            if (_approximate != null && (_approximate.Coverage == null || _approximate.Coverage.MayHold(facts.Digits, TailStart)))
             {
                 foreach (var (seq, cosine) in IndexCandidates(query, DedupCandidates, threshold - QuantisationSlack))
                 {
@@ -394,8 +426,9 @@ namespace Engram.Local.Retrieval
         /// <summary>What an index-backed snapshot adds: the index, where to read exact vectors, and where its tail starts.</summary>
         private sealed class ApproximatePart
         {
-            public ApproximatePart(ApproximateIndex index, VectorFetcher fetcher, long tailStart)
+            public ApproximatePart(ApproximateIndex index, VectorFetcher fetcher, long tailStart, DigitCoverage? coverage)
             {
+                Coverage = coverage;
                 Index = index;
                 Fetcher = fetcher;
                 TailStart = tailStart;
@@ -406,6 +439,9 @@ namespace Engram.Local.Retrieval
             public VectorFetcher Fetcher { get; }
 
             public long TailStart { get; }
+
+            /// <summary>The digits of the rows the index holds, or null when not known (the dedup check then always searches it).</summary>
+            public DigitCoverage? Coverage { get; }
         }
 
         /// <summary>

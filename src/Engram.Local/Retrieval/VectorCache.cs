@@ -76,7 +76,7 @@ namespace Engram.Local.Retrieval
                 else
                 {
                     _indexes!.ApplyDeletions(connection, bucketId, index, transaction);
-                    basis = BucketVectors.OverIndex(bucketId, _planes, version, epoch, index, _indexes.Fetcher(bucketId));
+                    basis = BucketVectors.OverIndex(bucketId, _planes, version, epoch, index, _indexes.Fetcher(bucketId), cached?.CoverageThrough(index.MaxSeq));
                 }
 
                 var rows = new List<(long, float[], FactSignature)>();

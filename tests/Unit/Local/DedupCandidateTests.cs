@@ -148,6 +148,50 @@ public class DedupCandidateTests
         }
     }
 
+    [Fact]
+    public async Task Rows_held_by_the_approximate_index_still_absorb_their_near_duplicates_before_and_after_a_restart()
+    {
+        using var folder = new TempFolder();
+        var facts = Enumerable.Range(0, 150).Select(i => $"Server host-{i} in rack {i % 13} has backups at {i % 24:00}:30 UTC.").ToList();
+        string firstId, deletedId;
+        using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = folder.File(), VectorIndexMinimum = 100 }))
+        {
+            var service = engine.ForTenant("t");
+            var stored = await service.StoreMemoriesAsync("b", facts, DedupPolicy.Off);
+            firstId = stored[3].Id;
+            deletedId = stored[4].Id;
+            await service.QueryAsync(new QueryRequest("warm up", "b") { SkipSynthesis = true });
+            engine.WaitForVectorIndexes();
+
+            using (var connection = engine.Database.OpenConnection())
+            {
+                Assert.NotNull(engine.Vectors.Get(connection, StoredBucketId(engine)).Approximate);
+            }
+
+            // Index-held rows (the index knows their digits): a restatement merges, new digits are stored.
+            var results = await service.StoreMemoriesAsync("b", new[] { facts[3].Replace(".", "!"), "Server host-999 in rack 1 has backups at 01:30 UTC." });
+            Assert.Equal(firstId, results[0].DedupedInto);
+            Assert.Equal(MergeReasons.EmbeddingSimilarity, results[0].MergeReason);
+            Assert.Equal(StoreMemoryResult.StatusStored, results[1].Status);
+
+            await service.DeleteMemoryAsync("b", deletedId);
+            Assert.Equal(StoreMemoryResult.StatusStored, (await service.StoreMemoryAsync("b", facts[4].Replace(".", "!"))).Status);
+        }
+
+        // After a restart the index's digits are not known: it is searched, and the merge is the same.
+        using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = folder.File(), VectorIndexMinimum = 100 }))
+        {
+            var result = await engine.ForTenant("t").StoreMemoriesAsync("b", new[] { facts[3].Replace(".", " ."), "filler" });
+            Assert.Equal(firstId, result[0].DedupedInto);
+        }
+    }
+
+    private static string StoredBucketId(LocalEngine engine)
+    {
+        using var connection = engine.Database.OpenConnection();
+        return Engram.Local.Storage.BucketRepository.Find(connection, "t", "b")!.Id;
+    }
+
     private static BucketVectors Snapshot(List<(long Seq, float[] Vector, FactSignature Facts)> rows) =>
         BucketVectors.Empty("b", new HyperplaneSet(Dimensions), 0, 0).Append(rows, 1, 0);
 
