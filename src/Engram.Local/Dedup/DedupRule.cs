@@ -55,9 +55,10 @@ namespace Engram.Local.Dedup
     /// <c>strict</c>) merges into the most similar such memory with reason <c>embedding_similarity</c> and
     /// the cosine as similarity — but only a memory that states the same numbers, dates, amounts,
     /// identifiers and names (<see cref="FactTokens"/>): "rate limit 300" and "rate limit 600" are both
-    /// stored, however close their vectors. Buckets up to 4096 memories are compared exactly; larger ones through a
-    /// locality-sensitive index whose candidates are compared exactly (finds a 0.95 match with ≈ 99 %
-    /// probability, a 0.97+ match practically always), so bulk ingest stays linear instead of quadratic.</item>
+    /// stored, however close their vectors. Only memories stating the same digits can qualify, so the search looks
+    /// among those alone (<see cref="Retrieval.SimilarityIndex"/>): exactly while they number up to 4096, through a
+    /// locality-sensitive index above (finds a 0.95 match with ≈ 99 % probability, a 0.97+ match practically
+    /// always), so bulk ingest stays linear instead of quadratic.</item>
     /// <item>Two identical writes racing past the checks: the unique index on (bucket, content hash)
     /// lets one row in; the other merges into it with reason <c>concurrent_insert_race</c>, similarity 1.0.</item>
     /// </list>
@@ -80,8 +81,11 @@ namespace Engram.Local.Dedup
         public static byte[] ContentHash(string content)
         {
             using var sha = SHA256.Create();
-            return sha.ComputeHash(Encoding.UTF8.GetBytes(content));
+            return ContentHash(content, sha);
         }
+
+        /// <summary>The same hash with a caller's <see cref="SHA256"/> (creating one costs about as much as hashing a sentence).</summary>
+        public static byte[] ContentHash(string content, SHA256 sha) => sha.ComputeHash(Encoding.UTF8.GetBytes(content));
 
         /// <summary>
         /// Decides from the two lookups. <paramref name="sameContent"/> is the bucket's memory with the
