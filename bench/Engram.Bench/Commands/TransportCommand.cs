@@ -16,9 +16,9 @@ namespace Engram.Bench.Commands
     /// <summary>
     /// What the loopback transport adds to a batch store, without PowerShell: the same rows in batches of 100
     /// with --inflight batches outstanding, through the engine directly and through EngramHttpService to a
-    /// LocalEngramServer (--url: one in another process, started fresh by the caller; otherwise one in this
-    /// process), alternating --rounds times on fresh files. Prints rows/s, CPU and the mean latency per batch
-    /// of each side; the difference of the latencies at --inflight 1 is the transport's own cost per batch.
+    /// LocalEngramServer in this process, alternating --rounds times on fresh files (--only local|http: one
+    /// side, so a fresh process shows that side's cold start). Prints rows/s, CPU and the mean latency per
+    /// batch of each side; --warmups N small batches (and --warmup-pause-ms) go first, into another bucket.
     /// </summary>
     public static class TransportCommand
     {
@@ -36,8 +36,7 @@ namespace Engram.Bench.Commands
             };
             // --only local|http: one side per process, so each side pays its own cold start (JIT, tiering).
             var only = options.OptionalText("only");
-            Warmups = options.Int("warmups", 1);
-            WarmupPause = options.Int("warmup-pause-ms", 0);
+            var warmup = new Warmup(options.Int("warmups", 1), TimeSpan.FromMilliseconds(options.Int("warmup-pause-ms", 0)));
             Directory.CreateDirectory(dir);
             var contents = FactGenerator.Contents(0, rows);
             var batches = Enumerable.Range(0, (rows + EngramLimits.MaxBatchSize - 1) / EngramLimits.MaxBatchSize)
@@ -57,7 +56,7 @@ namespace Engram.Bench.Commands
                     using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = db }))
                     using (var service = engine.ForTenant(LocalEngine.DefaultTenant))
                     {
-                        local.Add(await TimeAsync(service, batches, dedup, inFlight, cancellationToken).ConfigureAwait(false));
+                        local.Add(await TimeAsync(service, batches, dedup, inFlight, warmup, cancellationToken).ConfigureAwait(false));
                     }
 
                     IngestCommands.DeleteDatabase(db);
@@ -72,7 +71,7 @@ namespace Engram.Bench.Commands
                     {
                         server.Start();
                         using var client = new EngramHttpService(new EngramClientOptions { BaseUrl = server.BaseUrl.ToString(), ApiKey = server.ApiKey });
-                        http.Add(await TimeAsync(client, batches, dedup, inFlight, cancellationToken).ConfigureAwait(false));
+                        http.Add(await TimeAsync(client, batches, dedup, inFlight, warmup, cancellationToken).ConfigureAwait(false));
                     }
 
                     IngestCommands.DeleteDatabase(db);
@@ -85,39 +84,37 @@ namespace Engram.Bench.Commands
                 Console.Error.WriteLine($"JIT: {jit.Methods} methods compiled, {jit.CompileTime.TotalMilliseconds:N0} ms; most: {jit.Top(12)}");
             }
 
-            var localMedian = local.Count > 0 ? Median(local) : new Cell(double.NaN, double.NaN, double.NaN);
-            var httpMedian = http.Count > 0 ? Median(http) : new Cell(double.NaN, double.NaN, double.NaN);
+            // A side not run (--only) is null in the result.
+            Cell? localMedian = local.Count > 0 ? Median(local) : null;
+            Cell? httpMedian = http.Count > 0 ? Median(http) : null;
             var result = new ResultFile
             {
                 ["rows"] = rows,
                 ["inflight"] = inFlight,
                 ["rounds"] = rounds,
-                ["local_rows_per_second"] = localMedian.RowsPerSecond,
-                ["http_rows_per_second"] = httpMedian.RowsPerSecond,
-                ["ratio"] = Math.Round(httpMedian.RowsPerSecond / localMedian.RowsPerSecond, 3),
-                ["local_batch_ms"] = localMedian.BatchMs,
-                ["http_batch_ms"] = httpMedian.BatchMs,
-                ["local_cpu_ms_per_batch"] = localMedian.CpuMsPerBatch,
-                ["http_cpu_ms_per_batch"] = httpMedian.CpuMsPerBatch,
+                ["local_rows_per_second"] = localMedian?.RowsPerSecond,
+                ["http_rows_per_second"] = httpMedian?.RowsPerSecond,
+                ["ratio"] = localMedian != null && httpMedian != null ? Math.Round(httpMedian.RowsPerSecond / localMedian.RowsPerSecond, 3) : (double?)null,
+                ["local_batch_ms"] = localMedian?.BatchMs,
+                ["http_batch_ms"] = httpMedian?.BatchMs,
+                ["local_cpu_ms_per_batch"] = localMedian?.CpuMsPerBatch,
+                ["http_cpu_ms_per_batch"] = httpMedian?.CpuMsPerBatch,
             };
             result.Save(options.Text("result"));
             return 0;
         }
 
-        internal static int Warmups = 1;
-        internal static int WarmupPause = 0;
-
         private static Cell Median(List<Cell> cells) => cells.OrderBy(c => c.RowsPerSecond).ElementAt((cells.Count - 1) / 2);
 
-        private static async Task<Cell> TimeAsync(IEngramService service, List<IReadOnlyList<string>> batches, DedupPolicy? dedup, int inFlight, CancellationToken cancellationToken)
+        private static async Task<Cell> TimeAsync(IEngramService service, List<IReadOnlyList<string>> batches, DedupPolicy? dedup, int inFlight, Warmup warmup, CancellationToken cancellationToken)
         {
             // Warm-up (JIT, connection) in another bucket.
-            for (var i = 0; i < Warmups; i++)
+            for (var i = 0; i < warmup.Batches; i++)
             {
                 await service.StoreMemoriesAsync("warmup", batches[0].Take(2).ToList(), DedupPolicy.Off, cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.Delay(WarmupPause, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(warmup.Pause, cancellationToken).ConfigureAwait(false);
             var window = new Queue<Task<(IReadOnlyList<StoreMemoryResult>, TimeSpan)>>();
             var latency = TimeSpan.Zero;
             var stored = 0;
@@ -154,6 +151,8 @@ namespace Engram.Bench.Commands
                 Math.Round(latency.TotalMilliseconds / batches.Count, 2),
                 Math.Round(cpu.TotalMilliseconds / batches.Count, 2));
         }
+
+        private sealed record Warmup(int Batches, TimeSpan Pause);
 
         private sealed record Cell(double RowsPerSecond, double BatchMs, double CpuMsPerBatch)
         {
