@@ -41,6 +41,8 @@ namespace Engram.Bench
                         return SqliteCeilingCommand.Run(options, cancel.Token);
                     case "ingest-perrow":
                         return await IngestCommands.PerRowHttpAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "ingest-transport":
+                        return await TransportCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "embed":
                         return await EmbedCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "http-load":
@@ -76,6 +78,8 @@ namespace Engram.Bench
             "                                                              StoreMemoriesAsync into a fresh file, no transport\n" +
             "  ingest-sqlite --rows N --db file --result r.json [--batch 100]   the same rows straight through Microsoft.Data.Sqlite\n" +
             "                                                              with the engine's structure (the storage ceiling)\n" +
+            "  ingest-transport --rows N --result r.json [--inflight 4] [--rounds 3] [--dedup default|off] [--only local|http] [--jit on] [--warmups 1] [--warmup-pause-ms 0]\n" +
+            "                                                              batches through the engine and through loopback HTTP, alternating\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
             "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
             "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +
