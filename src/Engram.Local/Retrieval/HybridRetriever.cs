@@ -131,9 +131,11 @@ namespace Engram.Local.Retrieval
 
             if (request.Mode == RetrievalMode.Hybrid)
             {
-                var subjects = rows.ToDictionary(r => r.Key, r => SubjectTokens.Of(r.Value.Content));
-                RecencyOrder.Apply(ranked, RecencyDepth, vectors.CosineBetween, request.NearDuplicate, request.Fusion.RecencyMargin, (a, b) =>
-                    subjects.TryGetValue(a, out var x) && subjects.TryGetValue(b, out var y) && SubjectTokens.Shared(x, y));
+                var depth = ranked.Take(RecencyDepth).Select(c => c.Seq).ToList();
+                var located = vectors.Locate(depth);
+                var subjects = depth.Select(seq => rows.TryGetValue(seq, out var row) ? SubjectTokens.Of(row.Content) : null).ToArray();
+                RecencyOrder.Apply(ranked, RecencyDepth, located.Cosine, request.NearDuplicate, request.Fusion.RecencyMargin, (i, j) =>
+                    subjects[i] is HashSet<string> x && subjects[j] is HashSet<string> y && SubjectTokens.Shared(x, y));
             }
 
             if (phases != null)
