@@ -197,13 +197,13 @@ namespace Engram.Local.Retrieval
 
         private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms)
         {
-            var expression = Fts5QueryBuilder.Build(connection, bucket, terms);
-            if (expression == null)
+            var query = Fts5QueryBuilder.Build(connection, bucket, terms);
+            if (query == null)
             {
                 return new List<LexicalHit>();
             }
 
-            var result = LexicalIndex.Search(connection, bucket.Key, expression, CandidatePool);
+            var result = LexicalIndex.Search(connection, bucket.Key, query.Expression, CandidatePool, query.MinimumSeq);
             if (result.Error != null)
             {
                 EngramTrace.Notify(new EngramEngineNotice(
