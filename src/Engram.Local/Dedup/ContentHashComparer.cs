@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Engram.Local.Dedup
 {
-    /// <summary>Compares content hashes (<see cref="DedupRule.ContentHash"/>) by their bytes, so they can key a dictionary.</summary>
+    /// <summary>Compares content hashes (<see cref="DedupRule.ContentHash(string)"/>) by their bytes, so they can key a dictionary.</summary>
     internal sealed class ContentHashComparer : IEqualityComparer<byte[]>
     {
         public static readonly ContentHashComparer Instance = new ContentHashComparer();

@@ -80,8 +80,11 @@ namespace Engram.Local.Dedup
         public static byte[] ContentHash(string content)
         {
             using var sha = SHA256.Create();
-            return sha.ComputeHash(Encoding.UTF8.GetBytes(content));
+            return ContentHash(content, sha);
         }
+
+        /// <summary>The same hash with a caller's <see cref="SHA256"/> (creating one costs about as much as hashing a sentence).</summary>
+        public static byte[] ContentHash(string content, SHA256 sha) => sha.ComputeHash(Encoding.UTF8.GetBytes(content));
 
         /// <summary>
         /// Decides from the two lookups. <paramref name="sameContent"/> is the bucket's memory with the

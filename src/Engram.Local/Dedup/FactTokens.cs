@@ -40,19 +40,7 @@ namespace Engram.Local.Dedup
             var chunks = new List<string>();
             foreach (var raw in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             {
-                var start = 0;
-                var end = raw.Length;
-                // Trim what only punctuates the sentence ("(300)," → "300"); keep inner separators ("v2.1", "10:30").
-                while (start < end && !char.IsLetterOrDigit(raw[start]) && !IsSign(raw, start, end))
-                {
-                    start++;
-                }
-
-                while (end > start && !char.IsLetterOrDigit(raw[end - 1]))
-                {
-                    end--;
-                }
-
+                Trim(raw, 0, raw.Length, out var start, out var end);
                 if (end > start)
                 {
                     chunks.Add(raw.Substring(start, end - start));
@@ -62,11 +50,45 @@ namespace Engram.Local.Dedup
             return chunks;
         }
 
+        /// <summary>
+        /// The chunk inside <paramref name="text"/>[<paramref name="rawStart"/>, <paramref name="rawEnd"/>) with what only
+        /// punctuates the sentence trimmed ("(300)," → "300"), inner separators kept ("v2.1", "10:30"). Shared with
+        /// <see cref="FactSignature"/>, which must see the same chunks.
+        /// </summary>
+        internal static void Trim(string text, int rawStart, int rawEnd, out int start, out int end)
+        {
+            start = rawStart;
+            end = rawEnd;
+            while (start < end && !char.IsLetterOrDigit(text[start]) && !IsSign(text, start, end))
+            {
+                start++;
+            }
+
+            while (end > start && !char.IsLetterOrDigit(text[end - 1]))
+            {
+                end--;
+            }
+        }
+
+        /// <summary>Whether <paramref name="text"/>[<paramref name="start"/>, <paramref name="end"/>) holds a digit (a number, date, amount or id chunk).</summary>
+        internal static bool HasDigit(string text, int start, int end)
+        {
+            for (var i = start; i < end; i++)
+            {
+                if (char.IsDigit(text[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         // "-5" and "5" are different numbers: a sign right before a digit stays.
         private static bool IsSign(string chunk, int at, int end) =>
             (chunk[at] == '-' || chunk[at] == '+') && at + 1 < end && char.IsDigit(chunk[at + 1]);
 
-        private static bool HasDigit(string chunk) => chunk.Any(char.IsDigit);
+        private static bool HasDigit(string chunk) => HasDigit(chunk, 0, chunk.Length);
 
         private static bool IsCapitalised(string chunk) => char.IsUpper(chunk[0]) && !HasDigit(chunk);
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Engram.Local.Dedup;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -18,8 +19,8 @@ namespace Engram.Local.Retrieval
     /// </summary>
     internal sealed class BucketVectors
     {
-        /// <summary>Up to this many vectors the dedup check scans exactly; above it uses the <see cref="SimilarityIndex"/>.</summary>
-        public const int ExactScanLimit = 4096;
+        /// <summary>Up to this many rows with the same digits (<see cref="FactSignature.Digits"/>) the dedup check compares exactly; above it uses band hashing (<see cref="SimilarityIndex"/>).</summary>
+        public const int ExactScanLimit = SimilarityIndex.ExactGroupLimit;
 
         /// <summary>Below this many vectors <see cref="Nearest"/> scans the floats exactly (fast enough, and what small buckets get).</summary>
         public const int CodedScanMinimum = 4096;
@@ -48,8 +49,9 @@ namespace Engram.Local.Retrieval
         private readonly ApproximatePart? _approximate;
         private readonly int _count;
 
-        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales, SimilarityIndex index, ApproximatePart? approximate)
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales, FactSignature[] facts, SimilarityIndex index, ApproximatePart? approximate)
         {
+            Facts = facts;
             _index = index;
             _approximate = approximate;
             Codes = codes;
@@ -94,6 +96,9 @@ namespace Engram.Local.Retrieval
 
         private float[] Scales { get; }
 
+        // Per row, for the dedup check: rows whose facts cannot agree with a write's are skipped without a dot product.
+        private FactSignature[] Facts { get; }
+
         public static BucketVectors Empty(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch) =>
             Fresh(bucketId, planes, changeVersion, deleteEpoch, null);
 
@@ -102,18 +107,31 @@ namespace Engram.Local.Retrieval
             Fresh(bucketId, planes, changeVersion, deleteEpoch, new ApproximatePart(index, fetcher, index.MaxSeq));
 
         private static BucketVectors Fresh(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch, ApproximatePart? approximate) =>
-            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new sbyte[16 * planes.Dimensions], new float[16], new SimilarityIndex(planes), approximate);
+            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new sbyte[16 * planes.Dimensions], new float[16], new FactSignature[16], new SimilarityIndex(planes), approximate);
 
         public long SeqAt(int index) => Seqs[index];
 
-        /// <summary>A snapshot with <paramref name="rows"/> (ascending seqs above <see cref="MaxSeq"/>) appended.</summary>
+        /// <summary>A snapshot with <paramref name="rows"/> (ascending seqs above <see cref="MaxSeq"/>) appended, their texts unknown (the dedup check compares them all).</summary>
         public BucketVectors Append(IReadOnlyList<(long Seq, float[] Vector)> rows, long changeVersion, long deleteEpoch)
+        {
+            var withFacts = new List<(long, float[], FactSignature)>(rows.Count);
+            foreach (var (seq, vector) in rows)
+            {
+                withFacts.Add((seq, vector, FactSignature.Unknown));
+            }
+
+            return Append(withFacts, changeVersion, deleteEpoch);
+        }
+
+        /// <summary>A snapshot with <paramref name="rows"/> (ascending seqs above <see cref="MaxSeq"/>) appended.</summary>
+        public BucketVectors Append(IReadOnlyList<(long Seq, float[] Vector, FactSignature Facts)> rows, long changeVersion, long deleteEpoch)
         {
             var needed = _count + rows.Count;
             var seqs = Seqs;
             var vectors = Vectors;
             var codes = Codes;
             var scales = Scales;
+            var facts = Facts;
             if (needed > seqs.Length)
             {
                 var capacity = Math.Max(needed, seqs.Length * 2);
@@ -121,14 +139,16 @@ namespace Engram.Local.Retrieval
                 vectors = new float[capacity * Dimensions];
                 codes = new sbyte[capacity * Dimensions];
                 scales = new float[capacity];
+                facts = new FactSignature[capacity];
                 Array.Copy(Seqs, seqs, _count);
                 Array.Copy(Vectors, vectors, _count * Dimensions);
                 Array.Copy(Codes, codes, _count * Dimensions);
                 Array.Copy(Scales, scales, _count);
+                Array.Copy(Facts, facts, _count);
             }
 
             var at = _count;
-            foreach (var (seq, vector) in rows)
+            foreach (var (seq, vector, signature) in rows)
             {
                 if (seq <= (at > 0 ? seqs[at - 1] : TailStart))
                 {
@@ -138,14 +158,15 @@ namespace Engram.Local.Retrieval
                 seqs[at] = seq;
                 Array.Copy(vector, 0, vectors, at * Dimensions, Dimensions);
                 scales[at] = Int8Codes.Encode(vector, 0, Dimensions, codes, at * Dimensions);
+                facts[at] = signature;
                 at++;
             }
 
-            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales, _index, _approximate);
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales, facts, _index, _approximate);
         }
 
         public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
-            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, _count, Seqs, Vectors, Codes, Scales, _index, _approximate);
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, _count, Seqs, Vectors, Codes, Scales, Facts, _index, _approximate);
 
         /// <summary>
         /// When <see cref="TrimDue"/>: the same snapshot with the tail rows the index now holds dropped (copied into new arrays, so older snapshots are untouched).
@@ -161,12 +182,12 @@ namespace Engram.Local.Retrieval
             var trimmed = Fresh(BucketId, planes, ChangeVersion, DeleteEpoch, new ApproximatePart(_approximate.Index, _approximate.Fetcher, start));
             var first = Array.BinarySearch(Seqs, 0, _count, start + 1);
             first = first < 0 ? ~first : first;
-            var rows = new List<(long, float[])>(_count - first);
+            var rows = new List<(long, float[], FactSignature)>(_count - first);
             for (var i = first; i < _count; i++)
             {
                 var vector = new float[Dimensions];
                 Array.Copy(Vectors, i * Dimensions, vector, 0, Dimensions);
-                rows.Add((Seqs[i], vector));
+                rows.Add((Seqs[i], vector, Facts[i]));
             }
 
             return rows.Count == 0 ? trimmed : trimmed.Append(rows, ChangeVersion, DeleteEpoch);
@@ -258,17 +279,24 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// The memories at cosine ≥ <paramref name="threshold"/> with <paramref name="query"/>, most similar
-        /// first, for the dedup check. Exact for buckets up to <see cref="ExactScanLimit"/> vectors; above that
-        /// among the <see cref="SimilarityIndex"/> candidates, which include a memory at cosine ≥ 0.95 with
+        /// The memories at cosine ≥ <paramref name="threshold"/> with <paramref name="query"/> whose facts may agree
+        /// with <paramref name="facts"/> (<see cref="FactSignature.MayAgree"/>: the others can never absorb it), most similar
+        /// first, for the dedup check. Exact among rows with the same digits while they number up to <see cref="ExactScanLimit"/>;
+        /// above that among the <see cref="SimilarityIndex"/> band candidates, which include a memory at cosine ≥ 0.95 with
         /// probability ≥ 99 % (rising steeply with similarity). With an approximate index: its
         /// <see cref="DedupCandidates"/> nearest, re-scored exactly, plus the tail as above.
         /// </summary>
-        public List<(long Seq, float Cosine)> AtLeast(float[] query, float threshold)
+        public List<(long Seq, float Cosine)> AtLeast(float[] query, FactSignature facts, float threshold)
         {
             var found = new List<(long Seq, float Cosine)>();
+            var signatures = Facts;
             void Consider(int i)
             {
+                if (!FactSignature.MayAgree(facts, signatures[i]))
+                {
+                    return;
+                }
+
                 var cosine = VectorMath.Dot(query, Vectors, i * Dimensions);
                 if (cosine >= threshold)
                 {
@@ -276,17 +304,7 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            if (_count <= ExactScanLimit)
-            {
-                for (var i = 0; i < _count; i++)
-                {
-                    Consider(i);
-                }
-            }
-            else
-            {
-                _index.ForEachCandidate(query, Vectors, _count, Consider);
-            }
+            _index.ForEachCandidate(query, facts.Digits, Vectors, signatures, _count, Consider);
 
             if (_approximate != null)
             {

@@ -248,18 +248,18 @@ namespace Engram.Local.Retrieval
         private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms, RetrievalPhaseTimes? phases)
         {
             var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
-            var expression = Fts5QueryBuilder.Build(connection, bucket, terms);
+            var query = Fts5QueryBuilder.Build(connection, bucket, terms);
             if (phases != null)
             {
                 phases.LexicalPlan += RetrievalPhaseTimes.Since(ref mark);
             }
 
-            if (expression == null)
+            if (query == null)
             {
                 return new List<LexicalHit>();
             }
 
-            var result = LexicalIndex.Search(connection, bucket.Key, expression, CandidatePool);
+            var result = LexicalIndex.Search(connection, bucket.Key, query.Expression, CandidatePool, query.MinimumSeq);
             if (phases != null)
             {
                 phases.LexicalSearch += RetrievalPhaseTimes.Since(ref mark);

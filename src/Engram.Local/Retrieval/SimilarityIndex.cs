@@ -1,63 +1,74 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using Engram.Local.Dedup;
 
 namespace Engram.Local.Retrieval
 {
     /// <summary>
-    /// Locality-sensitive hashing (random hyperplanes, banded) over a bucket's vectors, so the dedup
-    /// check of a write into a large bucket compares against a few candidates instead of every memory.
-    /// Each band hashes a vector to 16 sign bits; two vectors become candidates when any of the 24 bands
-    /// agree. For cosine 0.95 that happens with probability ≈ 99.2 %, for 0.97 ≈ 99.95 %, for 0.99
-    /// ≈ 1 − 10⁻⁹; unrelated vectors (cosine ≤ 0.5) rarely collide (≤ 4 %). Candidates are then
-    /// compared exactly. Small buckets never use it: they are scanned exactly (<see cref="BucketVectors"/>).
+    /// The candidate generator of the dedup check: which of a bucket's rows may absorb a write. Rows are grouped by
+    /// <see cref="FactSignature.Digits"/> (a hash map): two texts whose numbers, dates, amounts or ids differ never
+    /// merge (<see cref="FactTokens"/>), so only the write's own group can hold a merge target, and on fact-like data
+    /// most groups hold a handful of rows whatever the bucket's size. A group up to <see cref="ExactGroupLimit"/> rows
+    /// is returned whole (the caller compares exactly: nothing is missed). A larger group (typically the texts with no
+    /// digit at all) gets locality-sensitive hashing (random hyperplanes, banded): each band hashes a vector to 16 sign
+    /// bits; two vectors become candidates when any of the 24 bands agree. For cosine 0.95 that happens with
+    /// probability ≈ 99.2 %, for 0.97 ≈ 99.95 %, for 0.99 ≈ 1 − 10⁻⁹; unrelated vectors (cosine ≤ 0.5) rarely collide
+    /// (≤ 4 %). Rows added without their text (digits unknown) form one more group that every query also gets.
     /// Append-only (positions match the bucket snapshot lineage); one lock guards reads and appends.
     /// </summary>
     internal sealed class SimilarityIndex
     {
         public const int Bands = 24;
         public const int BitsPerBand = 16;
-        private const int Empty = -1;
+
+        /// <summary>
+        /// Groups up to this size are returned whole. An exact comparison costs a 24-byte signature check per row and a
+        /// dot product for the few whose facts may agree; above it the group's band walk is cheaper.
+        /// </summary>
+        public const int ExactGroupLimit = 4096;
 
         private readonly object _gate = new object();
         private readonly HyperplaneSet _planes;
-        private readonly int[][] _heads;
-        private int[][] _next;
+        private readonly Dictionary<ulong, Group> _groups = new Dictionary<ulong, Group>();
         private int[] _seenStamp = new int[0];
         private int _stamp;
 
-        public SimilarityIndex(HyperplaneSet planes)
-        {
-            _planes = planes;
-            _heads = new int[Bands][];
-            _next = new int[Bands][];
-            for (var b = 0; b < Bands; b++)
-            {
-                _heads[b] = new int[1 << BitsPerBand];
-                for (var i = 0; i < _heads[b].Length; i++)
-                {
-                    _heads[b][i] = Empty;
-                }
+        public SimilarityIndex(HyperplaneSet planes) => _planes = planes;
 
-                _next[b] = new int[0];
-            }
-        }
-
-        /// <summary>How many positions (from 0) are indexed.</summary>
+        /// <summary>How many positions (from 0) are grouped.</summary>
         public int Count { get; private set; }
 
         /// <summary>
-        /// Indexes positions up to <paramref name="count"/> from <paramref name="vectors"/> (if not yet),
-        /// then calls <paramref name="visit"/> once for every candidate position below <paramref name="count"/>.
+        /// Groups positions up to <paramref name="count"/> by their <paramref name="facts"/> (if not yet), then calls
+        /// <paramref name="visit"/> once for every candidate position below <paramref name="count"/> for a write with
+        /// <paramref name="query"/> and <paramref name="digits"/>. Unknown digits (0): every position is a candidate.
         /// </summary>
-        public void ForEachCandidate(float[] query, float[] vectors, int count, Action<int> visit)
+        public void ForEachCandidate(float[] query, ulong digits, float[] vectors, FactSignature[] facts, int count, Action<int> visit)
         {
-            var keys = _planes.Keys(query, 0);
             lock (_gate)
             {
                 while (Count < count)
                 {
-                    Add(vectors, Count);
+                    var key = facts[Count].Digits;
+                    if (!_groups.TryGetValue(key, out var group))
+                    {
+                        group = new Group();
+                        _groups.Add(key, group);
+                    }
+
+                    group.Add(Count);
+                    Count++;
+                }
+
+                if (digits == 0)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        visit(i);
+                    }
+
+                    return;
                 }
 
                 if (_seenStamp.Length < Count)
@@ -66,35 +77,101 @@ namespace Engram.Local.Retrieval
                 }
 
                 _stamp++;
-                for (var b = 0; b < Bands; b++)
+                int[]? keys = null;
+                foreach (var key in new[] { digits, 0UL })
                 {
-                    for (var at = _heads[b][keys[b]]; at != Empty; at = _next[b][at])
+                    if (!_groups.TryGetValue(key, out var group))
                     {
-                        if (at < count && _seenStamp[at] != _stamp)
-                        {
-                            _seenStamp[at] = _stamp;
-                            visit(at);
-                        }
+                        continue;
+                    }
+
+                    if (group.Length <= ExactGroupLimit)
+                    {
+                        group.VisitAll(count, visit);
+                    }
+                    else
+                    {
+                        keys ??= _planes.Keys(query, 0);
+                        group.VisitBands(keys, _planes, vectors, count, _seenStamp, _stamp, visit);
                     }
                 }
             }
         }
 
-        private void Add(float[] vectors, int position)
+        /// <summary>One group's positions (ascending) and, once it is large, its band chains over a prefix of them.</summary>
+        private sealed class Group
         {
-            var keys = _planes.Keys(vectors, position * _planes.Dimensions);
-            for (var b = 0; b < Bands; b++)
+            private const int Empty = -1;
+            private int[] _positions = new int[4];
+            private int[][]? _heads;
+            private int[][]? _next;
+            private int _chained;
+
+            public int Length { get; private set; }
+
+            public void Add(int position)
             {
-                if (_next[b].Length <= position)
+                if (Length == _positions.Length)
                 {
-                    Array.Resize(ref _next[b], Math.Max(1024, _next[b].Length * 2));
+                    Array.Resize(ref _positions, Length * 2);
                 }
 
-                _next[b][position] = _heads[b][keys[b]];
-                _heads[b][keys[b]] = position;
+                _positions[Length++] = position;
             }
 
-            Count = position + 1;
+            public void VisitAll(int count, Action<int> visit)
+            {
+                for (var i = 0; i < Length && _positions[i] < count; i++)
+                {
+                    visit(_positions[i]);
+                }
+            }
+
+            public void VisitBands(int[] keys, HyperplaneSet planes, float[] vectors, int count, int[] seenStamp, int stamp, Action<int> visit)
+            {
+                if (_heads == null)
+                {
+                    _heads = new int[Bands][];
+                    _next = new int[Bands][];
+                    for (var b = 0; b < Bands; b++)
+                    {
+                        _heads[b] = new int[1 << BitsPerBand];
+                        _heads[b].AsSpan().Fill(Empty);
+                        _next[b] = new int[Math.Max(1024, Length)];
+                    }
+                }
+
+                // Chains hold group members by their index in _positions; only rows this snapshot has are chained.
+                while (_chained < Length && _positions[_chained] < count)
+                {
+                    var rowKeys = planes.Keys(vectors, _positions[_chained] * planes.Dimensions);
+                    for (var b = 0; b < Bands; b++)
+                    {
+                        if (_next![b].Length <= _chained)
+                        {
+                            Array.Resize(ref _next[b], _next[b].Length * 2);
+                        }
+
+                        _next[b][_chained] = _heads[b][rowKeys[b]];
+                        _heads[b][rowKeys[b]] = _chained;
+                    }
+
+                    _chained++;
+                }
+
+                for (var b = 0; b < Bands; b++)
+                {
+                    for (var at = _heads[b][keys[b]]; at != Empty; at = _next![b][at])
+                    {
+                        var position = _positions[at];
+                        if (position < count && seenStamp[position] != stamp)
+                        {
+                            seenStamp[position] = stamp;
+                            visit(position);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using Engram.Local.Dedup;
 using Engram.Local.Embedding;
 using Engram.Local.Storage;
 using Microsoft.Data.Sqlite;
@@ -9,7 +10,7 @@ namespace Engram.Local.Retrieval
     /// <summary>
     /// In-memory copies of buckets' embeddings, so a query scans RAM instead of reading every BLOB.
     /// A copy is trusted only after comparing its counters with the bucket row (change_version and
-    /// delete_epoch, maintained by triggers in the same transaction as every insert and delete), so
+    /// delete_epoch, bumped in the same transaction as every insert and delete), so
     /// writes by other connections and other processes are always seen:
     /// unchanged counters → use the copy; only inserts since → read rows with a larger seq and append;
     /// any delete since → reload the bucket. This process's own commits append in O(1) per row.
@@ -78,10 +79,10 @@ namespace Engram.Local.Retrieval
                     basis = BucketVectors.OverIndex(bucketId, _planes, version, epoch, index, _indexes.Fetcher(bucketId));
                 }
 
-                var rows = new List<(long, float[])>();
-                foreach (var (seq, blob) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction))
+                var rows = new List<(long, float[], FactSignature)>();
+                foreach (var (seq, blob, content) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction))
                 {
-                    rows.Add((seq, VectorMath.FromBytes(blob, _dimensions)));
+                    rows.Add((seq, VectorMath.FromBytes(blob, _dimensions), FactSignature.Of(content)));
                 }
 
                 var fresh = basis.Append(rows, version, epoch);
@@ -97,7 +98,7 @@ namespace Engram.Local.Retrieval
         /// Runs after the commit, so it must never fail the write: a reader may already have copied some of
         /// these rows (it read the counters before our commit and the rows after it), and those are skipped.
         /// </summary>
-        public void AppendCommitted(string bucketId, long versionBefore, long versionAfter, long deleteEpoch, IReadOnlyList<(long Seq, float[] Vector)> rows)
+        public void AppendCommitted(string bucketId, long versionBefore, long versionAfter, long deleteEpoch, IReadOnlyList<(long Seq, float[] Vector, FactSignature Facts)> rows)
         {
             lock (_locks.GetOrAdd(bucketId, _ => new object()))
             {
@@ -106,7 +107,7 @@ namespace Engram.Local.Retrieval
                     return;
                 }
 
-                var unseen = new List<(long Seq, float[] Vector)>(rows.Count);
+                var unseen = new List<(long Seq, float[] Vector, FactSignature Facts)>(rows.Count);
                 foreach (var row in rows)
                 {
                     if (row.Seq > cached.MaxSeq)

@@ -8,7 +8,8 @@ namespace Engram.Local.Storage
 {
     /// <summary>
     /// Inserts memory rows inside one transaction with commands prepared once and reused per row:
-    /// bulk ingest spends its time in SQLite, not in re-parsing SQL.
+    /// bulk ingest spends its time in SQLite, not in re-parsing SQL. The only writer of <c>memories</c> rows: it
+    /// also keeps the bucket's counters (schema step 8), once per transaction in <see cref="CountInserted"/>.
     /// </summary>
     internal sealed class MemoryInserter : IDisposable
     {
@@ -21,12 +22,15 @@ namespace Engram.Local.Storage
         private readonly SqliteCommand _findDedupKey;
         private readonly SqliteCommand _index;
         private SqliteCommand? _findId;
+        private readonly string _bucketId;
+        private int _uncounted;
 
         /// <summary>Inserts into <paramref name="bucket"/>'s rows and lexical index.</summary>
         public MemoryInserter(SqliteConnection connection, SqliteTransaction transaction, BucketRow bucket)
         {
             _connection = connection;
             _transaction = transaction;
+            _bucketId = bucket.Id;
             _index = LexicalIndex.PrepareInsert(connection, transaction, bucket.Key);
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
@@ -78,10 +82,31 @@ namespace Engram.Local.Storage
                 return null;
             }
 
+            _uncounted++;
             _index.Parameters[0].Value = seq;
             _index.Parameters[1].Value = content;
             _index.ExecuteNonQuery();
             return seq;
+        }
+
+        /// <summary>
+        /// Adds the rows inserted so far to the bucket's memory_count and change_version (what the per-row insert
+        /// trigger did before schema step 8). Call before reading the counters after the writes, and before commit.
+        /// </summary>
+        public void CountInserted()
+        {
+            if (_uncounted == 0)
+            {
+                return;
+            }
+
+            using var command = _connection.CreateCommand();
+            command.Transaction = _transaction;
+            command.CommandText = "UPDATE buckets SET memory_count = memory_count + $n, change_version = change_version + $n WHERE id = $id;";
+            command.Parameters.AddWithValue("$n", _uncounted);
+            command.Parameters.AddWithValue("$id", _bucketId);
+            command.ExecuteNonQuery();
+            _uncounted = 0;
         }
 
         /// <summary>The bucket that holds the memory <paramref name="id"/> (in any tenant); null when no memory has it.</summary>

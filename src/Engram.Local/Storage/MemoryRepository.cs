@@ -148,17 +148,18 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>Streams (seq, embedding) of the bucket's memories with seq above <paramref name="afterSeq"/>, in seq order.</summary>
-        public static IEnumerable<(long Seq, byte[] Embedding)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null)
+        /// <summary>The bucket's rows after <paramref name="afterSeq"/>, in seq order: vector and text (the dedup check keeps a signature of it).</summary>
+        public static IEnumerable<(long Seq, byte[] Embedding, string Content)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "SELECT seq, embedding FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
+            command.CommandText = "SELECT seq, embedding, content FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$after", afterSeq);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                yield return (reader.GetInt64(0), (byte[])reader.GetValue(1));
+                yield return (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2));
             }
         }
 
