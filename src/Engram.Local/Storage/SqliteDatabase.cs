@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Engram.Local.Storage
 {
     /// <summary>
-    /// Opens connections to the engine's one SQLite file (or a shared-cache in-memory database).
+    /// Opens connections to the engine's one SQLite file (or, for a throw-away engine, a private scratch file).
     ///
     /// Durability: WAL with synchronous=NORMAL. A commit is appended to the WAL with write() before it
     /// returns, so it lives in the OS page cache and survives the process being killed; only an OS crash
@@ -17,23 +17,58 @@ namespace Engram.Local.Storage
     {
         private const int BusyTimeoutMilliseconds = 10_000;
         private readonly string _connectionString;
-        private SqliteConnection? _keepAlive;
+        private readonly string? _scratchFolder;
         private bool _disposed;
 
-        private SqliteDatabase(string connectionString, string? path, SqliteConnection? keepAlive)
+        private SqliteDatabase(string connectionString, string? path, string? scratchFolder)
         {
             _connectionString = connectionString;
             FilePath = path;
-            _keepAlive = keepAlive;
+            _scratchFolder = scratchFolder;
         }
 
-        /// <summary>The database file; null for an in-memory database.</summary>
+        /// <summary>The database file; null for an in-memory (throw-away) database.</summary>
         public string? FilePath { get; }
 
-        /// <summary>Whether opening ran <c>PRAGMA quick_check</c> (false: unchanged since a clean close, or in memory).</summary>
+        /// <summary>Whether opening ran <c>PRAGMA quick_check</c> (false: unchanged since a clean close).</summary>
         public bool Checked { get; private set; }
 
-        public static SqliteDatabase OpenFile(string path)
+        public static SqliteDatabase OpenFile(string path) => Open(path, null);
+
+        /// <summary>
+        /// A throw-away database: a WAL file in a private (0700) scratch folder under the temp folder, removed when
+        /// the engine is disposed. Not SQLite's shared-cache in-memory database, whose table and schema locks are a
+        /// second concurrency model beside WAL's: while a new bucket's lexical table was being created, no other
+        /// connection could even prepare a statement ("database schema is locked"; SQLitePCL turned some of those
+        /// into ArgumentOutOfRangeException), so concurrent first writes to new buckets failed with a 500. Nor
+        /// SQLite's memdb: it makes readers wait for every writer, and a query holding the vector cache's bucket
+        /// lock then deadlocks with a batch waiting for it inside its write transaction. A scratch file behaves
+        /// exactly like the engine's real file: readers never wait, one writer at a time.
+        /// </summary>
+        public static SqliteDatabase OpenInMemory()
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "engram-scratch-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                StorageFaults.CreatePrivateFolder(folder);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw StorageFaults.CannotCreate(folder, ex);
+            }
+
+            try
+            {
+                return Open(Path.Combine(folder, "engram.db"), folder);
+            }
+            catch
+            {
+                DeleteScratch(folder);
+                throw;
+            }
+        }
+
+        private static SqliteDatabase Open(string path, string? scratchFolder)
         {
             SqliteNativeLoader.EnsureInitialized();
             var full = Path.GetFullPath(path);
@@ -66,7 +101,7 @@ namespace Engram.Local.Storage
                 Pooling = true,
                 DefaultTimeout = BusyTimeoutMilliseconds / 1000,
             };
-            var database = new SqliteDatabase(builder.ToString(), full, null);
+            var database = new SqliteDatabase(builder.ToString(), scratchFolder == null ? full : null, scratchFolder);
             try
             {
                 using (var connection = database.OpenConnection())
@@ -98,31 +133,6 @@ namespace Engram.Local.Storage
             {
                 database.Dispose();
                 throw;
-            }
-
-            return database;
-        }
-
-        public static SqliteDatabase OpenInMemory()
-        {
-            SqliteNativeLoader.EnsureInitialized();
-            var builder = new SqliteConnectionStringBuilder
-            {
-                DataSource = "engram-" + Guid.NewGuid().ToString("N"),
-                Mode = SqliteOpenMode.Memory,
-                Cache = SqliteCacheMode.Shared,
-                ForeignKeys = true,
-                Pooling = true,
-                DefaultTimeout = BusyTimeoutMilliseconds / 1000,
-            };
-
-            // A shared-cache in-memory database lives while one connection to it is open.
-            var keepAlive = new SqliteConnection(builder.ToString());
-            keepAlive.Open();
-            var database = new SqliteDatabase(builder.ToString(), null, keepAlive);
-            using (var connection = database.OpenConnection())
-            {
-                SchemaMigrations.Migrate(connection);
             }
 
             return database;
@@ -175,8 +185,22 @@ namespace Engram.Local.Storage
                 CleanCloseStamp.Record(FilePath);
             }
 
-            _keepAlive?.Dispose();
-            _keepAlive = null;
+            if (_scratchFolder != null)
+            {
+                DeleteScratch(_scratchFolder);
+            }
+        }
+
+        private static void DeleteScratch(string folder)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // A handle still open elsewhere (Windows); the temp folder's cleaner gets it.
+            }
         }
     }
 }

@@ -65,7 +65,7 @@ namespace Engram.Server.Hosting
                 // the client learns only that it was not its fault.
                 correlationId = Guid.NewGuid().ToString("N").Substring(0, 12);
                 _settings.Trace("request failed: " + ex.GetType().FullName);
-                _settings.Log(RequestLogLine.Note("request failed: " + ex.GetType().FullName + ": " + ex.Message, correlationId));
+                _settings.Log(RequestLogLine.Note("request failed: " + FailureSummary.Of(ex), correlationId));
                 http.Response.SetHeader("X-Correlation-Id", correlationId);
                 await TrySendErrorAsync(http, EngineErrors.Internal()).ConfigureAwait(false);
             }
