@@ -572,6 +572,7 @@ if ($model) {
         dense = 'Dense candidates (scan, or approximate index + exact re-score)'; lexical_plan = 'FTS5 expression (word counts)'
         lexical_search = 'FTS5 search (BM25)'; lexical_vectors = 'Cosines of lexical-only hits'; fusion = 'Fusion and sort'
         row_fetch = 'Ranked rows read'; recency = 'Near-duplicate recency order'; phases_total = 'Sum of the phases'; query_async = 'Whole QueryAsync (explanation included)'
+        query_async_cpu = 'Whole QueryAsync, CPU time of the process'
     }
     foreach ($name in $phaseNames.Keys) {
         $f = $p.phases.$name

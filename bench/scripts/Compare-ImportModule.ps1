@@ -15,6 +15,7 @@ $measure = Join-Path $PSScriptRoot 'Measure-ImportModule.ps1'
 $result = [System.IO.Path]::GetTempFileName()
 $builds = [ordered]@{ baseline = $Baseline; candidate = $Candidate }
 $times = @{ baseline = [System.Collections.Generic.List[double]]::new(); candidate = [System.Collections.Generic.List[double]]::new() }
+$cpu = @{ baseline = [System.Collections.Generic.List[double]]::new(); candidate = [System.Collections.Generic.List[double]]::new() }
 $modules = @{}
 try {
     foreach ($i in 1..$Runs) {
@@ -23,6 +24,7 @@ try {
             if ($LASTEXITCODE -ne 0) { throw "Measure-ImportModule.ps1 failed for $($builds[$name])." }
             $run = Get-Content -LiteralPath $result -Raw | ConvertFrom-Json
             $times[$name].Add($run.milliseconds)
+            $cpu[$name].Add($run.cpu_milliseconds)
             $modules[$name] = @($run.modules_loaded) -join ', '
         }
     }
@@ -36,9 +38,11 @@ function Get-Median([double[]] $Values) {
 }
 
 $medians = @{}
+$cpuMedians = @{}
 foreach ($name in $builds.Keys) {
     $medians[$name] = Get-Median $times[$name]
-    '{0,-9} median {1,7:N1} ms  runs: {2}  other modules loaded: {3}' -f $name, $medians[$name], (($times[$name] | ForEach-Object { '{0:N1}' -f $_ }) -join ', '), $(if ($modules[$name]) { $modules[$name] } else { 'none' })
+    $cpuMedians[$name] = Get-Median $cpu[$name]
+    '{0,-9} median {1,7:N1} ms (CPU {2:N0} ms)  runs: {3}  other modules loaded: {4}' -f $name, $medians[$name], $cpuMedians[$name], (($times[$name] | ForEach-Object { '{0:N1}' -f $_ }) -join ', '), $(if ($modules[$name]) { $modules[$name] } else { 'none' })
 }
-'candidate / baseline: {0:P0}' -f ($medians.candidate / $medians.baseline)
+'candidate / baseline: {0:P0} wall clock, {1:P0} CPU' -f ($medians.candidate / $medians.baseline), ($cpuMedians.candidate / $cpuMedians.baseline)
 'load average: ' + (Get-Content /proc/loadavg -ErrorAction SilentlyContinue)
