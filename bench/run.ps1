@@ -65,6 +65,12 @@ param(
     [ValidateRange(1000, 10000000)]
     [int] $ModelQueryRows = 100000,
 
+    # A database of -ModelQueryRows memories ingested with the local model, kept between runs (outside the
+    # repository, e.g. /tmp/engram-bench/model-100000.db): built there once when missing (two batches embedded at
+    # a time, dedup off; about 15 min on a quiet 2-core machine for 100 000), reused as it is otherwise. Without it
+    # every run ingests a fresh database in its work folder, the slow part of a run.
+    [string] $ModelQueryDatabase,
+
     # Leave out the local-model cells (for example when the companion module is not built).
     [switch] $SkipModel,
 
@@ -351,25 +357,47 @@ if (-not $SkipModel) {
     Remove-Database $modelIngestDb
     $modelIngest = Read-Result $resultFile
 
-    Write-Step "Query database of $ModelQueryRows memories ingested with the local model (the slow step)"
-    $modelQueryDb = Join-Path $WorkDir "model-$ModelQueryRows.db"
-    $resultFile = Join-Path $WorkDir 'inproc-model-query-db.json'
-    Invoke-BenchTool @('ingest-inproc', '--rows', $ModelQueryRows, '--db', $modelQueryDb, '--result', $resultFile, '--dedup', 'default', '--embedder', 'local')
-    $modelQueryIngest = Read-Result $resultFile
+    $modelQueryIngest = $null
+    if ($ModelQueryDatabase -and (Test-Path -LiteralPath $ModelQueryDatabase)) {
+        Write-Step "Query database ingested with the local model: reusing $ModelQueryDatabase"
+        $modelQueryDb = $ModelQueryDatabase
+    }
+    elseif ($ModelQueryDatabase) {
+        Write-Step "Query database of $ModelQueryRows memories ingested with the local model, kept at $ModelQueryDatabase (the slow step, once)"
+        $modelQueryDb = $ModelQueryDatabase
+        $null = New-Item -ItemType Directory -Path (Split-Path -Parent $modelQueryDb) -Force
+        Invoke-BenchTool @('ingest-inproc', '--rows', $ModelQueryRows, '--db', $modelQueryDb, '--result', (Join-Path $WorkDir 'inproc-model-query-db.json'), '--dedup', 'off', '--embedder', 'local', '--workers', 2)
+    }
+    else {
+        Write-Step "Query database of $ModelQueryRows memories ingested with the local model (the slow step)"
+        $modelQueryDb = Join-Path $WorkDir "model-$ModelQueryRows.db"
+        $resultFile = Join-Path $WorkDir 'inproc-model-query-db.json'
+        Invoke-BenchTool @('ingest-inproc', '--rows', $ModelQueryRows, '--db', $modelQueryDb, '--result', $resultFile, '--dedup', 'default', '--embedder', 'local')
+        $modelQueryIngest = Read-Result $resultFile
+    }
 
     Write-Step "Retrieval with the local model at $ModelQueryRows memories, in-process (question embedding included)"
     $resultFile = Join-Path $WorkDir 'query-model.json'
     Invoke-BenchTool @('query', '--db', $modelQueryDb, '--questions', $Questions, '--question-rows', [math]::Min($SmallRows, $ModelQueryRows), '--result', $resultFile, '--embedder', 'local', '--cells', 'inproc_retrieval')
     $modelQuery = (Read-Result $resultFile).sizes[0]
-    $model = [pscustomobject]@{ Embed = $embed; Ingest = $modelIngest; QueryIngest = $modelQueryIngest; Query = $modelQuery }
+
+    # The same database phase by phase; the first call lets a large bucket's approximate index catch up (and saves it).
+    Write-Step 'The same retrieval phase by phase (Engram.Bench query-phases)'
+    $resultFile = Join-Path $WorkDir 'query-model-phases.json'
+    Invoke-BenchTool @('query-phases', '--db', $modelQueryDb, '--questions', $Questions, '--question-rows', [math]::Min($SmallRows, $ModelQueryRows), '--result', $resultFile, '--embedder', 'local', '--wait-index', 1)
+    $modelPhases = Read-Result $resultFile
+    $model = [pscustomobject]@{ Embed = $embed; Ingest = $modelIngest; QueryIngest = $modelQueryIngest; Query = $modelQuery; Phases = $modelPhases }
 }
 
 # 3. Cold Import-Module, each in a fresh process.
 Write-Step "Import-Module in $ImportRuns fresh pwsh processes"
+$importModules = @()
 $importMs = foreach ($i in 1..$ImportRuns) {
     $resultFile = Join-Path $WorkDir "import-$i.json"
     Invoke-FreshPwsh 'Measure-ImportModule.ps1' @{ ModuleManifest = $ModuleManifest; ResultFile = $resultFile }
-    (Read-Result $resultFile).milliseconds
+    $importRun = Read-Result $resultFile
+    $importModules = @($importRun.modules_loaded)
+    $importRun.milliseconds
 }
 $importSorted = @($importMs | Sort-Object)
 $importMedian = $importSorted[[int][math]::Floor(($importSorted.Count - 1) / 2)]
@@ -517,7 +545,7 @@ foreach ($line in $scaleLines) { $lines.Add($line) }
 
 $lines.Add('## Start-up and per-call overhead')
 $lines.Add('')
-$lines.Add("Import-Module in a fresh pwsh, timed inside the process: median $(Format-Ms $importMedian) ms (runs: $(($importMs | ForEach-Object { Format-Ms $_ }) -join ', ') ms).")
+$lines.Add("Import-Module in a fresh pwsh, timed inside the process: median $(Format-Ms $importMedian) ms (runs: $(($importMs | ForEach-Object { Format-Ms $_ }) -join ', ') ms); other PowerShell modules the import loaded: $(if ($importModules.Count) { $importModules -join ', ' } else { 'none' }).")
 $lines.Add('')
 $lines.Add("| Call ($($overhead.calls)x, in-process engine) | Cmdlet µs/call | Direct .NET call µs/call | Cmdlet overhead µs/call |")
 $lines.Add('|---|---:|---:|---:|')
@@ -548,13 +576,32 @@ if ($model) {
     $lines.Add('')
     $lines.Add('| Engine with the local model | Rows | Rows/s | vs the model alone (batch 16, 1 thread) | Peak working set |')
     $lines.Add('|---|---:|---:|---:|---:|')
-    foreach ($cell in @(@('In-process ingest, default dedup', $model.Ingest), @("In-process ingest of the $($model.QueryIngest.rows)-memory query database", $model.QueryIngest))) {
+    $ingestCells = @(, @('In-process ingest, default dedup', $model.Ingest))
+    if ($model.QueryIngest) { $ingestCells += , @("In-process ingest of the $($model.QueryIngest.rows)-memory query database", $model.QueryIngest) }
+    foreach ($cell in $ingestCells) {
         $lines.Add("| $($cell[0]) | $($cell[1].rows) | $('{0:N1}' -f $cell[1].rows_per_second) | $(Format-Pct (& $ratio $cell[1].rows_per_second $e.'threads1.batch16.texts_per_s')) | $(Format-MiB $cell[1].peak_working_set_bytes) |")
     }
     $q = $model.Query
     $c = $q.cells.inproc_retrieval
     $lines.Add('')
     $lines.Add("Retrieval at $($q.memories) memories, in-process, the question embedded by the model inside each timed call ($($query.questions_per_cell) questions after warm-up): p50 $(Format-Ms $c.p50_ms) ms, p95 $(Format-Ms $c.p95_ms) ms, p99 $(Format-Ms $c.p99_ms) ms; source found $(Format-Pct $c.source_in_top_k). First question after opening (model load and vector cache load): $(Format-Ms $q.first_query_ms) ms. Process working set after the run: $(Format-MiB $q.working_set_bytes) (peak $(Format-MiB $q.peak_working_set_bytes)).")
+    $lines.Add('')
+    $p = $model.Phases
+    $lines.Add("Where the time goes (``Engram.Bench query-phases``, $($p.questions) questions at $($p.memories) memories, each also asked whole through ``QueryAsync``, interleaved; the phases are the engine's own, timed inside ``HybridRetriever``):")
+    $lines.Add('')
+    $lines.Add('| Phase | p50 ms | p95 ms | p99 ms | mean ms |')
+    $lines.Add('|---|---:|---:|---:|---:|')
+    $phaseNames = [ordered]@{
+        embed = 'Question embedded by the model'; bucket_lookup = 'Connection, embedder check, bucket'; snapshot = 'Vector snapshot'
+        dense = 'Dense candidates (scan, or approximate index + exact re-score)'; lexical_plan = 'FTS5 expression (word counts)'
+        lexical_search = 'FTS5 search (BM25)'; lexical_vectors = 'Cosines of lexical-only hits'; fusion = 'Fusion and sort'
+        row_fetch = 'Ranked rows read'; recency = 'Near-duplicate recency order'; phases_total = 'Sum of the phases'; query_async = 'Whole QueryAsync (explanation included)'
+        query_async_cpu = 'Whole QueryAsync, CPU time of the process'
+    }
+    foreach ($name in $phaseNames.Keys) {
+        $f = $p.phases.$name
+        $lines.Add("| $($phaseNames[$name]) | $(Format-Ms $f.p50_ms) | $(Format-Ms $f.p95_ms) | $(Format-Ms $f.p99_ms) | $(Format-Ms $f.mean_ms) |")
+    }
     $lines.Add('')
 }
 

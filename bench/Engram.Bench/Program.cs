@@ -51,6 +51,8 @@ namespace Engram.Bench
                         return await ScaleCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query":
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "query-phases":
+                        return await QueryPhasesCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
                         Console.Error.WriteLine($"Unknown subcommand '{args[0]}'.");
                         Console.Error.WriteLine(Usage);
@@ -82,6 +84,8 @@ namespace Engram.Bench
             "                                                              batches through the engine and through loopback HTTP, alternating\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
             "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
+            "  query-phases  --db file --result r.json [--questions 200] [--embedder local|hashing] [--wait-index]\n" +
+            "                                                              one in-process retrieval-only query timed phase by phase\n" +
             "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +
             "                                                              one bucket at scale: ingest by decade (default dedup), first query\n" +
             "                                                              after reopening, warm p50/p95, working set, recall@10 vs exact\n" +

@@ -31,6 +31,22 @@ namespace Engram.PowerShell.Loader
         /// </summary>
         public static readonly string[] PublicAssemblyNames = { "Engram.PowerShell", "Engram.Client" };
 
+        private static readonly System.Collections.Generic.HashSet<string> LoadedFolders =
+            new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Whether <see cref="LoadPublicAssemblies"/> already ran for <paramref name="dependencyFolder"/> in this
+        /// process: the module was imported before (Import-Module -Force, or after Remove-Module), so the session may
+        /// hold its nested modules from then.
+        /// </summary>
+        public static bool IsLoaded(string dependencyFolder)
+        {
+            lock (LoadedFolders)
+            {
+                return !string.IsNullOrEmpty(dependencyFolder) && LoadedFolders.Contains(Path.GetFullPath(dependencyFolder));
+            }
+        }
+
         /// <summary>
         /// Loads (once per folder and process) and returns the module's public assemblies from
         /// <paramref name="dependencyFolder"/>, the cmdlet assembly first.
@@ -55,6 +71,11 @@ namespace Engram.PowerShell.Loader
             for (var i = 0; i < assemblies.Length; i++)
             {
                 assemblies[i] = IsCoreClr ? LoadIsolated(folder, PublicAssemblyNames[i]) : LoadWithResolver(folder, PublicAssemblyNames[i]);
+            }
+
+            lock (LoadedFolders)
+            {
+                LoadedFolders.Add(folder);
             }
 
             return assemblies;

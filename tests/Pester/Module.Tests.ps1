@@ -66,3 +66,24 @@ Describe 'The staged Lumetra.Engram module' {
         Get-Content "/proc/$PID/maps" | Where-Object { $_.EndsWith($expected) } | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'Import-Module Lumetra.Engram alone (a fresh process)' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'FreshProcess.ps1')
+        $run = Invoke-FreshPwsh -ScriptPath (Join-Path $PSScriptRoot 'Scripts/Import-Only.ps1') -Parameters @{ ModulePath = $env:ENGRAM_TEST_MODULE }
+        $imported = Get-ChildResult $run
+    }
+
+    It 'loads none of the heavy assemblies: the engine, SQLite, the model, ONNX Runtime, Kestrel, provider SDKs' {
+        # They load on first use (Connect-Engram, a query, Start-EngramLocalServer, a provider), so importing stays fast.
+        $heavy = 'Engram.Local', 'Engram.Server', 'Engram.Embeddings.*', 'Microsoft.ML.OnnxRuntime', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.*',
+            'Cloud.Unum.USearch', 'Microsoft.AspNetCore.*', 'OpenAI', 'Anthropic', 'Microsoft.Extensions.AI*', 'System.ClientModel', 'JsonSchema.Net'
+        $loaded = @($imported.Assemblies | Where-Object { $name = $_; $heavy.Where({ $name -like $_ }).Count -gt 0 })
+        $loaded | Should -BeNullOrEmpty -Because "Import-Module loaded $($imported.Assemblies -join ', ')"
+        $imported.Assemblies | Should -Contain 'Engram.PowerShell'
+    }
+
+    It 'auto-loads no other PowerShell module (such as Microsoft.PowerShell.Utility, ~200 ms of a fresh import)' {
+        @($imported.Modules) | Should -BeNullOrEmpty -Because "Import-Module also loaded $($imported.Modules -join ', ')"
+    }
+}

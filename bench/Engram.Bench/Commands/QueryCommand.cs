@@ -49,7 +49,8 @@ namespace Engram.Bench.Commands
             return 0;
         }
 
-        private static List<(string Question, string Source)> Questions(int count, int withinRows, int offset)
+        /// <summary>Questions about facts among the first <paramref name="withinRows"/> rows, evenly spread, with their source facts.</summary>
+        internal static List<(string Question, string Source)> Questions(int count, int withinRows, int offset)
         {
             var step = Math.Max(1, withinRows / Math.Max(1, count));
             return Enumerable.Range(0, count)

@@ -7,21 +7,23 @@ namespace Engram.Local.Embedding
     internal static class VectorMath
     {
         /// <summary>Dot product of <paramref name="a"/> and the slice of <paramref name="b"/> at <paramref name="bOffset"/>.</summary>
-        public static float Dot(float[] a, float[] b, int bOffset)
+        public static float Dot(float[] a, float[] b, int bOffset) => Dot(a, 0, b, bOffset, a.Length);
+
+        /// <summary>Dot product of the <paramref name="length"/>-float slices of <paramref name="a"/> and <paramref name="b"/> at their offsets.</summary>
+        public static float Dot(float[] a, int aOffset, float[] b, int bOffset, int length)
         {
-            var n = a.Length;
             var width = Vector<float>.Count;
             var acc = Vector<float>.Zero;
             var i = 0;
-            for (; i <= n - width; i += width)
+            for (; i <= length - width; i += width)
             {
-                acc += new Vector<float>(a, i) * new Vector<float>(b, bOffset + i);
+                acc += new Vector<float>(a, aOffset + i) * new Vector<float>(b, bOffset + i);
             }
 
             var sum = Vector.Dot(acc, Vector<float>.One);
-            for (; i < n; i++)
+            for (; i < length; i++)
             {
-                sum += a[i] * b[bOffset + i];
+                sum += a[aOffset + i] * b[bOffset + i];
             }
 
             return sum;

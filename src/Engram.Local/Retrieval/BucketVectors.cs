@@ -42,6 +42,14 @@ namespace Engram.Local.Retrieval
         /// </summary>
         public const int IndexCandidateFactor = 2;
 
+        /// <summary>
+        /// The index walks at least this many neighbours (USearch takes the wanted count as its search expansion), of
+        /// which the best <see cref="IndexCandidateFactor"/> × n by quantised cosine are re-scored exactly. Measured on
+        /// the 924,109-row hashing bench bucket, 40 questions: breadth 400 → recall@10 0.73, 1,000 → 0.80, 2,000 → 0.87
+        /// (the same as re-scoring all 2,000, so the quantised order loses nothing), search CPU about 1 : 1.5 : 3.4.
+        /// </summary>
+        public const int IndexSearchBreadth = 1000;
+
         /// <summary>Index candidates whose quantised cosine is this far below a dedup threshold are still re-scored exactly.</summary>
         public const float QuantisationSlack = 0.05f;
 
@@ -266,23 +274,48 @@ namespace Engram.Local.Retrieval
             return stored == null ? (float?)null : VectorMath.Dot(query, stored);
         }
 
-        /// <summary>Cosine between two memories of the snapshot, or null when either is not in it.</summary>
-        public float? CosineBetween(long seqA, long seqB)
+        /// <summary>
+        /// The vectors of <paramref name="seqs"/>, found once (those an index answers for read in one query), for the
+        /// pairwise cosines of <see cref="RecencyOrder"/>: a hundred ranked memories make about 5,000 pairs, and finding
+        /// both vectors of every pair again (two binary searches, a fetcher look-up each) cost more than the SIMD dot itself.
+        /// </summary>
+        public LocatedVectors Locate(IReadOnlyList<long> seqs)
         {
-            var a = VectorOf(seqA);
-            var b = VectorOf(seqB);
-            if (a == null || b == null)
+            var sources = new float[]?[seqs.Count];
+            var offsets = new int[seqs.Count];
+            var stored = new List<long>();
+            for (var i = 0; i < seqs.Count; i++)
             {
-                return null;
+                var index = Array.BinarySearch(Seqs, 0, _count, seqs[i]);
+                if (index >= 0)
+                {
+                    sources[i] = Vectors;
+                    offsets[i] = index * Dimensions;
+                }
+                else if (_approximate != null && seqs[i] <= _approximate.TailStart)
+                {
+                    stored.Add(seqs[i]);
+                }
             }
 
-            var sum = 0f;
-            for (int i = a.Value.Offset, j = b.Value.Offset, end = i + Dimensions; i < end; i++, j++)
+            if (stored.Count > 0)
             {
-                sum += a.Value.Source[i] * b.Value.Source[j];
+                var read = new Dictionary<long, float[]>();
+                foreach (var (seq, vector) in _approximate!.Fetcher.Read(stored))
+                {
+                    read[seq] = vector;
+                }
+
+                for (var i = 0; i < seqs.Count; i++)
+                {
+                    if (sources[i] == null && read.TryGetValue(seqs[i], out var vector))
+                    {
+                        sources[i] = vector;
+                    }
+                }
             }
 
-            return sum;
+            return new LocatedVectors(sources, offsets, Dimensions);
         }
 
         /// <summary>
@@ -364,7 +397,7 @@ namespace Engram.Local.Retrieval
 
             if (_approximate != null)
             {
-                result.AddRange(IndexCandidates(query, n * IndexCandidateFactor, float.NegativeInfinity));
+                result.AddRange(IndexCandidates(query, n * IndexCandidateFactor, float.NegativeInfinity, IndexSearchBreadth));
                 result.Sort((x, y) => x.Item2 != y.Item2 ? y.Item2.CompareTo(x.Item2) : x.Item1.CompareTo(y.Item1));
                 if (result.Count > n)
                 {
@@ -378,16 +411,21 @@ namespace Engram.Local.Retrieval
         /// <summary>
         /// The index's <paramref name="k"/> nearest at or before <see cref="TailStart"/> (later ones are in the tail),
         /// keeping those whose quantised cosine reaches <paramref name="floor"/>, with exact cosines; deleted rows drop out.
+        /// The search walks at least <paramref name="breadth"/> neighbours and keeps the best k of them.
         /// </summary>
-        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor)
+        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor, int breadth = 0)
         {
             var part = _approximate!;
             var wanted = new List<long>(k);
-            foreach (var (seq, approximate) in part.Index.Search(query, k))
+            foreach (var (seq, approximate) in part.Index.Search(query, Math.Max(k, breadth)))
             {
                 if (seq <= part.TailStart && approximate >= floor)
                 {
                     wanted.Add(seq);
+                    if (wanted.Count == k)
+                    {
+                        break;
+                    }
                 }
             }
 
@@ -520,6 +558,29 @@ namespace Engram.Local.Retrieval
                     i = smallest;
                 }
             }
+        }
+    }
+
+    /// <summary>The vectors of a list of memories by position (<see cref="BucketVectors.Locate"/>); a missing one (deleted since) has none.</summary>
+    internal sealed class LocatedVectors
+    {
+        private readonly float[]?[] _sources;
+        private readonly int[] _offsets;
+        private readonly int _dimensions;
+
+        public LocatedVectors(float[]?[] sources, int[] offsets, int dimensions)
+        {
+            _sources = sources;
+            _offsets = offsets;
+            _dimensions = dimensions;
+        }
+
+        /// <summary>Cosine between the memories at positions <paramref name="i"/> and <paramref name="j"/>, or null when either has no vector.</summary>
+        public float? Cosine(int i, int j)
+        {
+            var a = _sources[i];
+            var b = _sources[j];
+            return a == null || b == null ? (float?)null : VectorMath.Dot(a, _offsets[i], b, _offsets[j], _dimensions);
         }
     }
 }

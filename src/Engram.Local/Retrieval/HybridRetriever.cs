@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using Engram.Client.Diagnostics;
 using Engram.Local.Storage;
@@ -62,6 +63,9 @@ namespace Engram.Local.Retrieval
         public FusionSettings Fusion { get; set; } = FusionSettings.Default;
 
         public float NearDuplicate { get; set; } = 1f;
+
+        /// <summary>When set, each phase's time is added to it (a profile); null on normal queries.</summary>
+        public RetrievalPhaseTimes? Phases { get; set; }
     }
 
     /// <summary>
@@ -89,25 +93,54 @@ namespace Engram.Local.Retrieval
 
         public static List<RetrievalHit> Retrieve(SqliteConnection connection, VectorCache cache, BucketRow bucket, RetrievalRequest request)
         {
+            var phases = request.Phases;
+            var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
             var vectors = cache.Get(connection, bucket.Id);
+            if (phases != null)
+            {
+                phases.Snapshot += RetrievalPhaseTimes.Since(ref mark);
+            }
+
             if (vectors.Count == 0)
             {
                 return new List<RetrievalHit>();
             }
 
             var pool = Candidates(connection, vectors, bucket, request);
+            if (phases != null)
+            {
+                mark = Stopwatch.GetTimestamp();
+            }
+
             var ranked = pool.Values.Where(c => Passes(c, request)).ToList();
             ScoreFusion.Score(ranked, request.Mode, request.Fusion);
             ranked.Sort((a, b) =>
                 a.Fused != b.Fused ? b.Fused.CompareTo(a.Fused)
                 : a.Raw != b.Raw ? b.Raw.CompareTo(a.Raw)
                 : b.Seq.CompareTo(a.Seq));
+            if (phases != null)
+            {
+                phases.Fusion += RetrievalPhaseTimes.Since(ref mark);
+            }
+
             var rows = MemoryRepository.ReadBySeq(connection, ranked.Take(RecencyDepth).Select(t => t.Seq).ToList());
+            if (phases != null)
+            {
+                phases.RowFetch += RetrievalPhaseTimes.Since(ref mark);
+            }
+
             if (request.Mode == RetrievalMode.Hybrid)
             {
-                var subjects = rows.ToDictionary(r => r.Key, r => SubjectTokens.Of(r.Value.Content));
-                RecencyOrder.Apply(ranked, RecencyDepth, vectors.CosineBetween, request.NearDuplicate, request.Fusion.RecencyMargin, (a, b) =>
-                    subjects.TryGetValue(a, out var x) && subjects.TryGetValue(b, out var y) && SubjectTokens.Shared(x, y));
+                var depth = ranked.Take(RecencyDepth).Select(c => c.Seq).ToList();
+                var located = vectors.Locate(depth);
+                var subjects = depth.Select(seq => rows.TryGetValue(seq, out var row) ? SubjectTokens.Of(row.Content) : null).ToArray();
+                RecencyOrder.Apply(ranked, RecencyDepth, located.Cosine, request.NearDuplicate, request.Fusion.RecencyMargin, (i, j) =>
+                    subjects[i] is HashSet<string> x && subjects[j] is HashSet<string> y && SubjectTokens.Shared(x, y));
+            }
+
+            if (phases != null)
+            {
+                phases.Recency += RetrievalPhaseTimes.Since(ref mark);
             }
 
             var top = ranked.Take(request.TopK).ToList();
@@ -154,6 +187,8 @@ namespace Engram.Local.Retrieval
 
         private static Dictionary<long, RetrievalCandidate> Candidates(SqliteConnection connection, BucketVectors vectors, BucketRow bucket, RetrievalRequest request)
         {
+            var phases = request.Phases;
+            var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
             var pool = new Dictionary<long, RetrievalCandidate>();
             if (request.Mode != RetrievalMode.LexicalOnly)
             {
@@ -163,9 +198,19 @@ namespace Engram.Local.Retrieval
                 }
             }
 
+            if (phases != null)
+            {
+                phases.Dense += RetrievalPhaseTimes.Since(ref mark);
+            }
+
             if (request.Mode != RetrievalMode.DenseOnly)
             {
-                var lexical = Lexical(connection, bucket, request.Terms);
+                var lexical = Lexical(connection, bucket, request.Terms, phases);
+                if (phases != null)
+                {
+                    mark = Stopwatch.GetTimestamp();
+                }
+
                 // An index-backed snapshot reads the exact vectors of hits outside the dense list in one query.
                 vectors.Prefetch(lexical.Where(h => !pool.ContainsKey(h.Seq)).Select(h => h.Seq).ToList());
                 foreach (var hit in lexical)
@@ -185,6 +230,11 @@ namespace Engram.Local.Retrieval
 
                     candidate.Lexical = hit.Score;
                 }
+
+                if (phases != null)
+                {
+                    phases.LexicalVectors += RetrievalPhaseTimes.Since(ref mark);
+                }
             }
 
             foreach (var candidate in pool.Values)
@@ -195,15 +245,26 @@ namespace Engram.Local.Retrieval
             return pool;
         }
 
-        private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms)
+        private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms, RetrievalPhaseTimes? phases)
         {
-            var expression = Fts5QueryBuilder.Build(connection, bucket, terms);
-            if (expression == null)
+            var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
+            var query = Fts5QueryBuilder.Build(connection, bucket, terms);
+            if (phases != null)
+            {
+                phases.LexicalPlan += RetrievalPhaseTimes.Since(ref mark);
+            }
+
+            if (query == null)
             {
                 return new List<LexicalHit>();
             }
 
-            var result = LexicalIndex.Search(connection, bucket.Key, expression, CandidatePool);
+            var result = LexicalIndex.Search(connection, bucket.Key, query.Expression, CandidatePool, query.MinimumSeq);
+            if (phases != null)
+            {
+                phases.LexicalSearch += RetrievalPhaseTimes.Since(ref mark);
+            }
+
             if (result.Error != null)
             {
                 EngramTrace.Notify(new EngramEngineNotice(

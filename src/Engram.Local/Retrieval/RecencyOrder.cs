@@ -18,9 +18,10 @@ namespace Engram.Local.Retrieval
         /// <paramref name="nearDuplicate"/>, <paramref name="sameSubject"/> says they name the same people or
         /// things, and the question found them about equally relevant (fused scores within
         /// <paramref name="margin"/>): recency breaks near-ties, it never lifts a memory the question does not
-        /// point at.
+        /// point at. <paramref name="cosineBetween"/> and <paramref name="sameSubject"/> take positions in
+        /// <paramref name="ranked"/> as it was passed in (every pair is judged before anything moves).
         /// </summary>
-        public static void Apply(List<RetrievalCandidate> ranked, int depth, Func<long, long, float?> cosineBetween, float nearDuplicate, double margin, Func<long, long, bool> sameSubject)
+        public static void Apply(List<RetrievalCandidate> ranked, int depth, Func<int, int, float?> cosineBetween, float nearDuplicate, double margin, Func<int, int, bool> sameSubject)
         {
             var n = Math.Min(depth, ranked.Count);
             var parent = new int[n];
@@ -45,13 +46,14 @@ namespace Engram.Local.Retrieval
             {
                 for (var j = i + 1; j < n; j++)
                 {
+                    // Ranked by fused score, so every later j is further from i than the margin too.
                     if (ranked[i].Fused - ranked[j].Fused > margin)
                     {
-                        continue;
+                        break;
                     }
 
-                    var cosine = cosineBetween(ranked[i].Seq, ranked[j].Seq);
-                    if (cosine.HasValue && cosine.Value >= nearDuplicate && sameSubject(ranked[i].Seq, ranked[j].Seq))
+                    var cosine = cosineBetween(i, j);
+                    if (cosine.HasValue && cosine.Value >= nearDuplicate && sameSubject(i, j))
                     {
                         parent[Find(j)] = Find(i);
                         grouped = true;

@@ -102,20 +102,26 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>
-        /// The bucket's memories matching <paramref name="matchExpression"/>, best BM25 first. An FTS error
-        /// (a damaged index, an expression FTS5 rejects) is returned, not thrown, so the caller can go on
-        /// with dense retrieval and report it.
+        /// The bucket's memories matching <paramref name="matchExpression"/> (with a seq of at least
+        /// <paramref name="minimumSeq"/>), best BM25 first. An FTS error (a damaged index, an expression FTS5
+        /// rejects) is returned, not thrown, so the caller can go on with dense retrieval and report it.
         /// </summary>
-        public static LexicalResult Search(SqliteConnection connection, long bucketKey, string matchExpression, int limit)
+        public static LexicalResult Search(SqliteConnection connection, long bucketKey, string matchExpression, int limit, long minimumSeq = 0)
         {
             var table = TableName(bucketKey);
             var hits = new List<LexicalHit>();
             try
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH $query ORDER BY rank LIMIT $limit;";
+                var window = minimumSeq > 0 ? " AND rowid >= $from" : string.Empty;
+                command.CommandText = $"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH $query{window} ORDER BY rank LIMIT $limit;";
                 command.Parameters.AddWithValue("$query", matchExpression);
                 command.Parameters.AddWithValue("$limit", limit);
+                if (minimumSeq > 0)
+                {
+                    command.Parameters.AddWithValue("$from", minimumSeq);
+                }
+
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -131,17 +137,40 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>
-        /// How many of the bucket's memories contain <paramref name="quotedTerm"/> (stemmed as FTS5 stems it),
-        /// counting no further than <paramref name="cap"/>. Null when FTS5 rejects the term.
+        /// The seq of the <paramref name="newest"/>-th newest memory matching <paramref name="matchExpression"/>
+        /// (walked in seq order, without scoring), or 0 when fewer match or FTS5 rejects the expression.
         /// </summary>
-        public static int? DocumentFrequency(SqliteConnection connection, long bucketKey, string quotedTerm, int cap)
+        public static long NewestMatchSeq(SqliteConnection connection, long bucketKey, string matchExpression, int newest)
+        {
+            var table = TableName(bucketKey);
+            try
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT rowid FROM {table} WHERE {table} MATCH $query ORDER BY rowid DESC LIMIT 1 OFFSET $skip;";
+                command.Parameters.AddWithValue("$query", matchExpression);
+                command.Parameters.AddWithValue("$skip", newest - 1);
+                var value = command.ExecuteScalar();
+                return value == null || value is DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            }
+            catch (SqliteException)
+            {
+                return 0;
+            }
+        }
+
+        /// <summary>
+        /// How many of the bucket's memories match <paramref name="matchExpression"/> (a quoted term, stemmed as
+        /// FTS5 stems it, or an expression of them), counting no further than <paramref name="cap"/>. Null when
+        /// FTS5 rejects it.
+        /// </summary>
+        public static int? CountMatches(SqliteConnection connection, long bucketKey, string matchExpression, int cap)
         {
             var table = TableName(bucketKey);
             try
             {
                 using var command = connection.CreateCommand();
                 command.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH $term LIMIT $cap);";
-                command.Parameters.AddWithValue("$term", quotedTerm);
+                command.Parameters.AddWithValue("$term", matchExpression);
                 command.Parameters.AddWithValue("$cap", cap);
                 return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
             }

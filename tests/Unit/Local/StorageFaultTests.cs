@@ -57,6 +57,65 @@ public sealed class StorageFaultTests : IDisposable
     }
 
     [Fact]
+    public void A_file_unchanged_since_its_clean_close_opens_without_reading_every_page()
+    {
+        var path = Path.Combine(_folder, "engram.db");
+        StoreFacts(path, 50);
+
+        using var engine = LocalEngine.Open(new LocalEngineOptions { Path = path });
+
+        Assert.False(engine.Database.Checked);
+        Assert.Equal(50, engine.ForTenant("t").ListMemoriesAsync("b", 100).GetAwaiter().GetResult().Memories.Count);
+    }
+
+    [Fact]
+    public void A_file_written_by_another_program_after_its_clean_close_is_checked_again()
+    {
+        var path = Path.Combine(_folder, "engram.db");
+        StoreFacts(path, 20);
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        {
+            other.Open();
+            using var command = other.CreateCommand();
+            command.CommandText = "CREATE TABLE IF NOT EXISTS elsewhere (x INTEGER); INSERT INTO elsewhere VALUES (1);";
+            command.ExecuteNonQuery();
+        }
+
+        using var engine = LocalEngine.Open(new LocalEngineOptions { Path = path });
+
+        Assert.True(engine.Database.Checked);
+    }
+
+    [Fact]
+    public void A_file_still_open_elsewhere_when_an_engine_closes_is_checked_at_the_next_open()
+    {
+        var path = Path.Combine(_folder, "engram.db");
+        StoreFacts(path, 20);
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        {
+            other.Open();
+            using (var read = other.CreateCommand())
+            {
+                // SQLite opens the log on first use: a read makes this connection share it.
+                read.CommandText = "SELECT count(*) FROM memories;";
+                read.ExecuteScalar();
+            }
+
+            using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = path }))
+            {
+                engine.ForTenant("t").StoreMemoryAsync("b", "written while another connection holds the log").GetAwaiter().GetResult();
+            }
+
+            // The engine closed with the log still in use: it must not vouch for the file.
+            Assert.False(File.Exists(path + ".closed"));
+        }
+
+        using var reopened = LocalEngine.Open(new LocalEngineOptions { Path = path });
+
+        Assert.True(reopened.Database.Checked);
+    }
+
+    [Fact]
     public void The_database_file_is_0600_and_its_new_folder_0700_whatever_the_umask()
     {
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
@@ -115,5 +174,15 @@ public sealed class StorageFaultTests : IDisposable
 
         Assert.StartsWith("Cannot create the Engram database " + path, error.Message);
         Assert.Contains("Check that", error.Message);
+    }
+
+    private static void StoreFacts(string path, int count)
+    {
+        using var engine = LocalEngine.Open(new LocalEngineOptions { Path = path });
+        var tenant = engine.ForTenant("t");
+        for (var i = 0; i < count; i++)
+        {
+            tenant.StoreMemoryAsync("b", "fact number " + i + " about the clean close").GetAwaiter().GetResult();
+        }
     }
 }

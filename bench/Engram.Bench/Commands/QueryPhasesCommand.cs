@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Engram.Bench.Data;
+using Engram.Bench.Measurement;
+using Engram.Client;
+using Engram.Embeddings.Onnx;
+using Engram.Local;
+using Engram.Local.Retrieval;
+using Engram.Local.Storage;
+
+namespace Engram.Bench.Commands
+{
+    /// <summary>
+    /// Where an in-process, retrieval-only query spends its time, phase by phase: the question's embedding,
+    /// the connection and bucket lookup, then <see cref="HybridRetriever"/>'s own phases as the engine times
+    /// them (<see cref="RetrievalPhaseTimes"/>). Each question is also asked once through the public
+    /// <c>QueryAsync</c> (the whole call, explanation included), interleaved, so the sum of the phases can be
+    /// checked against the real thing in the same run. --wait-index lets the approximate index catch up after the
+    /// first query (which asks for it) and before the measured ones; the engine saves it when it closes, so a
+    /// database built by ingest-inproc is measured as later openings will see it.
+    /// </summary>
+    public static class QueryPhasesCommand
+    {
+        public static async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
+        {
+            var db = options.Text("db");
+            var count = options.Int("questions", 200);
+            var warmup = options.Int("warmup", 50);
+            var questionRows = options.Int("question-rows", 2000);
+            var embedderName = (options.OptionalText("embedder") ?? "local").ToLowerInvariant();
+            using var model = embedderName == "local" ? new MiniLmEmbeddingGenerator() : null;
+            if (embedderName != "local" && embedderName != "hashing")
+            {
+                throw new ArgumentException($"--embedder must be hashing or local, got '{embedderName}'.");
+            }
+
+            var opened = Stopwatch.StartNew();
+            using var engine = LocalEngine.Open(new LocalEngineOptions
+            {
+                Path = db,
+                Embedder = model,
+                // --index-minimum N: buckets from N memories use the approximate index (default: the engine's own).
+                VectorIndexMinimum = options.OptionalText("index-minimum") == null ? (int?)null : options.Int("index-minimum"),
+            });
+            opened.Stop();
+            using var service = engine.ForTenant(LocalEngine.DefaultTenant);
+            var first = Stopwatch.StartNew();
+            await service.QueryAsync(new QueryRequest("warm-up question", IngestCommands.Bucket) { SkipSynthesis = true }, cancellationToken).ConfigureAwait(false);
+            first.Stop();
+
+            // The first query asks for the bucket's index when it has none yet; wait for it here when told to.
+            var indexWait = Stopwatch.StartNew();
+            if (options.OptionalText("wait-index") != null)
+            {
+                engine.WaitForVectorIndexes(cancellationToken);
+            }
+
+            indexWait.Stop();
+
+            var names = new[] { "embed", "bucket_lookup", "snapshot", "dense", "lexical_plan", "lexical_search", "lexical_vectors", "fusion", "row_fetch", "recency", "phases_total", "query_async", "query_async_cpu" };
+            var recorders = names.ToDictionary(n => n, _ => new LatencyRecorder());
+            var found = 0;
+            var questions = QueryCommand.Questions(warmup, questionRows, 7).Concat(QueryCommand.Questions(count, questionRows, 0)).ToList();
+            for (var q = 0; q < questions.Count; q++)
+            {
+                var (question, source) = questions[q];
+                var measured = q >= warmup;
+
+                // CPU time of the process around the call (read outside the clock): on a busy machine the wall
+                // clock also counts waiting for a core; nothing else runs in this process meanwhile.
+                var cpuBefore = CpuTicks();
+                var start = Stopwatch.GetTimestamp();
+                var result = await service.QueryAsync(new QueryRequest(question, IngestCommands.Bucket) { SkipSynthesis = true }, cancellationToken).ConfigureAwait(false);
+                var whole = Stopwatch.GetTimestamp() - start;
+                var cpu = CpuTicks() - cpuBefore;
+
+                var phases = new RetrievalPhaseTimes();
+                var mark = Stopwatch.GetTimestamp();
+                var vector = await engine.Embedder.EmbedAsync(question, cancellationToken).ConfigureAwait(false);
+                var embed = RetrievalPhaseTimes.Since(ref mark);
+                using var connection = engine.Database.OpenConnection();
+                engine.EnsureEmbedderStillMatches(connection);
+                var bucket = BucketRepository.Find(connection, LocalEngine.DefaultTenant, IngestCommands.Bucket)
+                    ?? throw new ArgumentException($"{db} has no bucket '{IngestCommands.Bucket}'.");
+                var lookup = RetrievalPhaseTimes.Since(ref mark);
+                HybridRetriever.Retrieve(connection, engine.Vectors, bucket, new RetrievalRequest
+                {
+                    QueryVector = vector,
+                    Terms = Fts5QueryBuilder.Terms(question),
+                    TopK = 8,
+                    Mode = engine.Options.Retrieval,
+                    Fusion = engine.Fusion,
+                    NearDuplicate = engine.Calibration.NearDuplicate,
+                    Phases = phases,
+                });
+                var retrieve = RetrievalPhaseTimes.Since(ref mark);
+                if (!measured)
+                {
+                    continue;
+                }
+
+                if (result.Explanation?.RetrievedMemories.Any(m => m.Content == source) == true)
+                {
+                    found++;
+                }
+
+                recorders["query_async"].Add(whole);
+                recorders["query_async_cpu"].Add(cpu);
+                recorders["embed"].Add(embed);
+                recorders["bucket_lookup"].Add(lookup);
+                recorders["snapshot"].Add(phases.Snapshot);
+                recorders["dense"].Add(phases.Dense);
+                recorders["lexical_plan"].Add(phases.LexicalPlan);
+                recorders["lexical_search"].Add(phases.LexicalSearch);
+                recorders["lexical_vectors"].Add(phases.LexicalVectors);
+                recorders["fusion"].Add(phases.Fusion);
+                recorders["row_fetch"].Add(phases.RowFetch);
+                recorders["recency"].Add(phases.Recency);
+                recorders["phases_total"].Add(embed + lookup + retrieve);
+            }
+
+            var buckets = await service.ListBucketsAsync(cancellationToken).ConfigureAwait(false);
+            var phasesOut = names.ToDictionary(n => n, n => (object)recorders[n].Summary());
+            foreach (var n in names)
+            {
+                var s = recorders[n].Summary();
+                Console.WriteLine($"{n,-16} p50 {s["p50_ms"],8:F2}  p95 {s["p95_ms"],8:F2}  p99 {s["p99_ms"],8:F2}  mean {s["mean_ms"],8:F2} ms");
+            }
+
+            var profile = new ResultFile
+            {
+                ["database"] = db,
+                ["memories"] = buckets.FirstOrDefault(b => b.Name == IngestCommands.Bucket)?.MemoryCount ?? 0,
+                ["questions"] = count,
+                ["open_ms"] = Math.Round(opened.Elapsed.TotalMilliseconds, 1),
+                ["index_wait_ms"] = Math.Round(indexWait.Elapsed.TotalMilliseconds, 1),
+                ["first_query_ms"] = Math.Round(first.Elapsed.TotalMilliseconds, 1),
+                ["source_in_top_k"] = Math.Round((double)found / Math.Max(1, count), 3),
+                ["phases"] = phasesOut,
+                ["working_set_bytes"] = Process.GetCurrentProcess().WorkingSet64,
+            };
+            profile.Save(options.Text("result"));
+            return 0;
+        }
+
+        /// <summary>
+        /// The process's CPU time so far, in Stopwatch ticks (what <see cref="LatencyRecorder"/> takes). On Linux from
+        /// getrusage (microseconds; Process.TotalProcessorTime there counts 10 ms clock ticks, too coarse for one query).
+        /// </summary>
+        private static long CpuTicks()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && GetRUsage(0, out var usage) == 0)
+            {
+                var microseconds = (usage.UserSeconds + usage.SystemSeconds) * 1_000_000 + usage.UserMicroseconds + usage.SystemMicroseconds;
+                return microseconds * Stopwatch.Frequency / 1_000_000;
+            }
+
+            using var process = Process.GetCurrentProcess();
+            return (long)(process.TotalProcessorTime.TotalSeconds * Stopwatch.Frequency);
+        }
+
+        [DllImport("libc", EntryPoint = "getrusage")]
+        private static extern int GetRUsage(int who, out RUsage usage);
+
+        /// <summary>The head of Linux's struct rusage (64-bit): two timevals, then fields not read here.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        private struct RUsage
+        {
+            public long UserSeconds;
+            public long UserMicroseconds;
+            public long SystemSeconds;
+            public long SystemMicroseconds;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 14)]
+            public long[] Rest;
+        }
+    }
+}
