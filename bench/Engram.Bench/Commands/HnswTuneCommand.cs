@@ -28,8 +28,8 @@ namespace Engram.Bench.Commands
             var dims = vectors[0].Length;
             var questions = FactGenerator.Questions(options.Int("questions", 60), 1_000_000, 3);
             var embedded = await new HashingEmbedder().GenerateAsync(questions, null, cancellationToken).ConfigureAwait(false);
-            var queries = embedded.Select(e => Normalised(e.Vector.ToArray())).ToList();
-            var tenth = queries.Select(q => vectors.Select(v => Dot(q, v)).OrderByDescending(x => x).Take(10).Last()).ToList();
+            var queries = embedded.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())).ToList();
+            var tenth = queries.Select(q => vectors.Select(v => ScaleCommand.Dot(q, v)).OrderByDescending(x => x).Take(10).Last()).ToList();
             foreach (var config in options.Text("configs").Split(';'))
             {
                 var parts = config.Split(',');
@@ -50,7 +50,7 @@ namespace Engram.Bench.Commands
                     for (var q = 0; q < queries.Count; q++)
                     {
                         var found = index.Search(queries[q], k, out var keys, out _);
-                        var top = keys.Take(found).Select(key => Dot(queries[q], vectors[(int)key])).OrderByDescending(x => x).Take(10);
+                        var top = keys.Take(found).Select(key => ScaleCommand.Dot(queries[q], vectors[(int)key])).OrderByDescending(x => x).Take(10);
                         hits += Math.Min(10, top.Count(x => x >= tenth[q] - 1e-5)) / 10.0;
                     }
 
@@ -83,22 +83,5 @@ namespace Engram.Bench.Commands
         }
 
         private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
-
-        private static float[] Normalised(float[] v)
-        {
-            var norm = (float)Math.Sqrt(Dot(v, v));
-            return v.Select(x => x / norm).ToArray();
-        }
-
-        private static float Dot(float[] a, float[] b)
-        {
-            var sum = 0f;
-            for (var i = 0; i < a.Length; i++)
-            {
-                sum += a[i] * b[i];
-            }
-
-            return sum;
-        }
     }
 }

@@ -229,13 +229,13 @@ namespace Engram.Bench.Commands
             return 0;
         }
 
-        private static float[] Normalised(float[] v)
+        internal static float[] Normalised(float[] v)
         {
             var norm = (float)Math.Sqrt(Dot(v, v));
             return v.Select(x => x / norm).ToArray();
         }
 
-        private static float Dot(float[] a, float[] b)
+        internal static float Dot(float[] a, float[] b)
         {
             var sum = 0f;
             for (var i = 0; i < a.Length; i++)
