@@ -31,14 +31,22 @@ namespace Engram.Local.Retrieval
 
         private readonly object _gate = new object();
         private readonly USearchIndex _index;
+        private readonly HashSet<long>? _masked;
         private bool _disposed;
 
-        private ApproximateIndex(USearchIndex index, long maxSeq, long deletion)
+        private ApproximateIndex(USearchIndex index, long maxSeq, long deletion, bool view)
         {
             _index = index;
             MaxSeq = maxSeq;
             Deletion = deletion;
+            _masked = view ? new HashSet<long>() : null;
         }
+
+        /// <summary>
+        /// A read-only memory map of a saved file (<see cref="View"/>): it answers at once, without reading the file
+        /// into memory first. It cannot take rows; removals only mask. The background thread replaces it with a loaded copy.
+        /// </summary>
+        public bool IsView => _masked != null;
 
         /// <summary>Every row with a seq up to this (that existed when it was read) is in the index.</summary>
         public long MaxSeq { get; private set; }
@@ -64,10 +72,14 @@ namespace Engram.Local.Retrieval
         }
 
         public static ApproximateIndex Create(int dimensions, long deletion) =>
-            new ApproximateIndex(new USearchIndex(MetricKind.Cos, ScalarKind.Int8, (ulong)dimensions, Connectivity, AddExpansion, SearchExpansion, false), 0, deletion);
+            new ApproximateIndex(new USearchIndex(MetricKind.Cos, ScalarKind.Int8, (ulong)dimensions, Connectivity, AddExpansion, SearchExpansion, false), 0, deletion, false);
 
         public static ApproximateIndex Load(string path, long maxSeq, long deletion) =>
-            new ApproximateIndex(new USearchIndex(path, false), maxSeq, deletion) { Ready = true };
+            new ApproximateIndex(new USearchIndex(path, false), maxSeq, deletion, false) { Ready = true };
+
+        /// <summary>Maps a saved file read-only (see <see cref="IsView"/>).</summary>
+        public static ApproximateIndex View(string path, long maxSeq, long deletion) =>
+            new ApproximateIndex(new USearchIndex(path, true), maxSeq, deletion, true) { Ready = true };
 
         /// <summary>Adds rows (ascending seqs above <see cref="MaxSeq"/>) in one batch and advances <see cref="MaxSeq"/> to <paramref name="coveredTo"/>.</summary>
         public void Add(IReadOnlyList<(long Seq, float[] Vector)> rows, long coveredTo)
@@ -83,6 +95,11 @@ namespace Engram.Local.Retrieval
             lock (_gate)
             {
                 ThrowIfDisposed();
+                if (_masked != null)
+                {
+                    throw new InvalidOperationException("A mapped vector index takes no rows: load it first.");
+                }
+
                 ReserveAhead(rows.Count);
                 if (keys.Length > 0)
                 {
@@ -101,7 +118,11 @@ namespace Engram.Local.Retrieval
                 ThrowIfDisposed();
                 foreach (var seq in seqs)
                 {
-                    if (_index.Contains((ulong)seq))
+                    if (_masked != null)
+                    {
+                        _masked.Add(seq);
+                    }
+                    else if (_index.Contains((ulong)seq))
                     {
                         _index.Remove((ulong)seq);
                         Unsaved++;
@@ -126,7 +147,10 @@ namespace Engram.Local.Retrieval
                 var count = _index.Search(query, k, out var keys, out var distances);
                 for (var i = 0; i < count; i++)
                 {
-                    found.Add(((long)keys[i], 1f - distances[i]));
+                    if (_masked == null || !_masked.Contains((long)keys[i]))
+                    {
+                        found.Add(((long)keys[i], 1f - distances[i]));
+                    }
                 }
             }
 

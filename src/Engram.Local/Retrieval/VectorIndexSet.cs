@@ -43,6 +43,7 @@ namespace Engram.Local.Retrieval
         private readonly ConcurrentDictionary<string, ApproximateIndex> _indexes = new ConcurrentDictionary<string, ApproximateIndex>();
         private readonly ConcurrentDictionary<string, VectorFetcher> _fetchers = new ConcurrentDictionary<string, VectorFetcher>();
         private readonly ConcurrentDictionary<string, object> _loadLocks = new ConcurrentDictionary<string, object>();
+        private readonly ConcurrentDictionary<string, VectorIndexRecord> _mapped = new ConcurrentDictionary<string, VectorIndexRecord>();
         private readonly ConcurrentQueue<string> _queue = new ConcurrentQueue<string>();
         private readonly ConcurrentDictionary<string, bool> _queued = new ConcurrentDictionary<string, bool>();
         private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
@@ -107,7 +108,8 @@ namespace Engram.Local.Retrieval
 
                 try
                 {
-                    index = ApproximateIndex.Load(Path.Combine(_folder!, record.File), record.MaxSeq, record.Deletion);
+                    // Mapped, not read: the first query answers at once; the background thread loads a copy that can grow.
+                    index = ApproximateIndex.View(Path.Combine(_folder!, record.File), record.MaxSeq, record.Deletion);
                 }
                 catch (Exception e) when (e is IOException || e is Cloud.Unum.USearch.USearchException || e is UnauthorizedAccessException)
                 {
@@ -117,10 +119,13 @@ namespace Engram.Local.Retrieval
                     return null;
                 }
 
+                _mapped[bucketId] = record;
                 _indexes[bucketId] = index;
             }
 
-            Request(bucketId);
+            // No catch-up requested here: the rows after the file's coverage are scanned exactly beside it, and the
+            // copy that can take rows is loaded only once that tail outgrows a build step (loading it beside the
+            // first query doubled its time on the 2-core machine, and a read-mostly session never needs it).
             return index;
         }
 
@@ -174,6 +179,7 @@ namespace Engram.Local.Retrieval
             }
 
             _fetchers.TryRemove(bucketId, out _);
+            _mapped.TryRemove(bucketId, out _);
             if (_folder != null && Directory.Exists(_folder))
             {
                 foreach (var file in Directory.GetFiles(_folder, bucketId + "-*.usearch"))
@@ -278,6 +284,16 @@ namespace Engram.Local.Retrieval
                 }
             }
 
+            var mapped = index.IsView ? index : null;
+            if (mapped != null)
+            {
+                index = LoadMapped(bucketId, mapped);
+                if (index == null)
+                {
+                    return;
+                }
+            }
+
             while (true)
             {
                 stop.ThrowIfCancellationRequested();
@@ -307,10 +323,43 @@ namespace Engram.Local.Retrieval
             }
 
             index.Ready = true;
+            // Queries took the loaded copy from the next snapshot on; one still searching the map just finds nothing more.
+            mapped?.Dispose();
             if (index.Unsaved >= Math.Max(MinimumUnsavedToSave, index.Count * SaveFraction))
             {
                 Save(bucketId, index);
             }
+        }
+
+        /// <summary>
+        /// Replaces a mapped index by a loaded copy of the same file, as it was recorded (deletions masked on the map
+        /// are applied to the copy from the log). Null when the file is gone (a newer save replaced it): the map is
+        /// dropped, and the next query maps the newest file.
+        /// </summary>
+        private ApproximateIndex? LoadMapped(string bucketId, ApproximateIndex mapped)
+        {
+            if (!_mapped.TryGetValue(bucketId, out var record))
+            {
+                return null;
+            }
+
+            ApproximateIndex loaded;
+            try
+            {
+                loaded = ApproximateIndex.Load(Path.Combine(_folder!, record.File!), record.MaxSeq, record.Deletion);
+            }
+            catch (Exception e) when (e is IOException || e is Cloud.Unum.USearch.USearchException || e is UnauthorizedAccessException)
+            {
+                LastFailure = e;
+                _indexes.TryRemove(bucketId, out _);
+                mapped.Dispose();
+                return null;
+            }
+
+            loaded.Ready = true;
+            _indexes[bucketId] = loaded;
+            _mapped.TryRemove(bucketId, out _);
+            return loaded;
         }
 
         private void Save(string bucketId, ApproximateIndex index)

@@ -148,4 +148,61 @@ public class ApproximateIndexTests
             Assert.Equal(await Ask(exact, question), await Ask(reopened, question));
         }
     }
+
+    [Fact]
+    public void A_mapped_saved_index_answers_without_the_rows_removed_from_it_and_takes_none()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("one.usearch");
+        var vectors = Enumerable.Range(0, 50).Select(i => (Seq: (long)(i + 1), Vector: Enumerable.Range(0, 8).Select(d => (float)Math.Cos(i * 0.7 + d)).ToArray())).ToList();
+        using (var built = Engram.Local.Retrieval.ApproximateIndex.Create(8, 0))
+        {
+            built.Add(vectors, 50);
+            built.Save(path);
+        }
+
+        using var mapped = Engram.Local.Retrieval.ApproximateIndex.View(path, 50, 0);
+        var nearest = mapped.Search(vectors[9].Vector, 1)[0].Seq;
+        Assert.Equal(10, nearest);
+
+        mapped.Remove(new long[] { 10 }, 1);
+
+        Assert.True(mapped.IsView);
+        Assert.DoesNotContain(mapped.Search(vectors[9].Vector, 50), hit => hit.Seq == 10);
+        Assert.Equal(1, mapped.Deletion);
+        Assert.Throws<InvalidOperationException>(() => mapped.Add(new[] { (51L, vectors[0].Vector) }, 51));
+    }
+
+    [Fact]
+    public async Task A_reopened_engine_answers_from_the_mapped_file_then_a_loaded_copy_that_keeps_growing()
+    {
+        using var folder = new TempFolder();
+        (await IndexedEngine(folder)).Dispose();
+        using var reopened = Open(folder, "indexed.db", indexed: true);
+        var service = reopened.ForTenant("t");
+        var victim = (await service.QueryAsync(new QueryRequest("host-17 rack", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
+
+        // Deleted while the mapped file may still be answering: masked there, removed from the loaded copy.
+        await service.DeleteMemoryAsync("b", victim.MemoryId);
+        Assert.DoesNotContain(await Ask(reopened, "host-17 rack"), r => r.Content == victim.Content);
+        reopened.WaitForVectorIndexes();
+        await Fill(reopened, Facts(Memories, Engram.Local.Retrieval.VectorIndexSet.BuildChunk + 10));
+        await Ask(reopened, "warm up");
+        reopened.WaitForVectorIndexes();
+
+        using (var connection = reopened.Database.OpenConnection())
+        {
+            var snapshot = reopened.Vectors.Get(connection, BucketRepository.Find(connection, "t", "b")!.Id);
+            Assert.False(snapshot.Approximate!.IsView);
+            Assert.True(snapshot.Approximate.MaxSeq > Memories, "the loaded copy should index the rows stored after the restart");
+        }
+
+        using var exact = Open(folder, "exact.db", indexed: false);
+        await Fill(exact, Facts(0, Memories + Engram.Local.Retrieval.VectorIndexSet.BuildChunk + 10));
+        await exact.ForTenant("t").DeleteMemoryAsync("b", (await exact.ForTenant("t").QueryAsync(new QueryRequest("host-17 rack", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0].MemoryId);
+        foreach (var question in Questions.Append($"host-{Memories + 700} rack"))
+        {
+            Assert.Equal(await Ask(exact, question), await Ask(reopened, question));
+        }
+    }
 }

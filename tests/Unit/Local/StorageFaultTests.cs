@@ -73,12 +73,9 @@ public sealed class StorageFaultTests : IDisposable
     {
         var path = Path.Combine(_folder, "engram.db");
         StoreFacts(path, 20);
-        using (var other = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        using (var other = OtherConnection(path))
         {
-            other.Open();
-            using var command = other.CreateCommand();
-            command.CommandText = "CREATE TABLE IF NOT EXISTS elsewhere (x INTEGER); INSERT INTO elsewhere VALUES (1);";
-            command.ExecuteNonQuery();
+            Run(other, "CREATE TABLE IF NOT EXISTS elsewhere (x INTEGER); INSERT INTO elsewhere VALUES (1);");
         }
 
         using var engine = LocalEngine.Open(new LocalEngineOptions { Path = path });
@@ -91,15 +88,10 @@ public sealed class StorageFaultTests : IDisposable
     {
         var path = Path.Combine(_folder, "engram.db");
         StoreFacts(path, 20);
-        using (var other = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False"))
+        using (var other = OtherConnection(path))
         {
-            other.Open();
-            using (var read = other.CreateCommand())
-            {
-                // SQLite opens the log on first use: a read makes this connection share it.
-                read.CommandText = "SELECT count(*) FROM memories;";
-                read.ExecuteScalar();
-            }
+            // SQLite opens the log on first use: a read makes this connection share it.
+            Run(other, "SELECT count(*) FROM memories;");
 
             using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = path }))
             {
@@ -174,6 +166,20 @@ public sealed class StorageFaultTests : IDisposable
 
         Assert.StartsWith("Cannot create the Engram database " + path, error.Message);
         Assert.Contains("Check that", error.Message);
+    }
+
+    private static Microsoft.Data.Sqlite.SqliteConnection OtherConnection(string path)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path + ";Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static void Run(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static void StoreFacts(string path, int count)
