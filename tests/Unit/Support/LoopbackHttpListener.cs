@@ -10,20 +10,19 @@ namespace Engram.Tests.Unit.Support;
 /// </summary>
 public abstract class LoopbackHttpListener : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    // A port probed free can be taken by another test process before the listener binds it ("Address already
+    // in use", seen once in a full run): a few fresh ports make that race vanishingly rare.
+    private const int BindAttempts = 5;
+
     private readonly CancellationTokenSource _stop = new();
+    private HttpListener _listener = new();
     private Task _loop = Task.CompletedTask;
 
-    protected LoopbackHttpListener()
-    {
-        Port = FreePort();
-        Root = new Uri($"http://127.0.0.1:{Port}/");
-        _listener.Prefixes.Add(Root.ToString());
-    }
+    /// <summary>The port listened on; set by <see cref="Start"/>.</summary>
+    public int Port { get; private set; }
 
-    public int Port { get; }
-
-    public Uri Root { get; }
+    /// <summary>http://127.0.0.1:port/; set by <see cref="Start"/>.</summary>
+    public Uri Root { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>Cancelled when the peer is disposed: scripted answers that wait should stop on it.</summary>
     protected CancellationToken Stopping => _stop.Token;
@@ -31,7 +30,23 @@ public abstract class LoopbackHttpListener : IAsyncDisposable
     /// <summary>Starts listening; derived constructors call it once their own fields are set.</summary>
     protected void Start()
     {
-        _listener.Start();
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            Root = new Uri($"http://127.0.0.1:{Port}/");
+            _listener.Prefixes.Add(Root.ToString());
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < BindAttempts)
+            {
+                _listener.Close();
+                _listener = new HttpListener();
+            }
+        }
+
         _loop = Task.Run(AcceptLoopAsync);
     }
 
