@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using Engram.Client.Diagnostics;
 using Engram.Local.Storage;
@@ -94,12 +93,9 @@ namespace Engram.Local.Retrieval
         public static List<RetrievalHit> Retrieve(SqliteConnection connection, VectorCache cache, BucketRow bucket, RetrievalRequest request)
         {
             var phases = request.Phases;
-            var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
+            var mark = RetrievalPhaseTimes.Start(phases);
             var vectors = cache.Get(connection, bucket.Id);
-            if (phases != null)
-            {
-                phases.Snapshot += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.Snapshot += t);
 
             if (vectors.Count == 0)
             {
@@ -107,10 +103,7 @@ namespace Engram.Local.Retrieval
             }
 
             var pool = Candidates(connection, vectors, bucket, request);
-            if (phases != null)
-            {
-                mark = Stopwatch.GetTimestamp();
-            }
+            mark = RetrievalPhaseTimes.Start(phases);
 
             var ranked = pool.Values.Where(c => Passes(c, request)).ToList();
             ScoreFusion.Score(ranked, request.Mode, request.Fusion);
@@ -118,16 +111,10 @@ namespace Engram.Local.Retrieval
                 a.Fused != b.Fused ? b.Fused.CompareTo(a.Fused)
                 : a.Raw != b.Raw ? b.Raw.CompareTo(a.Raw)
                 : b.Seq.CompareTo(a.Seq));
-            if (phases != null)
-            {
-                phases.Fusion += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.Fusion += t);
 
             var rows = MemoryRepository.ReadBySeq(connection, ranked.Take(RecencyDepth).Select(t => t.Seq).ToList());
-            if (phases != null)
-            {
-                phases.RowFetch += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.RowFetch += t);
 
             if (request.Mode == RetrievalMode.Hybrid)
             {
@@ -138,10 +125,7 @@ namespace Engram.Local.Retrieval
                     subjects[i] is HashSet<string> x && subjects[j] is HashSet<string> y && SubjectTokens.Shared(x, y));
             }
 
-            if (phases != null)
-            {
-                phases.Recency += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.Recency += t);
 
             var top = ranked.Take(request.TopK).ToList();
             var hits = new List<RetrievalHit>(top.Count);
@@ -188,7 +172,7 @@ namespace Engram.Local.Retrieval
         private static Dictionary<long, RetrievalCandidate> Candidates(SqliteConnection connection, BucketVectors vectors, BucketRow bucket, RetrievalRequest request)
         {
             var phases = request.Phases;
-            var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
+            var mark = RetrievalPhaseTimes.Start(phases);
             var pool = new Dictionary<long, RetrievalCandidate>();
             if (request.Mode != RetrievalMode.LexicalOnly)
             {
@@ -198,18 +182,12 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            if (phases != null)
-            {
-                phases.Dense += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.Dense += t);
 
             if (request.Mode != RetrievalMode.DenseOnly)
             {
                 var lexical = Lexical(connection, bucket, request.Terms, phases);
-                if (phases != null)
-                {
-                    mark = Stopwatch.GetTimestamp();
-                }
+                mark = RetrievalPhaseTimes.Start(phases);
 
                 // An index-backed snapshot reads the exact vectors of hits outside the dense list in one query.
                 vectors.Prefetch(lexical.Where(h => !pool.ContainsKey(h.Seq)).Select(h => h.Seq).ToList());
@@ -231,10 +209,7 @@ namespace Engram.Local.Retrieval
                     candidate.Lexical = hit.Score;
                 }
 
-                if (phases != null)
-                {
-                    phases.LexicalVectors += RetrievalPhaseTimes.Since(ref mark);
-                }
+                RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.LexicalVectors += t);
             }
 
             foreach (var candidate in pool.Values)
@@ -247,12 +222,9 @@ namespace Engram.Local.Retrieval
 
         private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms, RetrievalPhaseTimes? phases)
         {
-            var mark = phases == null ? 0 : Stopwatch.GetTimestamp();
+            var mark = RetrievalPhaseTimes.Start(phases);
             var query = Fts5QueryBuilder.Build(connection, bucket, terms);
-            if (phases != null)
-            {
-                phases.LexicalPlan += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.LexicalPlan += t);
 
             if (query == null)
             {
@@ -260,10 +232,7 @@ namespace Engram.Local.Retrieval
             }
 
             var result = LexicalIndex.Search(connection, bucket.Key, query.Expression, CandidatePool, query.MinimumSeq);
-            if (phases != null)
-            {
-                phases.LexicalSearch += RetrievalPhaseTimes.Since(ref mark);
-            }
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.LexicalSearch += t);
 
             if (result.Error != null)
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 
 namespace Engram.Local.Retrieval
@@ -32,6 +33,21 @@ namespace Engram.Local.Retrieval
 
         /// <summary>Newer near-duplicates moved up (subjects compared).</summary>
         public long Recency { get; set; }
+
+        /// <summary>The start of the first phase: now when profiling, else 0 (no clock read on a normal query).</summary>
+        internal static long Start(RetrievalPhaseTimes? phases) => phases == null ? 0 : Stopwatch.GetTimestamp();
+
+        /// <summary>
+        /// When profiling, adds the time since <paramref name="mark"/> to the phase <paramref name="add"/> names and moves
+        /// the mark on; a normal query (null) returns at once. <paramref name="add"/> captures nothing, so it is not allocated per call.
+        /// </summary>
+        internal static void Lap(RetrievalPhaseTimes? phases, ref long mark, Action<RetrievalPhaseTimes, long> add)
+        {
+            if (phases != null)
+            {
+                add(phases, Since(ref mark));
+            }
+        }
 
         internal static long Since(ref long mark)
         {
