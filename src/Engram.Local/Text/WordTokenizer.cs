@@ -37,6 +37,9 @@ namespace Engram.Local.Text
         /// <summary>Words that carry meaning: not a stop word and longer than one character.</summary>
         public static bool IsContentWord(string word) => word.Length > 1 && !StopWords.Contains(word);
 
+        /// <summary>The stop words <see cref="IsContentWord"/> leaves out (lower case).</summary>
+        public static IEnumerable<string> StopWordList => StopWords;
+
         private static readonly HashSet<string> StopWords = new HashSet<string>
         {
             "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does",
