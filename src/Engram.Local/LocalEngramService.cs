@@ -62,13 +62,16 @@ namespace Engram.Local
                 return StoreInChunksAsync(name, contents, dedup, cancellationToken);
             }, cancellationToken);
 
-        /// <summary>One transaction per chunk, as the HTTP client splits requests (<see cref="ChunkedStore"/>).</summary>
+        /// <summary>
+        /// One transaction per chunk, as the HTTP client splits requests (<see cref="ChunkedStore"/>); the next chunk
+        /// is embedded and hashed while the current one is written.
+        /// </summary>
         private Task<IReadOnlyList<StoreMemoryResult>> StoreInChunksAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken) =>
-            ChunkedStore.StoreAsync(contents.Count, (start, length) =>
-            {
-                var chunk = start == 0 && length == contents.Count ? contents : Slice(contents, start, length);
-                return _ingestor.StoreAsync(TenantId, bucket, chunk, dedup, cancellationToken);
-            });
+            ChunkedStore.StoreAsync(
+                contents.Count,
+                (start, length, ct) => _ingestor.PrepareAsync(start == 0 && length == contents.Count ? contents : Slice(contents, start, length), ct),
+                (start, length, prepared) => _ingestor.StoreAsync(TenantId, bucket, length, prepared, dedup, cancellationToken),
+                cancellationToken);
 
         public Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
             RunAsync(() =>
@@ -78,8 +81,11 @@ namespace Engram.Local
                 // Every item is checked before the first write, as for StoreMemoriesAsync.
                 var identities = RequestRules.ValidateRestore(memories);
                 var contents = memories.Select(m => m.Content).ToList();
-                return ChunkedStore.StoreAsync(contents.Count, (start, length) =>
-                    _ingestor.StoreAsync(TenantId, name, Slice(contents, start, length), dedup, cancellationToken, Slice(identities, start, length)));
+                return ChunkedStore.StoreAsync(
+                    contents.Count,
+                    (start, length, ct) => _ingestor.PrepareAsync(Slice(contents, start, length), ct),
+                    (start, length, prepared) => _ingestor.StoreAsync(TenantId, name, length, prepared, dedup, cancellationToken, Slice(identities, start, length)),
+                    cancellationToken);
             }, cancellationToken);
 
         private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int length)

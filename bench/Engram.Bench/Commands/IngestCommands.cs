@@ -27,6 +27,9 @@ namespace Engram.Bench.Commands
         {
             var rows = options.Int("rows");
             var batch = Math.Max(1, Math.Min(EngramLimits.MaxBatchSize, options.Int("batch", EngramLimits.MaxBatchSize)));
+            // --per-call N passes N rows to each StoreMemoriesAsync call (the engine still writes one transaction
+            // per 100, preparing the next 100 while it writes); the default is one call per transaction.
+            var perCall = Math.Max(batch, options.Int("per-call", batch));
             var db = options.Text("db");
             var dedupName = (options.OptionalText("dedup") ?? "off").ToLowerInvariant();
             DedupPolicy? dedup = dedupName switch
@@ -91,7 +94,7 @@ namespace Engram.Bench.Commands
                     lock (progress)
                     {
                         start = next;
-                        next += batch;
+                        next += perCall;
                     }
 
                     if (start >= rows)
@@ -99,7 +102,7 @@ namespace Engram.Bench.Commands
                         return;
                     }
 
-                    var slice = contents.GetRange(start, Math.Min(batch, rows - start));
+                    var slice = contents.GetRange(start, Math.Min(perCall, rows - start));
                     var results = await service.StoreMemoriesAsync(Bucket, slice, dedup, cancellationToken).ConfigureAwait(false);
                     lock (progress)
                     {
@@ -129,6 +132,7 @@ namespace Engram.Bench.Commands
                 ["rows"] = stored,
                 ["merged"] = merged,
                 ["batch"] = batch,
+                ["per_call"] = perCall,
                 ["dedup"] = dedupName,
                 ["embedder"] = embedderName,
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),

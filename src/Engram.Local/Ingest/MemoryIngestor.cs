@@ -36,7 +36,26 @@ namespace Engram.Local.Ingest
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
 
         /// <summary>Stores <paramref name="contents"/>; a restore also passes per item the id and creation time to keep (same count).</summary>
-        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities = null)
+        public Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities = null) =>
+            StoreAsync(tenant, bucketName, contents.Count, () => PrepareAsync(contents, cancellationToken), policy, cancellationToken, identities);
+
+        /// <summary>
+        /// What a store does before it needs the database: embedding (one generator call for the whole batch), hash,
+        /// blob, token count and fact signature of every item. It has no side effects, so the next chunk of a large
+        /// store is prepared while the current one is written (<see cref="ChunkedStore"/>).
+        /// </summary>
+        public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<string> contents, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var vectors = await _engine.Embedder.EmbedAsync(contents, cancellationToken).ConfigureAwait(false);
+            return new PreparedBatch(Prepare(contents, vectors, cancellationToken));
+        }
+
+        /// <summary>
+        /// Stores <paramref name="count"/> items that <paramref name="prepared"/> gives (<see cref="PrepareAsync"/> of
+        /// them): it is awaited after the bucket and embedder checks, before the write lock is taken.
+        /// </summary>
+        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, int count, Func<Task<PreparedBatch>> prepared, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
@@ -44,17 +63,19 @@ namespace Engram.Local.Ingest
             var bucket = _engine.Options.StrictBuckets
                 ? BucketRepository.Find(connection, tenant, bucketName) ?? throw EngineErrors.NoSuchBucket()
                 : BucketRepository.Ensure(connection, tenant, bucketName);
-            if (contents.Count == 0)
+            if (count == 0)
             {
                 return Array.Empty<StoreMemoryResult>();
             }
 
-            // Embedding (one generator call for the whole batch) and hashing happen before the write lock is taken.
-            var vectors = await _engine.Embedder.EmbedAsync(contents, cancellationToken).ConfigureAwait(false);
-            var items = Prepare(contents, vectors, cancellationToken);
+            var items = (await prepared().ConfigureAwait(false)).Items;
+            if (items.Count != count)
+            {
+                throw new InvalidOperationException($"A store of {count} items was given {items.Count} prepared items.");
+            }
 
             StoreMemoryResult[] results;
-            if (contents.Count == 1 && identities == null)
+            if (count == 1 && identities == null)
             {
                 results = new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) };
             }
@@ -331,7 +352,15 @@ namespace Engram.Local.Ingest
             MergeReason = decision.Reason,
         };
 
-        private sealed class PreparedItem
+        /// <summary>The prepared items of one chunk, in input order (what <see cref="PrepareAsync"/> returns).</summary>
+        internal sealed class PreparedBatch
+        {
+            internal PreparedBatch(List<PreparedItem> items) => Items = items;
+
+            internal List<PreparedItem> Items { get; }
+        }
+
+        internal sealed class PreparedItem
         {
             public PreparedItem(string content, byte[] hash, float[] vector, byte[] blob, int tokenCount, FactSignature facts)
             {
