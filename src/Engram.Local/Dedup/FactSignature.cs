@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Engram.Local.Dedup
 {
@@ -37,6 +38,7 @@ namespace Engram.Local.Dedup
         public bool IsKnown => Digits != 0;
 
         /// <summary>The signature of <paramref name="text"/>, from the chunks <see cref="FactTokens"/> compares.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public static FactSignature Of(string text)
         {
             var digits = Offset;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Engram.Local.Embedding;
@@ -89,6 +90,7 @@ namespace Engram.Local
         }
 
         /// <summary>One text's L2-normalised vector of <see cref="Dimensions"/> floats (what <see cref="GenerateAsync"/> returns per text).</summary>
+        [MethodImpl(HotPath.Optimized)]
         public float[] Embed(string text)
         {
             if (text == null)

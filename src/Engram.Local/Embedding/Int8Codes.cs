@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Engram.Local.Embedding
 {
@@ -14,6 +15,7 @@ namespace Engram.Local.Embedding
         public const int MaxCode = 127;
 
         /// <summary>Writes the codes of <paramref name="length"/> floats into <paramref name="target"/>; returns the scale (0 for a zero vector).</summary>
+        [MethodImpl(HotPath.Optimized)]
         public static float Encode(float[] source, int sourceOffset, int length, sbyte[] target, int targetOffset)
         {
             var maxAbs = 0f;

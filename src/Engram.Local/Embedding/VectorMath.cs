@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Engram.Local.Embedding
 {
@@ -10,6 +11,7 @@ namespace Engram.Local.Embedding
         public static float Dot(float[] a, float[] b, int bOffset) => Dot(a, 0, b, bOffset, a.Length);
 
         /// <summary>Dot product of the <paramref name="length"/>-float slices of <paramref name="a"/> and <paramref name="b"/> at their offsets.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public static float Dot(float[] a, int aOffset, float[] b, int bOffset, int length)
         {
             var width = Vector<float>.Count;
@@ -35,6 +37,7 @@ namespace Engram.Local.Embedding
         /// Scales to unit length. Vectors already of unit length (within float noise) are left untouched so
         /// that an embedder's exact values, and therefore exact similarity thresholds, survive.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         public static void NormalizeInPlace(float[] v)
         {
             double squares = 0;

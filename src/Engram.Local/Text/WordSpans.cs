@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Engram.Local.Text
 {
@@ -32,6 +33,7 @@ namespace Engram.Local.Text
             return words;
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void Fill(string text)
         {
             if (Chars.Length < text.Length)
