@@ -9,7 +9,7 @@ namespace Engram.Tests.Unit.Local;
 /// <summary>
 /// Dedup with the semantic model (all-MiniLM-L6-v2, the default dedup policy) never eats a fact: two texts that
 /// state different values — another identifier, another word for the value — are both stored however close their
-/// vectors, while a restatement with the same words still merges.
+/// vectors, while a restatement with the same words still merges; and a correction ranks above what it corrects.
 /// </summary>
 public sealed class SemanticDedupTests : IClassFixture<MiniLmFixture>
 {
@@ -54,6 +54,33 @@ public sealed class SemanticDedupTests : IClassFixture<MiniLmFixture>
         Assert.Equal(StoreMemoryResult.StatusMerged, restated.Status);
         Assert.Equal(MergeReasons.EmbeddingSimilarity, restated.MergeReason);
         Assert.Equal(stored.Id, restated.DedupedInto);
+    }
+
+    [Theory]
+    [InlineData("Omar Haddad is the primary on-call for payments-api this week.", "Omar swapped shifts: Priya Nair now covers primary on-call for payments-api this week.", "Who is the primary on-call for payments-api?")]
+    [InlineData("Ben Carter is an intern until the end of August.", "Ben Carter's internship was extended to the end of December.", "When does Ben Carter's internship end?")]
+    [InlineData("Acme Logistics' account manager is Ravi Menon.", "Acme Logistics' account manager is now Sofia Lindqvist, taking over from Ravi.", "Who is the account manager for Acme Logistics?")]
+    public async Task A_correction_is_stored_and_ranks_above_the_fact_it_corrects(string old, string correction, string question)
+    {
+        using var engine = Engines.InMemory(_model.Generator);
+        using var service = engine.ForTenant("t");
+        await service.StoreMemoriesAsync("facts", new[]
+        {
+            "Omar Haddad is the primary on-call for billing-worker next week.",
+            "Ben Carter has read-only production access.",
+            "Acme Logistics renews its contract every March.",
+            "Priya Nair prefers written code review feedback.",
+        });
+        await service.StoreMemoryAsync("facts", old);
+        await service.StoreMemoryAsync("facts", "Lunch is served in the atrium at noon.");
+
+        var stored = await service.StoreMemoryAsync("facts", correction);
+        var result = await service.QueryAsync(new QueryRequest(question, "facts") { TopK = 5 });
+
+        Assert.Equal(StoreMemoryResult.StatusStored, stored.Status);
+        var contents = result.Explanation!.RetrievedMemories.Select(m => m.Content).ToList();
+        Assert.Equal(correction, contents[0]);
+        Assert.Contains(old, contents);
     }
 
     [Theory]
