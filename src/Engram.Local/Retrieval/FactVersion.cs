@@ -29,8 +29,11 @@ namespace Engram.Local.Retrieval
         /// </summary>
         public const double MinSharedShare = 0.3;
 
-        private FactVersion(List<string> subjects, HashSet<string> words)
+        private static readonly char[] ChunkPunctuation = { '.', ',', ';', ':', '!', '?', '(', ')', '"', '\'', '[', ']' };
+
+        private FactVersion(List<string> subjects, HashSet<string> words, HashSet<string> things)
         {
+            Things = things;
             Topic = subjects.Count > 0 ? subjects[0] : null;
             Subjects = new HashSet<string>(subjects, StringComparer.Ordinal);
             Words = words;
@@ -40,6 +43,9 @@ namespace Engram.Local.Retrieval
         public string? Topic { get; }
 
         public HashSet<string> Subjects { get; }
+
+        /// <summary>Identifiers that name a thing: a chunk of two letters or more with a digit or an inner separator ("host-41", "INC-4411", "payments-api"), lower-cased.</summary>
+        public HashSet<string> Things { get; }
 
         /// <summary>Lower-cased content words (<see cref="WordTokenizer.IsContentWord"/>) and numbers.</summary>
         public HashSet<string> Words { get; }
@@ -55,7 +61,29 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            return new FactVersion(SubjectTokens.InOrder(text), words);
+            var things = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var raw in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var chunk = raw.Trim(ChunkPunctuation);
+                if (chunk.EndsWith("'s", StringComparison.OrdinalIgnoreCase))
+                {
+                    chunk = chunk.Substring(0, chunk.Length - 2);
+                }
+
+                int letters = 0, marks = 0;
+                foreach (var c in chunk)
+                {
+                    letters += char.IsLetter(c) ? 1 : 0;
+                    marks += char.IsDigit(c) || c == '-' || c == '_' || c == '.' ? 1 : 0;
+                }
+
+                if (letters >= 2 && marks > 0)
+                {
+                    things.Add(chunk.ToLowerInvariant());
+                }
+            }
+
+            return new FactVersion(SubjectTokens.InOrder(text), words, things);
         }
 
         /// <summary>Whether the two state one fact: a shared subject and enough shared content words (<see cref="MinSharedWords"/>, <see cref="MinSharedShare"/>).</summary>
@@ -66,6 +94,12 @@ namespace Engram.Local.Retrieval
             if (older.Topic == null || newer.Topic == null
                 ? older.Topic != newer.Topic
                 : !newer.Subjects.Contains(older.Topic) || !older.Subjects.Contains(newer.Topic))
+            {
+                return false;
+            }
+
+            // Each names a thing the other does not: two things ("Server host-41 …" / "Server host-169 …"), not two versions.
+            if (!older.Things.IsSubsetOf(newer.Things) && !newer.Things.IsSubsetOf(older.Things))
             {
                 return false;
             }

@@ -8,7 +8,8 @@ namespace Engram.Local.Retrieval
     /// of one fact (cosine ≥ the embedder's <c>NearDuplicate</c> calibration with each other and a shared
     /// subject, <see cref="Text.SubjectTokens"/>, directly or through a chain) keep the positions the group earned, but take them newest first — so a correction
     /// ("rate limit raised to 600") ranks above the stale fact ("rate limit is 300"). Memories without a
-    /// near-duplicate in the list keep their place; there is no global date bias.
+    /// near-duplicate in the list keep their place; there is no global date bias. Then <see cref="PromoteNewer"/>: a
+    /// newer version of a fact ranks directly above the older one, however far apart their scores.
     /// </summary>
     internal static class RecencyOrder
     {
@@ -23,7 +24,6 @@ namespace Engram.Local.Retrieval
         /// </summary>
         public static void Apply(List<RetrievalCandidate> ranked, int depth, Func<int, int, float?> cosineBetween, float nearDuplicate, double margin, Func<int, int, bool> sameSubject)
         {
-
             var n = Math.Min(depth, ranked.Count);
             var parent = new int[n];
             for (var i = 0; i < n; i++)
@@ -101,7 +101,7 @@ namespace Engram.Local.Retrieval
                 ranked[i] = reordered[i];
             }
         }
-    
+
         /// <summary>
         /// How many of the ranked memories <see cref="PromoteNewer"/> looks at. Measured on bench/eval: 30 and 50 rank
         /// every set as 15 does (a version far below the top is seldom worth lifting), at twice the texts to compare.

@@ -182,8 +182,14 @@ public class RecallTests
     public async Task A_correction_is_stored_and_ranks_above_the_fact_it_corrects(string old, string correction, string question)
     {
         using var engine = Engines.InMemory();
+        await AssertCorrectionRanksFirstAsync(engine, VariedFacts(), old, correction, question);
+    }
+
+    /// <summary>Stores <paramref name="background"/>, the old fact, two unrelated memories, then the correction; asks; the correction is stored and first, the old fact still found.</summary>
+    internal static async Task AssertCorrectionRanksFirstAsync(LocalEngine engine, IReadOnlyList<string> background, string old, string correction, string question)
+    {
         using var service = engine.ForTenant("t");
-        await service.StoreMemoriesAsync("facts", VariedFacts());
+        await service.StoreMemoriesAsync("facts", background);
         await service.StoreMemoryAsync("facts", old);
         await service.StoreMemoriesAsync("facts", new[] { "Lunch is served in the atrium at noon.", "The printer on floor two is out of toner." });
 

@@ -63,24 +63,14 @@ public sealed class SemanticDedupTests : IClassFixture<MiniLmFixture>
     public async Task A_correction_is_stored_and_ranks_above_the_fact_it_corrects(string old, string correction, string question)
     {
         using var engine = Engines.InMemory(_model.Generator);
-        using var service = engine.ForTenant("t");
-        await service.StoreMemoriesAsync("facts", new[]
+        var background = new[]
         {
             "Omar Haddad is the primary on-call for billing-worker next week.",
             "Ben Carter has read-only production access.",
             "Acme Logistics renews its contract every March.",
             "Priya Nair prefers written code review feedback.",
-        });
-        await service.StoreMemoryAsync("facts", old);
-        await service.StoreMemoryAsync("facts", "Lunch is served in the atrium at noon.");
-
-        var stored = await service.StoreMemoryAsync("facts", correction);
-        var result = await service.QueryAsync(new QueryRequest(question, "facts") { TopK = 5 });
-
-        Assert.Equal(StoreMemoryResult.StatusStored, stored.Status);
-        var contents = result.Explanation!.RetrievedMemories.Select(m => m.Content).ToList();
-        Assert.Equal(correction, contents[0]);
-        Assert.Contains(old, contents);
+        };
+        await RecallTests.AssertCorrectionRanksFirstAsync(engine, background, old, correction, question);
     }
 
     [Theory]
