@@ -23,7 +23,7 @@ namespace Engram.Local.Dedup
     /// "media-worker"/"media-service", "geo-worker"/"geo-service"); on 24 hand-made pairs, 6 of 12 changed values
     /// ("primary"/"secondary" region, "daily"/"weekly", "not encrypted") score 0.952–0.965 and agreed before. No
     /// allowance of one differing word separates them from rewordings: "likes"/"prefers" dark mode scores 0.951. Cost:
-    /// a rewording with other words (3 of 12 hand-made ones score ≥ 0.95: "backups run"/"backup runs") is stored
+    /// a rewording with other words (3 of the 4 hand-made ones score ≥ 0.95: "backups run"/"backup runs") is stored
     /// twice instead of merged — a duplicate row, never a lost fact.
     /// </para>
     /// </summary>
