@@ -54,8 +54,9 @@ namespace Engram.Local.Dedup
     /// (<see cref="EmbedderCalibration"/>: <c>loose</c>, also the default when no policy is given, or
     /// <c>strict</c>) merges into the most similar such memory with reason <c>embedding_similarity</c> and
     /// the cosine as similarity — but only a memory that states the same numbers, dates, amounts,
-    /// identifiers and names (<see cref="FactTokens"/>): "rate limit 300" and "rate limit 600" are both
-    /// stored, however close their vectors. Only memories stating the same digits can qualify, so the search looks
+    /// identifiers and names with the same content words (<see cref="FactTokens"/>): "rate limit 300" and
+    /// "rate limit 600", "media-worker" and "media-service", "vegan" and "vegetarian" are both stored, however
+    /// close their vectors. Only memories stating the same digits can qualify, so the search looks
     /// among those alone (<see cref="Retrieval.SimilarityIndex"/>): exactly while they number up to 4096, through a
     /// locality-sensitive index above (finds a 0.95 match with ≈ 99 % probability, a 0.97+ match practically
     /// always), so bulk ingest stays linear instead of quadratic.</item>

@@ -24,7 +24,7 @@ namespace Engram.Local.Embedding
 
         // Measured with the lab pairs and the bench/eval sets (facts: 146 memories, 16 old/correction pairs;
         // conversations: 1,153 turns). Merge thresholds stay the protocol's 0.95/0.99 for both measured embedders:
-        // with the fact rule (FactTokens: numbers, ids and names must agree) no distinct turn or fact of the eval
+        // with the fact rule (FactTokens: numbers, ids, names and content words must agree) no distinct turn or fact of the eval
         // sets merges at 0.95 (hashing and MiniLM: 0 similarity merges; exact repeats merge by hash), while a
         // restatement that only changes punctuation scores 1.000 (hashing) and 0.972 (MiniLM) and still merges.
         // Without the fact rule MiniLM scores "rate limit 300"/"600" at 0.972 and "INC-4411 … pg-prod-2" /

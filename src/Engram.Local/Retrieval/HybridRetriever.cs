@@ -22,7 +22,7 @@ namespace Engram.Local.Retrieval
 
         public double WeightedScore => RawScore * Weight;
 
-        /// <summary>The fused score that ranked the memory within its bucket (times the bucket weight across buckets).</summary>
+        /// <summary>The fused score of its position within its bucket, times the bucket weight (recency moves memories between positions, not the scores).</summary>
         public double RankScore { get; set; }
     }
 
@@ -116,6 +116,9 @@ namespace Engram.Local.Retrieval
             var rows = MemoryRepository.ReadBySeq(connection, ranked.Take(RecencyDepth).Select(t => t.Seq).ToList());
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.RowFetch += t);
 
+            // Recency moves memories, not the scores positions earned: a bucket's rank scores stay in its rank order, so
+            // the merge across buckets keeps it.
+            var earned = ranked.Take(request.TopK).Select(c => c.Fused).ToList();
             if (request.Mode == RetrievalMode.Hybrid)
             {
                 var depth = ranked.Take(RecencyDepth).Select(c => c.Seq).ToList();
@@ -123,18 +126,21 @@ namespace Engram.Local.Retrieval
                 var subjects = depth.Select(seq => rows.TryGetValue(seq, out var row) ? SubjectTokens.Of(row.Content) : null).ToArray();
                 RecencyOrder.Apply(ranked, RecencyDepth, located.Cosine, request.NearDuplicate, request.Fusion.RecencyMargin, (i, j) =>
                     subjects[i] is HashSet<string> x && subjects[j] is HashSet<string> y && SubjectTokens.Shared(x, y));
+                var versions = ranked.Take(RecencyOrder.VersionDepth).Select(c => rows.TryGetValue(c.Seq, out var row) ? FactVersion.Of(row.Content) : null).ToList();
+                RecencyOrder.PromoteNewer(ranked, versions, new HashSet<string>(request.Terms, StringComparer.Ordinal));
             }
 
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.Recency += t);
 
             var top = ranked.Take(request.TopK).ToList();
             var hits = new List<RetrievalHit>(top.Count);
-            foreach (var candidate in top)
+            for (var position = 0; position < top.Count; position++)
             {
+                var candidate = top[position];
                 // A row deleted since the snapshot simply drops out.
                 if (rows.TryGetValue(candidate.Seq, out var row))
                 {
-                    hits.Add(new RetrievalHit { Row = row, Bucket = bucket, RawScore = candidate.Raw, Weight = DefaultBucketWeight, RankScore = candidate.Fused * DefaultBucketWeight });
+                    hits.Add(new RetrievalHit { Row = row, Bucket = bucket, RawScore = candidate.Raw, Weight = DefaultBucketWeight, RankScore = earned[position] * DefaultBucketWeight });
                 }
             }
 

@@ -8,7 +8,8 @@ namespace Engram.Local.Retrieval
     /// of one fact (cosine ≥ the embedder's <c>NearDuplicate</c> calibration with each other and a shared
     /// subject, <see cref="Text.SubjectTokens"/>, directly or through a chain) keep the positions the group earned, but take them newest first — so a correction
     /// ("rate limit raised to 600") ranks above the stale fact ("rate limit is 300"). Memories without a
-    /// near-duplicate in the list keep their place; there is no global date bias.
+    /// near-duplicate in the list keep their place; there is no global date bias. Then <see cref="PromoteNewer"/>: a
+    /// newer version of a fact ranks directly above the older one, however far apart their scores.
     /// </summary>
     internal static class RecencyOrder
     {
@@ -98,6 +99,74 @@ namespace Engram.Local.Retrieval
             for (var i = 0; i < n; i++)
             {
                 ranked[i] = reordered[i];
+            }
+        }
+
+        /// <summary>
+        /// How many of the ranked memories <see cref="PromoteNewer"/> looks at. Measured on bench/eval: 30 and 50 rank
+        /// every set as 15 does (a version far below the top is seldom worth lifting), at twice the texts to compare.
+        /// </summary>
+        public const int VersionDepth = 15;
+
+        /// <summary>
+        /// Recency between versions of one fact (<see cref="FactVersion.AreVersions"/>), wherever the fused scores put
+        /// them: each newer version moves directly above the highest-ranked older version of it, unless the question uses
+        /// a word of the older one that the newer lacks (<see cref="FactVersion.QuestionNamesOlder"/>: "Which service
+        /// had 300 requests a minute?" keeps the 300 fact where it ranked). <paramref name="versions"/> holds the first
+        /// <see cref="VersionDepth"/> memories' texts as ranked (null: not read). Measured on bench/eval (hashing /
+        /// MiniLM), "old above correction" on facts 0.38 → 0.06 / 0.47 → 0.03, facts-scale 0.47 → 0.03 / 0.47 → 0.03;
+        /// conversations, where a reply with the details follows the announcement it continues, R@1 0.34 → 0.41 / 0.51 → 0.53.
+        /// The constants were tuned together (figures in <see cref="FactVersion"/>, measured before its topic check was
+        /// added, which changed no set by more than 0.01).
+        /// </summary>
+        public static void PromoteNewer(List<RetrievalCandidate> ranked, IReadOnlyList<FactVersion?> versions, ISet<string> questionWords)
+        {
+            var n = Math.Min(VersionDepth, Math.Min(ranked.Count, versions.Count));
+            var order = new List<int>(n);
+            for (var i = 0; i < n; i++)
+            {
+                order.Add(i);
+            }
+
+            var moved = false;
+            for (var k = 1; k < n; k++)
+            {
+                var j = order[k];
+                var newer = versions[j];
+                if (newer == null)
+                {
+                    continue;
+                }
+
+                for (var p = 0; p < k; p++)
+                {
+                    var i = order[p];
+                    var older = versions[i];
+                    if (older != null && ranked[i].Seq < ranked[j].Seq && FactVersion.AreVersions(older, newer)
+                        && !FactVersion.QuestionNamesOlder(older, newer, questionWords))
+                    {
+                        order.RemoveAt(k);
+                        order.Insert(p, j);
+                        moved = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!moved)
+            {
+                return;
+            }
+
+            var reordered = new RetrievalCandidate[n];
+            for (var k = 0; k < n; k++)
+            {
+                reordered[k] = ranked[order[k]];
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                ranked[k] = reordered[k];
             }
         }
     }

@@ -12,9 +12,12 @@ namespace Engram.Local.Text
     /// </summary>
     internal static class SubjectTokens
     {
-        public static HashSet<string> Of(string text)
+        public static HashSet<string> Of(string text) => new HashSet<string>(InOrder(text), StringComparer.Ordinal);
+
+        /// <summary>The subjects in the order the text names them (repeats kept); the first is usually what the fact is about.</summary>
+        public static List<string> InOrder(string text)
         {
-            var subjects = new HashSet<string>(StringComparer.Ordinal);
+            var subjects = new List<string>();
             foreach (var raw in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             {
                 var start = 0;
@@ -54,6 +57,11 @@ namespace Engram.Local.Text
                 }
 
                 var lower = word.ToLowerInvariant();
+                if (Calendar.Contains(lower))
+                {
+                    continue; // "Tuesdays", "November": when a fact holds, a value a correction changes
+                }
+
                 // Acronyms ("SLA", "API", "UTC") name kinds of things, not the thing a fact is about.
                 var acronym = !hasHyphen && word.ToUpperInvariant() == word;
                 if ((hasHyphen || (char.IsUpper(word[0]) && !acronym)) && WordTokenizer.IsContentWord(lower))
@@ -64,6 +72,13 @@ namespace Engram.Local.Text
 
             return subjects;
         }
+
+        private static readonly HashSet<string> Calendar = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        };
 
         /// <summary>Whether the two texts share a subject (or neither names one).</summary>
         public static bool Shared(HashSet<string> a, HashSet<string> b) => (a.Count == 0 && b.Count == 0) || a.Overlaps(b);

@@ -82,20 +82,20 @@ public class ConcurrentInsertTests
     {
         using var engines = new TwoEnginesOnOneFile(
             () => new ChosenVectorEmbedder(),
-            first: new ChosenVectorEmbedder().Near("near the memory by B", 0.97).Near("near the deleted one", 0.98));
+            first: new ChosenVectorEmbedder().Near("base written by B, as", 0.97).Near("base written by B, so", 0.98));
         var (a, b) = (engines.A, engines.B);
         await a.StoreMemoryAsync("b", "axis:2 unrelated");
         Assert.Equal(StoreMemoryResult.StatusStored, (await a.StoreMemoryAsync("b", "axis:3 also unrelated")).Status); // cache of A now loaded
 
         var fromB = await b.StoreMemoryAsync("b", "base written by B");
-        var nearDuplicate = await a.StoreMemoryAsync("b", "near the memory by B");
+        var nearDuplicate = await a.StoreMemoryAsync("b", "base written by B, as it was");
 
         Assert.Equal("embedding_similarity", nearDuplicate.MergeReason);
         Assert.Equal(fromB.Id, nearDuplicate.Id);
 
         // A delete by B is seen too: the deleted memory is no longer a merge target.
         await b.DeleteMemoryAsync("b", fromB.Id);
-        var afterDelete = await a.StoreMemoryAsync("b", "near the deleted one");
+        var afterDelete = await a.StoreMemoryAsync("b", "base written by B, so it is");
         Assert.True(afterDelete.Status == StoreMemoryResult.StatusStored, $"{afterDelete.MergeReason} {afterDelete.SimilarityScore} {afterDelete.Id == fromB.Id}");
     }
 }

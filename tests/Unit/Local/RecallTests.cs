@@ -175,11 +175,21 @@ public class RecallTests
     [Theory]
     [InlineData("Dana's daily standup is at 09:30 in the small room.", "Dana moved her daily standup to 10:15 in the small room.", "When is Dana's daily standup?")]
     [InlineData("The search-api service runs three replicas in every region.", "The search-api service now runs five replicas in every region.", "How many replicas does search-api run?")]
+    [InlineData("Omar Haddad is the primary on-call for payments-api this week.", "Omar swapped shifts: Priya Nair now covers primary on-call for payments-api this week.", "Who is the primary on-call for payments-api?")]
+    [InlineData("auth-gateway issues JWT access tokens that expire after 15 minutes.", "auth-gateway access tokens now expire after 5 minutes, per the security review.", "When do auth-gateway access tokens expire?")]
+    [InlineData("The weekly engineering sync is on Tuesdays at 15:00 CET.", "The weekly engineering sync moved to Wednesdays at 14:00 CET.", "When is the weekly engineering sync?")]
+    [InlineData("Initech Bank is in a pilot until 15 November and decides on a full purchase after that.", "Initech Bank's pilot was extended to 31 January.", "Until when is the Initech Bank pilot?")]
     public async Task A_correction_is_stored_and_ranks_above_the_fact_it_corrects(string old, string correction, string question)
     {
         using var engine = Engines.InMemory();
+        await AssertCorrectionRanksFirstAsync(engine, VariedFacts(), old, correction, question);
+    }
+
+    /// <summary>Stores <paramref name="background"/>, the old fact, two unrelated memories, then the correction; asks; the correction is stored and first, the old fact still found.</summary>
+    internal static async Task AssertCorrectionRanksFirstAsync(LocalEngine engine, IReadOnlyList<string> background, string old, string correction, string question)
+    {
         using var service = engine.ForTenant("t");
-        await service.StoreMemoriesAsync("facts", VariedFacts());
+        await service.StoreMemoriesAsync("facts", background);
         await service.StoreMemoryAsync("facts", old);
         await service.StoreMemoriesAsync("facts", new[] { "Lunch is served in the atrium at noon.", "The printer on floor two is out of toner." });
 
@@ -190,6 +200,40 @@ public class RecallTests
         var contents = result.Explanation!.RetrievedMemories.Select(m => m.Content).ToList();
         Assert.Equal(correction, contents[0]);
         Assert.Contains(old, contents);
+    }
+
+    [Theory]
+    [InlineData("Which payments-api rate limit was 300 requests per minute?", "300")]
+    [InlineData("What is the rate limit of payments-api?", "600")]
+    public async Task A_question_naming_the_old_value_gets_the_old_fact_first_and_any_other_gets_the_correction(string question, string expected)
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        await service.StoreMemoriesAsync("facts", VariedFacts());
+        await service.StoreMemoryAsync("facts", "payments-api has a rate limit of 300 requests per minute per API key.");
+        await service.StoreMemoryAsync("facts", "The payments-api rate limit was raised to 600 requests per minute per API key.");
+
+        var result = await service.QueryAsync(new QueryRequest(question, "facts") { TopK = 5 });
+
+        Assert.Contains(expected, result.Explanation!.RetrievedMemories[0].Content);
+    }
+
+    [Fact]
+    public async Task A_correction_ranks_first_in_a_query_over_several_buckets_and_the_scores_stay_as_the_protocol_defines()
+    {
+        using var engine = Engines.InMemory();
+        using var service = engine.ForTenant("t");
+        await service.StoreMemoriesAsync("facts", VariedFacts());
+        await service.StoreMemoryAsync("facts", "Omar Haddad is the primary on-call for payments-api this week.");
+        await service.StoreMemoryAsync("facts", "Omar swapped shifts: Priya Nair now covers primary on-call for payments-api this week.");
+        await service.StoreMemoriesAsync("notes", new[] { "The payments-api dashboard moved to the new Grafana.", "Lunch is served in the atrium at noon." });
+
+        var result = await service.QueryAsync(new QueryRequest("Who is the primary on-call for payments-api?", new[] { "facts", "notes" }) { TopK = 5 });
+
+        var memories = result.Explanation!.RetrievedMemories;
+        Assert.StartsWith("Omar swapped shifts", memories[0].Content);
+        Assert.Contains(memories, m => m.Content.StartsWith("Omar Haddad is the primary", StringComparison.Ordinal));
+        Assert.All(memories, m => Assert.Equal(m.RawScore!.Value * m.Weight!.Value, m.WeightedScore!.Value, 6));
     }
 
     [Fact]

@@ -94,10 +94,11 @@ public class StoreAndDedupTests : EngineTests
     [InlineData(DedupPolicy.Off, "0.99", false)]
     public async Task Embedding_similarity_merges_at_or_above_the_policy_threshold(DedupPolicy? policy, string cosine, bool merges)
     {
-        var service = NewService(new ChosenVectorEmbedder().Near("near duplicate", double.Parse(cosine, System.Globalization.CultureInfo.InvariantCulture)));
+        // The same content words (only stop words and punctuation added): the chosen cosine alone decides.
+        var service = NewService(new ChosenVectorEmbedder().Near("base memory, as", double.Parse(cosine, System.Globalization.CultureInfo.InvariantCulture)));
         var canonical = await service.StoreMemoryAsync("b", "base memory");
 
-        var result = await service.StoreMemoryAsync("b", "near duplicate of it!", policy);
+        var result = await service.StoreMemoryAsync("b", "base memory, as it was then!", policy);
 
         if (merges)
         {
@@ -106,7 +107,7 @@ public class StoreAndDedupTests : EngineTests
             Assert.Equal(double.Parse(cosine, System.Globalization.CultureInfo.InvariantCulture), result.SimilarityScore!.Value, 6);
             Assert.Equal(canonical.Id, result.Id);
             Assert.Equal(canonical.Id, result.DedupedInto);
-            Assert.Equal(6, result.TokenCount); // tokens of the submitted content, not the canonical
+            Assert.Equal(7, result.TokenCount); // tokens of the submitted content, not the canonical
         }
         else
         {
@@ -198,9 +199,9 @@ public class StoreAndDedupTests : EngineTests
     [Fact]
     public async Task A_batch_merges_by_embedding_into_an_earlier_item_of_the_same_batch()
     {
-        var service = NewService(new ChosenVectorEmbedder().Near("close to base", 0.96));
+        var service = NewService(new ChosenVectorEmbedder().Near("base one, as it was", 0.96));
 
-        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "close to base" });
+        var results = await service.StoreMemoriesAsync("b", new[] { "base one", "base one, as it was" });
 
         Assert.Equal("embedding_similarity", results[1].MergeReason);
         Assert.Equal(results[0].Id, results[1].Id);
@@ -390,7 +391,7 @@ public class LargeBucketDedupTests : EngineTests
     [Fact]
     public async Task Near_duplicates_are_found_in_buckets_too_large_for_an_exact_scan()
     {
-        var service = NewService(new ChosenVectorEmbedder().Near("close to the canonical one", 0.97).Near("very close", 0.99));
+        var service = NewService(new ChosenVectorEmbedder().Near("base canonical, as it", 0.97).Near("base canonical, so", 0.99));
         var canonical = await service.StoreMemoryAsync("big", "base canonical");
         var fillers = Enumerable.Range(0, 4200).Select(i => $"filler memory {i} about topic {i * 31 % 977}").ToList();
         for (var i = 0; i < fillers.Count; i += 100)
@@ -400,10 +401,10 @@ public class LargeBucketDedupTests : EngineTests
 
         Assert.True((await service.ListMemoriesAsync("big")).Total > Engram.Local.Retrieval.BucketVectors.ExactScanLimit);
 
-        var near = await service.StoreMemoryAsync("big", "close to the canonical one");
-        var strictKeeps = await service.StoreMemoryAsync("big", "close to the canonical one, strict", DedupPolicy.Strict);
+        var near = await service.StoreMemoryAsync("big", "base canonical, as it was");
+        var strictKeeps = await service.StoreMemoryAsync("big", "base canonical, as it was then", DedupPolicy.Strict);
         var unrelated = await service.StoreMemoryAsync("big", "axis:9 unrelated direction");
-        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "very close" });
+        var batch = await service.StoreMemoriesAsync("big", new[] { "axis:12 new", "base canonical, so it is" });
 
         Assert.Equal("embedding_similarity", near.MergeReason);
         Assert.Equal(canonical.Id, near.Id);
