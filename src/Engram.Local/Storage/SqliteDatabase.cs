@@ -16,18 +16,6 @@ namespace Engram.Local.Storage
     internal sealed class SqliteDatabase : IDisposable
     {
         private const int BusyTimeoutMilliseconds = 10_000;
-
-        /// <summary>
-        /// Reads of the main file through a memory map, in 64-bit processes: a query of a large bucket reads the exact
-        /// vectors of ~400 index candidates scattered over the file, one page each, and through the map that costs no
-        /// read() call per page (100,000 model memories, 240 MB: 2.8 → 1.9 ms of CPU per 400 rows). The map only covers
-        /// the file; the page cache still serves what the map does not reach. 32-bit processes keep plain reads, for
-        /// their address space.
-        /// </summary>
-        private static readonly long MapSize = Environment.Is64BitProcess ? 1L << 31 : 0;
-
-        private static readonly string ConnectionPragmas =
-            $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000; PRAGMA mmap_size = {MapSize};";
         private readonly string _connectionString;
         private readonly string? _scratchFolder;
         private bool _disposed;
@@ -167,7 +155,7 @@ namespace Engram.Local.Storage
 
             var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            Execute(connection, ConnectionPragmas);
+            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;");
             return connection;
         }
 
