@@ -33,13 +33,16 @@ namespace Engram.Bench.Commands
             // --settle N: after the warm-up, keep asking warm-up questions until N in a row compiled no method (the
             // runtime's tiered JIT has caught up), at most 40 × N more; 0 (the default) warms up by count only.
             var settle = options.OptionalText("settle") == null ? 0 : options.Int("settle");
+            // --ab-lexical: the in-process retrieval cell alternates question by question between the lexical search
+            // beside the embedding (the engine's default) and after it, inline, and reports both side by side.
+            var abLexical = options.OptionalText("ab-lexical") != null;
             var measured = Questions(count, questionRows, 0);
             var warming = Questions(warmup, questionRows, 7);
 
             var sizes = new List<object>();
             foreach (var db in databases)
             {
-                sizes.Add(await MeasureDatabaseAsync(db, embedder, only, measured, warming, settle, cancellationToken).ConfigureAwait(false));
+                sizes.Add(await MeasureDatabaseAsync(db, embedder, only, measured, warming, settle, abLexical, cancellationToken).ConfigureAwait(false));
             }
 
             var result = new ResultFile
@@ -69,6 +72,7 @@ namespace Engram.Bench.Commands
             List<(string Question, string Source)> measured,
             List<(string Question, string Source)> warming,
             int settle,
+            bool abLexical,
             CancellationToken cancellationToken)
         {
             // --embedder local: all-MiniLM-L6-v2 as the engine's embedder, so each question is embedded by the
@@ -135,6 +139,10 @@ namespace Engram.Bench.Commands
                         cell["cpu"] = queryCpu.Summary();
                     }
                     cells[name + "_" + mode] = cell;
+                    if (abLexical && name == "inproc" && skip && !stream)
+                    {
+                        cells["inproc_retrieval_lexical_ab"] = await AlternateLexicalAsync(engine, service, measured, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 
@@ -147,6 +155,42 @@ namespace Engram.Bench.Commands
                 ["first_query_ms"] = Math.Round(first.Elapsed.TotalMilliseconds, 1),
                 ["working_set_bytes"] = Process.GetCurrentProcess().WorkingSet64,
                 ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
+            };
+        }
+
+        /// <summary>
+        /// Each question asked twice in a row, the lexical search beside the embedding and after it (which goes first
+        /// alternates; the shared cache of stored vectors is emptied before each), so both see the same machine load:
+        /// wall and process CPU time of each.
+        /// </summary>
+        private static async Task<Dictionary<string, object>> AlternateLexicalAsync(LocalEngine engine, IEngramService service, List<(string Question, string Source)> questions, CancellationToken cancellationToken)
+        {
+            var wall = new[] { new LatencyRecorder(), new LatencyRecorder() };
+            var cpu = new[] { new LatencyRecorder(), new LatencyRecorder() };
+            var bucketId = (await service.ListBucketsAsync(cancellationToken).ConfigureAwait(false)).First(b => b.Name == IngestCommands.Bucket).Id;
+            for (var q = 0; q < questions.Count; q++)
+            {
+                foreach (var beside in q % 2 == 0 ? new[] { true, false } : new[] { false, true })
+                {
+                    engine.LexicalBesideEmbedding = beside;
+                    // The first asking read the question's index candidates into the fetcher's cache: each starts cold.
+                    engine.Vectors.Indexes?.Fetcher(bucketId).Clear();
+                    var started = Stopwatch.GetTimestamp();
+                    var before = CpuClock.Process();
+                    await service.QueryAsync(new QueryRequest(questions[q].Question, IngestCommands.Bucket) { SkipSynthesis = true }, cancellationToken).ConfigureAwait(false);
+                    var k = beside ? 0 : 1;
+                    cpu[k].Add(CpuClock.Process() - before);
+                    wall[k].Add(Stopwatch.GetTimestamp() - started);
+                }
+            }
+
+            engine.LexicalBesideEmbedding = true;
+            return new Dictionary<string, object>
+            {
+                ["beside"] = wall[0].Summary(),
+                ["beside_cpu"] = cpu[0].Summary(),
+                ["inline"] = wall[1].Summary(),
+                ["inline_cpu"] = cpu[1].Summary(),
             };
         }
 

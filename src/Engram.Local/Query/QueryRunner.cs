@@ -39,10 +39,10 @@ namespace Engram.Local.Query
 
             // The lexical search needs no vector: on the other core it runs while the model embeds the question
             // (100,000 model memories, 2-core machine: FTS5 plan and search 2.5 ms p50 / 5.8 ms p95, the question's
-            // embedding 7–9 ms, so the query's wall time loses the lexical part).
-            var lexical = _engine.Options.Retrieval == RetrievalMode.DenseOnly || terms.Count == 0
+            // embedding 7–9 ms, so the query's wall time loses the lexical part). Not started by then: done inline.
+            var lexical = !_engine.LexicalBesideEmbedding || _engine.Options.Retrieval == RetrievalMode.DenseOnly || terms.Count == 0
                 ? null
-                : Task.Run(() => SearchLexical(tenant, bucketNames, terms, cancellationToken), cancellationToken);
+                : SideWork<Dictionary<string, IReadOnlyList<LexicalHit>>>.Start(() => SearchLexical(tenant, bucketNames, terms, cancellationToken), cancellationToken);
             float[] queryVector;
             try
             {
@@ -51,11 +51,15 @@ namespace Engram.Local.Query
             catch
             {
                 // Nothing of this query keeps running once it has failed.
-                await Settled(lexical).ConfigureAwait(false);
+                if (lexical != null)
+                {
+                    await lexical.AbandonAsync().ConfigureAwait(false);
+                }
+
                 throw;
             }
 
-            var lexicalHits = lexical == null ? null : await lexical.ConfigureAwait(false);
+            var lexicalHits = lexical == null ? null : await lexical.ResultAsync().ConfigureAwait(false);
             using var connection = _engine.Database.OpenConnection();
             _engine.EnsureEmbedderStillMatches(connection);
             var buckets = ResolveBuckets(connection, tenant, bucketNames);
@@ -130,23 +134,6 @@ namespace Engram.Local.Query
             }
 
             return hits;
-        }
-
-        private static async Task Settled(Task? task)
-        {
-            if (task == null)
-            {
-                return;
-            }
-
-            try
-            {
-                await task.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The query's own failure is the one reported.
-            }
         }
 
         /// <summary>

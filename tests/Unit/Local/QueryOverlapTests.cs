@@ -1,5 +1,6 @@
 using Engram.Client;
 using Engram.Local;
+using Engram.Local.Query;
 using Engram.Local.Retrieval;
 using Engram.Local.Storage;
 using Xunit;
@@ -7,8 +8,9 @@ using Xunit;
 namespace Engram.Tests.Unit.Local;
 
 /// <summary>
-/// The query's lexical search runs on another thread while the model embeds the question (QueryRunner): the
-/// ranking is the one an inline search gives, and a question the embedder fails on leaves nothing running.
+/// The query's lexical search runs on another thread while the model embeds the question (QueryRunner, SideWork): the
+/// ranking is the one an inline search gives, the search runs once on whichever thread takes it, and a question the
+/// embedder fails on leaves nothing running.
 /// </summary>
 public class QueryOverlapTests : EngineTests
 {
@@ -64,6 +66,44 @@ public class QueryOverlapTests : EngineTests
         Assert.Contains(QuestionFailingEmbedder.Message, failure.ToString(), StringComparison.Ordinal);
         var result = await service.QueryAsync(new QueryRequest("When is the Project Alpha deadline?", "user"));
         Assert.Contains("Project Alpha deadline is 2026-10-15.", result.Explanation!.RetrievedMemories.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task Side_work_runs_exactly_once_whichever_side_takes_it()
+    {
+        var runs = 0;
+        for (var i = 0; i < 500; i++)
+        {
+            var work = SideWork<string>.Start(() => { Interlocked.Increment(ref runs); return "hits"; }, CancellationToken.None);
+            Assert.Equal("hits", await work.ResultAsync());
+        }
+
+        Assert.Equal(500, Volatile.Read(ref runs));
+    }
+
+    [Fact]
+    public async Task Abandoned_side_work_is_over_or_never_starts_once_abandoning_returns()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var state = new int[1];
+            var work = SideWork<string>.Start(() => { state[0] = 1; Thread.SpinWait(2000); state[0] = 2; return "hits"; }, CancellationToken.None);
+            await work.AbandonAsync();
+            var seen = Volatile.Read(ref state[0]);
+            Assert.NotEqual(1, seen);
+            await Task.Yield();
+            Assert.Equal(seen, Volatile.Read(ref state[0]));
+        }
+    }
+
+    [Fact]
+    public async Task Side_work_failing_on_the_pool_fails_the_result_with_its_error()
+    {
+        var work = SideWork<string>.Start(() => throw new InvalidOperationException("lexical index damaged"), CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => work.ResultAsync());
+
+        Assert.Equal("lexical index damaged", failure.Message);
     }
 
     /// <summary>Hashing vectors, except that a text starting with "broken" fails to embed.</summary>
