@@ -378,7 +378,7 @@ if (-not $SkipModel) {
 
     Write-Step "Retrieval with the local model at $ModelQueryRows memories, in-process (question embedding included)"
     $resultFile = Join-Path $WorkDir 'query-model.json'
-    Invoke-BenchTool @('query', '--db', $modelQueryDb, '--questions', $Questions, '--question-rows', [math]::Min($SmallRows, $ModelQueryRows), '--result', $resultFile, '--embedder', 'local', '--cells', 'inproc_retrieval', '--settle', 25)
+    Invoke-BenchTool @('query', '--db', $modelQueryDb, '--questions', $Questions, '--question-rows', [math]::Min($SmallRows, $ModelQueryRows), '--result', $resultFile, '--embedder', 'local', '--cells', 'inproc_retrieval', '--settle', 25, '--ab-lexical', 1)
     $modelQuery = (Read-Result $resultFile).sizes[0]
 
     # The same database phase by phase; the first call lets a large bucket's approximate index catch up (and saves it).
@@ -585,6 +585,11 @@ if ($model) {
     $c = $q.cells.inproc_retrieval
     $lines.Add('')
     $lines.Add("Retrieval at $($q.memories) memories, in-process, the question embedded by the model inside each timed call ($($c.count) questions after $($c.warmup_questions) warm-up questions, the last 25 of which compiled no method: the runtime's tiered JIT had caught up): p50 $(Format-Ms $c.p50_ms) ms, p95 $(Format-Ms $c.p95_ms) ms, p99 $(Format-Ms $c.p99_ms) ms; CPU time of the process per query p50 $(Format-Ms $c.cpu.p50_ms) / p95 $(Format-Ms $c.cpu.p95_ms) ms; source found $(Format-Pct $c.source_in_top_k). First question after opening (model load and vector cache load): $(Format-Ms $q.first_query_ms) ms; the $($c.after_open.count) questions after it, while the JIT tiers up: p50 $(Format-Ms $c.after_open.p50_ms) / p95 $(Format-Ms $c.after_open.p95_ms) ms. Process working set after the run: $(Format-MiB $q.working_set_bytes) (peak $(Format-MiB $q.peak_working_set_bytes)).")
+    $ab = $q.cells.inproc_retrieval_lexical_ab
+    if ($ab) {
+        $lines.Add('')
+        $lines.Add("The same questions again, each asked twice in a row (which goes first alternates, the cache of stored vectors emptied before each): the lexical search on another thread while the model embeds the question (the engine's way) p50 $(Format-Ms $ab.beside.p50_ms) / p95 $(Format-Ms $ab.beside.p95_ms) ms, CPU $(Format-Ms $ab.beside_cpu.p50_ms) / $(Format-Ms $ab.beside_cpu.p95_ms) ms; after the embedding, inline, p50 $(Format-Ms $ab.inline.p50_ms) / p95 $(Format-Ms $ab.inline.p95_ms) ms, CPU $(Format-Ms $ab.inline_cpu.p50_ms) / $(Format-Ms $ab.inline_cpu.p95_ms) ms.")
+    }
     $lines.Add('')
     $p = $model.Phases
     $lines.Add("Where the time goes (``Engram.Bench query-phases``, $($p.questions) questions at $($p.memories) memories, each also asked whole through ``QueryAsync``, interleaved; the phases are the engine's own, timed inside ``HybridRetriever``):")
