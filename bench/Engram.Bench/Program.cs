@@ -55,6 +55,8 @@ namespace Engram.Bench
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query-phases":
                         return await QueryPhasesCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "query-breadth":
+                        return await QueryBreadthCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
                         Console.Error.WriteLine($"Unknown subcommand '{args[0]}'.");
                         Console.Error.WriteLine(Usage);
@@ -85,9 +87,12 @@ namespace Engram.Bench
             "  ingest-transport --rows N --result r.json [--inflight 4] [--rounds 3] [--dedup default|off] [--only local|http] [--jit on] [--warmups 1] [--warmup-pause-ms 0]\n" +
             "                                                              batches through the engine and through loopback HTTP, alternating\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
-            "  query         --db a.db[,b.db] --questions N --result r.json     query latency in-process and over HTTP\n" +
+            "  query         --db a.db[,b.db] --questions N --result r.json [--settle N]   query latency in-process and over HTTP\n" +
+            "                                                              (--settle: warm up until N questions in a row compiled no method)\n" +
             "  query-phases  --db file --result r.json [--questions 200] [--embedder local|hashing] [--wait-index]\n" +
             "                                                              one in-process retrieval-only query timed phase by phase\n" +
+            "  query-breadth --db file --breadths 200,400,1000 [--questions 100] [--embedder local|hashing] [--result r.json]\n" +
+            "                                                              the approximate index's search breadth: recall@10 vs exact, search CPU\n" +
             "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +
             "                                                              one bucket at scale: ingest by decade (default dedup), first query\n" +
             "                                                              after reopening, warm p50/p95, working set, recall@10 vs exact\n" +

@@ -58,6 +58,12 @@ namespace Engram.Local
         /// <summary>Fusion knobs (tuning seam; the defaults are the tuned values).</summary>
         internal FusionSettings Fusion { get; set; }
 
+        /// <summary>
+        /// Whether a query's lexical search runs on another thread while the model embeds the question (the default);
+        /// false runs it after, inline. A seam for the benchmark's side-by-side measure, not a setting.
+        /// </summary>
+        internal bool LexicalBesideEmbedding { get; set; } = true;
+
         /// <summary>The embedder's similarity thresholds (dedup, near-duplicates).</summary>
         internal EmbedderCalibration Calibration { get; }
 

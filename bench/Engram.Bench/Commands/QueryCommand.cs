@@ -30,13 +30,19 @@ namespace Engram.Bench.Commands
             var questionRows = options.Int("question-rows");
             var embedder = (options.OptionalText("embedder") ?? "hashing").ToLowerInvariant();
             var only = options.OptionalText("cells");
+            // --settle N: after the warm-up, keep asking warm-up questions until N in a row compiled no method (the
+            // runtime's tiered JIT has caught up), at most 40 × N more; 0 (the default) warms up by count only.
+            var settle = options.OptionalText("settle") == null ? 0 : options.Int("settle");
+            // --ab-lexical: the in-process retrieval cell alternates question by question between the lexical search
+            // beside the embedding (the engine's default) and after it, inline, and reports both side by side.
+            var abLexical = options.OptionalText("ab-lexical") != null;
             var measured = Questions(count, questionRows, 0);
             var warming = Questions(warmup, questionRows, 7);
 
             var sizes = new List<object>();
             foreach (var db in databases)
             {
-                sizes.Add(await MeasureDatabaseAsync(db, embedder, only, measured, warming, cancellationToken).ConfigureAwait(false));
+                sizes.Add(await MeasureDatabaseAsync(db, embedder, only, measured, warming, settle, abLexical, cancellationToken).ConfigureAwait(false));
             }
 
             var result = new ResultFile
@@ -65,6 +71,8 @@ namespace Engram.Bench.Commands
             string? only,
             List<(string Question, string Source)> measured,
             List<(string Question, string Source)> warming,
+            int settle,
+            bool abLexical,
             CancellationToken cancellationToken)
         {
             // --embedder local: all-MiniLM-L6-v2 as the engine's embedder, so each question is embedded by the
@@ -102,16 +110,39 @@ namespace Engram.Bench.Commands
                         continue;
                     }
 
-                    // Warm-up: JIT, connection, the bucket's vector cache loaded from the file.
-                    await RunCellAsync(service, warming, skip, stream, null, cancellationToken).ConfigureAwait(false);
+                    // Warm-up: JIT, connection, the bucket's vector cache loaded from the file. Its latencies are what
+                    // the first questions after opening cost, reported beside the warm figures.
+                    var warmingLatencies = new LatencyRecorder();
+                    await RunCellAsync(service, warming, skip, stream, warmingLatencies, null, cancellationToken).ConfigureAwait(false);
+                    var settling = await SettleAsync(service, warming, skip, stream, settle, cancellationToken).ConfigureAwait(false);
                     var latencies = new LatencyRecorder();
-                    var recall = await RunCellAsync(service, measured, skip, stream, latencies, cancellationToken).ConfigureAwait(false);
+                    var queryCpu = new LatencyRecorder();
+                    var processCpu = CpuClock.Process();
+                    var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+                    var wall = Stopwatch.GetTimestamp();
+                    var recall = await RunCellAsync(service, measured, skip, stream, latencies, name == "inproc" ? queryCpu : null, cancellationToken).ConfigureAwait(false);
+                    var busy = (double)(CpuClock.Process() - processCpu) / (Stopwatch.GetTimestamp() - wall);
                     var summary = latencies.Summary();
                     var cell = new Dictionary<string, object>(summary.ToDictionary(p => p.Key, p => (object)p.Value))
                     {
                         ["source_in_top_k"] = Math.Round(recall, 3),
+                        ["warmup_questions"] = warming.Count + settling,
+                        ["after_open"] = warmingLatencies.Summary(),
+                        ["methods_compiled_while_measured"] = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore,
+                        // Process CPU over wall time while measured: above 1 means other threads ran beside the queries.
+                        ["process_cores_busy"] = Math.Round(busy, 2),
                     };
+                    if (queryCpu.Count > 0)
+                    {
+                        // The process's CPU time during each in-process query: the query's own cost on both cores (its
+                        // lexical search runs beside the embedding), plus whatever else ran (little once settled).
+                        cell["cpu"] = queryCpu.Summary();
+                    }
                     cells[name + "_" + mode] = cell;
+                    if (abLexical && name == "inproc" && skip && !stream)
+                    {
+                        cells["inproc_retrieval_lexical_ab"] = await AlternateLexicalAsync(engine, service, measured, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 
@@ -127,6 +158,61 @@ namespace Engram.Bench.Commands
             };
         }
 
+        /// <summary>
+        /// Each question asked twice in a row, the lexical search beside the embedding and after it (which goes first
+        /// alternates; the shared cache of stored vectors is emptied before each), so both see the same machine load:
+        /// wall and process CPU time of each.
+        /// </summary>
+        private static async Task<Dictionary<string, object>> AlternateLexicalAsync(LocalEngine engine, IEngramService service, List<(string Question, string Source)> questions, CancellationToken cancellationToken)
+        {
+            var wall = new[] { new LatencyRecorder(), new LatencyRecorder() };
+            var cpu = new[] { new LatencyRecorder(), new LatencyRecorder() };
+            var bucketId = (await service.ListBucketsAsync(cancellationToken).ConfigureAwait(false)).First(b => b.Name == IngestCommands.Bucket).Id;
+            for (var q = 0; q < questions.Count; q++)
+            {
+                foreach (var beside in q % 2 == 0 ? new[] { true, false } : new[] { false, true })
+                {
+                    engine.LexicalBesideEmbedding = beside;
+                    // The first asking read the question's index candidates into the fetcher's cache: each starts cold.
+                    engine.Vectors.Indexes?.Fetcher(bucketId).Clear();
+                    var started = Stopwatch.GetTimestamp();
+                    var before = CpuClock.Process();
+                    await service.QueryAsync(new QueryRequest(questions[q].Question, IngestCommands.Bucket) { SkipSynthesis = true }, cancellationToken).ConfigureAwait(false);
+                    var k = beside ? 0 : 1;
+                    cpu[k].Add(CpuClock.Process() - before);
+                    wall[k].Add(Stopwatch.GetTimestamp() - started);
+                }
+            }
+
+            engine.LexicalBesideEmbedding = true;
+            return new Dictionary<string, object>
+            {
+                ["beside"] = wall[0].Summary(),
+                ["beside_cpu"] = cpu[0].Summary(),
+                ["inline"] = wall[1].Summary(),
+                ["inline_cpu"] = cpu[1].Summary(),
+            };
+        }
+
+        /// <summary>
+        /// Asks warm-up questions again until <paramref name="quiet"/> in a row compiled no method, at most 40 × quiet;
+        /// returns how many it asked (0 when <paramref name="quiet"/> is 0).
+        /// </summary>
+        private static async Task<int> SettleAsync(IEngramService service, List<(string Question, string Source)> warming, bool skip, bool stream, int quiet, CancellationToken cancellationToken)
+        {
+            var asked = 0;
+            var calm = 0;
+            while (quiet > 0 && calm < quiet && asked < 40 * quiet)
+            {
+                var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+                await RunCellAsync(service, new List<(string, string)> { warming[asked % warming.Count] }, skip, stream, null, null, cancellationToken).ConfigureAwait(false);
+                calm = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? calm + 1 : 0;
+                asked++;
+            }
+
+            return asked;
+        }
+
         /// <summary>Runs every question once; returns the share whose source fact was retrieved (a sanity check of the figures).</summary>
         private static async Task<double> RunCellAsync(
             IEngramService service,
@@ -134,6 +220,7 @@ namespace Engram.Bench.Commands
             bool skipSynthesis,
             bool stream,
             LatencyRecorder? latencies,
+            LatencyRecorder? cpuTimes,
             CancellationToken cancellationToken)
         {
             var found = 0;
@@ -162,8 +249,10 @@ namespace Engram.Bench.Commands
                 }
                 else
                 {
+                    var cpu = cpuTimes == null ? 0 : CpuClock.Process();
                     final = await service.QueryAsync(request, cancellationToken).ConfigureAwait(false);
                     latencies?.Add(Stopwatch.GetTimestamp() - started);
+                    cpuTimes?.Add(CpuClock.Process() - cpu);
                 }
 
                 if (final?.Explanation?.RetrievedMemories.Any(m => m.Content == source) == true)

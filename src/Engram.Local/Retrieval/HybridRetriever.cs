@@ -65,6 +65,12 @@ namespace Engram.Local.Retrieval
 
         /// <summary>When set, each phase's time is added to it (a profile); null on normal queries.</summary>
         public RetrievalPhaseTimes? Phases { get; set; }
+
+        /// <summary>
+        /// The bucket's lexical hits when they were searched already (<see cref="HybridRetriever.LexicalHits"/>, which
+        /// needs no vector, run while the model embedded the question); null: searched here.
+        /// </summary>
+        public IReadOnlyList<LexicalHit>? LexicalHits { get; set; }
     }
 
     /// <summary>
@@ -192,7 +198,7 @@ namespace Engram.Local.Retrieval
 
             if (request.Mode != RetrievalMode.DenseOnly)
             {
-                var lexical = Lexical(connection, bucket, request.Terms, phases);
+                var lexical = request.LexicalHits ?? LexicalHits(connection, bucket, request.Terms, phases);
                 mark = RetrievalPhaseTimes.Start(phases);
 
                 // An index-backed snapshot reads the exact vectors of hits outside the dense list in one query.
@@ -226,7 +232,8 @@ namespace Engram.Local.Retrieval
             return pool;
         }
 
-        private static List<LexicalHit> Lexical(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms, RetrievalPhaseTimes? phases)
+        /// <summary>The bucket's BM25 candidates for <paramref name="terms"/>, best first (none when no word is searchable or FTS5 failed, which is reported).</summary>
+        public static List<LexicalHit> LexicalHits(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms, RetrievalPhaseTimes? phases = null)
         {
             var mark = RetrievalPhaseTimes.Start(phases);
             var query = Fts5QueryBuilder.Build(connection, bucket, terms);
