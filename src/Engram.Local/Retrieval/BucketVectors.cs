@@ -411,13 +411,15 @@ namespace Engram.Local.Retrieval
         /// <summary>
         /// The index's <paramref name="k"/> nearest at or before <see cref="TailStart"/> (later ones are in the tail),
         /// keeping those whose quantised cosine reaches <paramref name="floor"/>, with exact cosines; deleted rows drop out.
-        /// The search walks at least <paramref name="breadth"/> neighbours and keeps the best k of them.
+        /// Retrieval (<paramref name="breadth"/> &gt; 0) takes the index's <see cref="ApproximateIndex.Candidates"/> (its coded
+        /// table's scan, or a graph walk of at least that many neighbours); the dedup check takes the graph's k nearest.
         /// </summary>
         private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor, int breadth = 0)
         {
             var part = _approximate!;
             var wanted = new List<long>(k);
-            foreach (var (seq, approximate) in part.Index.Search(query, Math.Max(k, breadth)))
+            var found = breadth > 0 ? part.Index.Candidates(query, k, breadth) : part.Index.Search(query, k);
+            foreach (var (seq, approximate) in found)
             {
                 if (seq <= part.TailStart && approximate >= floor)
                 {
