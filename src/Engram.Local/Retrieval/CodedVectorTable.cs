@@ -29,7 +29,7 @@ namespace Engram.Local.Retrieval
         private const int ChunkRows = 1 << ChunkShift;
         private const ulong FileMagic = 0x3143_5645_4D52_4745; // "EGRMEVC1"
 
-        private static readonly Func<ulong[], int, ulong[], ushort[], int, int> HammingKernel = CompileKernel();
+        private static readonly Func<ulong[], int, ulong[], ushort[], int, int[], int> HammingKernel = CompileKernel();
         private static readonly Dictionary<int, float[]> PlanesByDimensions = new Dictionary<int, float[]>();
 
         private readonly int _dimensions;
@@ -82,7 +82,13 @@ namespace Engram.Local.Retrieval
                 var found = SeqAt(mid);
                 if (found == seq)
                 {
-                    _chunks[mid >> ChunkShift].Deleted[mid & (ChunkRows - 1)] = true;
+                    var chunk = _chunks[mid >> ChunkShift];
+                    if (!chunk.Deleted[mid & (ChunkRows - 1)])
+                    {
+                        chunk.Deleted[mid & (ChunkRows - 1)] = true;
+                        chunk.DeletedCount++;
+                    }
+
                     return true;
                 }
 
@@ -123,16 +129,17 @@ namespace Engram.Local.Retrieval
             {
                 var chunk = _chunks[c];
                 var rows = Math.Min(ChunkRows, Count - (c << ChunkShift));
-                HammingKernel(chunk.Signs, rows, own, _distances, c << ChunkShift);
-                for (var i = 0; i < rows; i++)
+                HammingKernel(chunk.Signs, rows, own, _distances, c << ChunkShift, histogram);
+                for (var i = 0; chunk.DeletedCount > 0 && i < rows; i++)
                 {
-                    var position = (c << ChunkShift) + i;
                     if (chunk.Deleted[i])
                     {
+                        // Out of reach of any shortlist.
+                        var position = (c << ChunkShift) + i;
+                        histogram[_distances[position]]--;
+                        histogram[Bits + 1]++;
                         _distances[position] = Bits + 1;
                     }
-
-                    histogram[_distances[position]]++;
                 }
             }
 
@@ -243,6 +250,7 @@ namespace Engram.Local.Retrieval
                 for (var i = 0; i < rows; i++)
                 {
                     chunk.Deleted[i] = deleted[i] != 0;
+                    chunk.DeletedCount += deleted[i] != 0 ? 1 : 0;
                 }
 
                 table._chunks.Add(chunk);
@@ -346,7 +354,7 @@ namespace Engram.Local.Retrieval
         /// netstandard2.0, which cannot name it; the JIT turns it into one popcnt instruction: 1M rows in 14 ms of CPU
         /// at load 14 against 30–42 ms with bit arithmetic), else bit arithmetic (Windows PowerShell 5.1).
         /// </summary>
-        private static Func<ulong[], int, ulong[], ushort[], int, int> CompileKernel()
+        private static Func<ulong[], int, ulong[], ushort[], int, int[], int> CompileKernel()
         {
             var popCount = Type.GetType("System.Numerics.BitOperations")?.GetMethod("PopCount", new[] { typeof(ulong) });
             if (popCount != null && popCount.ReturnType == typeof(int))
@@ -363,7 +371,7 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            return (signs, rows, query, distances, offset) =>
+            return (signs, rows, query, distances, offset, histogram) =>
             {
                 for (int i = 0, at = 0; i < rows; i++, at += Words)
                 {
@@ -374,20 +382,23 @@ namespace Engram.Local.Retrieval
                     }
 
                     distances[offset + i] = (ushort)sum;
+                    histogram[sum]++;
                 }
 
                 return rows;
             };
         }
 
-        private static Func<ulong[], int, ulong[], ushort[], int, int> Kernel(System.Reflection.MethodInfo popCount)
+        private static Func<ulong[], int, ulong[], ushort[], int, int[], int> Kernel(System.Reflection.MethodInfo popCount)
         {
             var signs = Expression.Parameter(typeof(ulong[]), "signs");
             var rows = Expression.Parameter(typeof(int), "rows");
             var query = Expression.Parameter(typeof(ulong[]), "query");
             var distances = Expression.Parameter(typeof(ushort[]), "distances");
             var offset = Expression.Parameter(typeof(int), "offset");
+            var histogram = Expression.Parameter(typeof(int[]), "histogram");
             var i = Expression.Variable(typeof(int), "i");
+            var distance = Expression.Variable(typeof(int), "distance");
             var at = Expression.Variable(typeof(int), "at");
             var words = Enumerable.Range(0, Words).Select(w => Expression.Variable(typeof(ulong), "q" + w)).ToArray();
             Expression? sum = null;
@@ -399,7 +410,7 @@ namespace Engram.Local.Retrieval
 
             var done = Expression.Label(typeof(int));
             var body = Expression.Block(
-                new[] { i, at }.Concat(words),
+                new[] { i, at, distance }.Concat(words),
                 Expression.Block(words.Select((word, w) => (Expression)Expression.Assign(word, Expression.ArrayIndex(query, Expression.Constant(w))))),
                 Expression.Assign(i, Expression.Constant(0)),
                 Expression.Assign(at, Expression.Constant(0)),
@@ -407,12 +418,14 @@ namespace Engram.Local.Retrieval
                     Expression.IfThenElse(
                         Expression.LessThan(i, rows),
                         Expression.Block(
-                            Expression.Assign(Expression.ArrayAccess(distances, Expression.Add(offset, i)), Expression.Convert(sum!, typeof(ushort))),
+                            Expression.Assign(distance, sum!),
+                            Expression.Assign(Expression.ArrayAccess(distances, Expression.Add(offset, i)), Expression.Convert(distance, typeof(ushort))),
+                            Expression.PreIncrementAssign(Expression.ArrayAccess(histogram, distance)),
                             Expression.PreIncrementAssign(i),
                             Expression.AddAssign(at, Expression.Constant(Words))),
                         Expression.Break(done, rows)),
                     done));
-            return Expression.Lambda<Func<ulong[], int, ulong[], ushort[], int, int>>(body, signs, rows, query, distances, offset).Compile();
+            return Expression.Lambda<Func<ulong[], int, ulong[], ushort[], int, int[], int>>(body, signs, rows, query, distances, offset, histogram).Compile();
         }
 
         private static int SoftPopCount(ulong x)
@@ -443,6 +456,8 @@ namespace Engram.Local.Retrieval
             public float[] Scales { get; }
 
             public bool[] Deleted { get; }
+
+            public int DeletedCount { get; set; }
         }
     }
 }
