@@ -109,12 +109,12 @@ namespace Engram.Bench.Commands
             {
                 var shortlist = Math.Max(4096, (int)(vectors.Count * share));
                 double hits = 0;
-                table.Search(queries[0], shortlist, 400);
+                table.Search(queries[0], shortlist, options.Int("rescore", 200));
                 cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
                 var found = new List<List<(long Seq, float Cosine)>>();
                 for (var q = 0; q < queries.Count; q++)
                 {
-                    found.Add(table.Search(queries[q], shortlist, 400));
+                    found.Add(table.Search(queries[q], shortlist, options.Int("rescore", 200)));
                 }
 
                 var searchMs = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / queries.Count;

@@ -397,7 +397,9 @@ namespace Engram.Local.Retrieval
 
             if (_approximate != null)
             {
-                result.AddRange(IndexCandidates(query, n * IndexCandidateFactor, float.NegativeInfinity, IndexSearchBreadth));
+                // A coded table ranks its candidates by 8-bit cosine (within ~1 % of exact), so n re-scored suffice.
+                var factor = _approximate.Index.HasCodes ? 1 : IndexCandidateFactor;
+                result.AddRange(IndexCandidates(query, n * factor, float.NegativeInfinity, IndexSearchBreadth));
                 result.Sort((x, y) => x.Item2 != y.Item2 ? y.Item2.CompareTo(x.Item2) : x.Item1.CompareTo(y.Item1));
                 if (result.Count > n)
                 {
