@@ -49,6 +49,8 @@ namespace Engram.Bench
                         return await HttpLoadCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "hnsw-tune":
                         return await HnswTuneCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "codes-tune":
+                        return await CodesTuneCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "scale":
                         return await ScaleCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query":

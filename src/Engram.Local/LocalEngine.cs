@@ -34,7 +34,12 @@ namespace Engram.Local
             Fusion = Calibration.Fusion;
             Vectors = new VectorCache(
                 embedder.Dimensions,
-                new VectorIndexSet(database, embedder.Dimensions, embedder.Identity.Key, options.VectorIndexMinimum ?? VectorIndexSet.MinimumBucketSize));
+                new VectorIndexSet(
+                    database,
+                    embedder.Dimensions,
+                    embedder.Identity.Key,
+                    options.VectorIndexMinimum ?? VectorIndexSet.MinimumBucketSize,
+                    coded: embedder.Identity.ProviderName == HashingEmbedder.ProviderName));
             Conflicts = options.ChatClient != null && options.ResolveConflicts // byok
                 ? new Dedup.ConflictResolver(options.ChatClient, Calibration.NearDuplicate)
                 : null;

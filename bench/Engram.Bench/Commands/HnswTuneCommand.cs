@@ -62,7 +62,7 @@ namespace Engram.Bench.Commands
             return 0;
         }
 
-        private static List<float[]> ReadVectors(string path, int rows)
+        internal static List<float[]> ReadVectors(string path, int rows)
         {
             var vectors = new List<float[]>(rows);
             using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");

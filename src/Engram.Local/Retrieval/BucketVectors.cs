@@ -397,7 +397,9 @@ namespace Engram.Local.Retrieval
 
             if (_approximate != null)
             {
-                result.AddRange(IndexCandidates(query, n * IndexCandidateFactor, float.NegativeInfinity, IndexSearchBreadth));
+                // A coded table ranks its candidates by 8-bit cosine (within ~1 % of exact), so n re-scored suffice.
+                var factor = _approximate.Index.HasCodes ? 1 : IndexCandidateFactor;
+                result.AddRange(IndexCandidates(query, n * factor, float.NegativeInfinity, IndexSearchBreadth));
                 result.Sort((x, y) => x.Item2 != y.Item2 ? y.Item2.CompareTo(x.Item2) : x.Item1.CompareTo(y.Item1));
                 if (result.Count > n)
                 {
@@ -411,13 +413,15 @@ namespace Engram.Local.Retrieval
         /// <summary>
         /// The index's <paramref name="k"/> nearest at or before <see cref="TailStart"/> (later ones are in the tail),
         /// keeping those whose quantised cosine reaches <paramref name="floor"/>, with exact cosines; deleted rows drop out.
-        /// The search walks at least <paramref name="breadth"/> neighbours and keeps the best k of them.
+        /// Retrieval (<paramref name="breadth"/> &gt; 0) takes the index's <see cref="ApproximateIndex.Candidates"/> (its coded
+        /// table's scan, or a graph walk of at least that many neighbours); the dedup check takes the graph's k nearest.
         /// </summary>
         private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor, int breadth = 0)
         {
             var part = _approximate!;
             var wanted = new List<long>(k);
-            foreach (var (seq, approximate) in part.Index.Search(query, Math.Max(k, breadth)))
+            var found = breadth > 0 ? part.Index.Candidates(query, k, breadth) : part.Index.Search(query, k);
+            foreach (var (seq, approximate) in found)
             {
                 if (seq <= part.TailStart && approximate >= floor)
                 {

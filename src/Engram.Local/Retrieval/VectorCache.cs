@@ -80,7 +80,7 @@ namespace Engram.Local.Retrieval
                 }
 
                 var rows = new List<(long, float[], FactSignature)>();
-                foreach (var (seq, blob, content) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction))
+                foreach (var (seq, blob, content) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction, rowidRange: index != null))
                 {
                     rows.Add((seq, VectorMath.FromBytes(blob, _dimensions), FactSignature.Of(content)));
                 }

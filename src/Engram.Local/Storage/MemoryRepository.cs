@@ -149,11 +149,17 @@ namespace Engram.Local.Storage
 
         /// <summary>Streams (seq, embedding) of the bucket's memories with seq above <paramref name="afterSeq"/>, in seq order.</summary>
         /// <summary>The bucket's rows after <paramref name="afterSeq"/>, in seq order: vector and text (the dedup check keeps a signature of it).</summary>
-        public static IEnumerable<(long Seq, byte[] Embedding, string Content)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null)
+        /// <remarks>
+        /// <paramref name="rowidRange"/>: walk the rowid range after <paramref name="afterSeq"/> instead of the bucket's
+        /// equality index, which reads every row of the bucket to find the few after it (the tail of an indexed bucket).
+        /// </remarks>
+        public static IEnumerable<(long Seq, byte[] Embedding, string Content)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null, bool rowidRange = false)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "SELECT seq, embedding, content FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
+            command.CommandText = rowidRange
+                ? "SELECT seq, embedding, content FROM memories WHERE +bucket_id = $bucket AND seq > $after ORDER BY seq;"
+                : "SELECT seq, embedding, content FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$after", afterSeq);
             using var reader = command.ExecuteReader();

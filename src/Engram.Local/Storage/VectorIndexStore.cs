@@ -122,7 +122,11 @@ namespace Engram.Local.Storage
             var rows = new List<(long, byte[])>(limit);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "SELECT seq, embedding FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq LIMIT $limit;";
+            // "+bucket_id" keeps the planner on the rowid range: with the bucket's equality index (ux_memories_bucket_hash)
+            // every chunk read and sorted the whole bucket, so building a 924,109-row bucket's index was quadratic (66 GB
+            // read in 7 CPU-minutes for the first ~150,000 rows). Chunks walk forward, so the rows of other buckets
+            // skipped on the way add up to one pass over the file.
+            command.CommandText = "SELECT seq, embedding FROM memories WHERE +bucket_id = $bucket AND seq > $after ORDER BY seq LIMIT $limit;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", limit);
