@@ -17,8 +17,7 @@ namespace Engram.Bench.Commands
     /// The approximate index's search breadth against an exact scan, on a database whose bucket has an index (built
     /// with the local model or hashing): for each <c>--breadths</c> entry, the dense candidates the engine takes
     /// (<see cref="BucketVectors.Nearest"/>'s index part: the index walks that many neighbours, the best
-    /// <see cref="BucketVectors.IndexCandidateFactor"/> × <see cref="HybridRetriever.CandidatePool"/> by quantised cosine
-    /// are re-scored exactly) give recall@10 against the exact top 10 (tie-aware), and the search's thread CPU time.
+    /// <see cref="HybridRetriever.CandidatePool"/> (or <c>--keep</c>) by quantised cosine are re-scored exactly) give recall@10 against the exact top 10 (tie-aware), and the search's thread CPU time.
     /// </summary>
     public static class QueryBreadthCommand
     {
@@ -63,7 +62,7 @@ namespace Engram.Bench.Commands
             }
 
             var tenth = queries.Select(q => exact.Values.Select(v => VectorMath.Dot(q, v)).OrderByDescending(x => x).Skip(9).First()).ToList();
-            var keep = BucketVectors.IndexCandidateFactor * HybridRetriever.CandidatePool;
+            var keep = options.Int("keep", HybridRetriever.CandidatePool);
             var results = new Dictionary<string, object>();
             foreach (var breadth in breadths)
             {
