@@ -98,7 +98,7 @@ namespace Engram.Bench
             "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +
             "                                                              one bucket at scale: ingest by decade (default dedup), first query\n" +
             "                                                              after reopening, warm p50/p95, working set, recall@10 vs exact\n" +
-            "  hnsw-tune     --db scale.db --rows N --configs \"32,128,i8;64,64,i8\" [--questions 60]\n" +
+            "  hnsw-tune     --db scale.db --rows N --configs \"32,128,i8;64,64,i8\" [--questions 60] [--embedder hashing|local]\n" +
             "                                                              USearch graph settings on a scale file's hashing vectors: recall@10, build, search CPU\n" +
             "  embed         [--queries 300] [--texts 512] [--threads 1,2] [--batches 1,16,64] [--result r.json]\n" +
             "                                                              the local MiniLM embedder alone: load, latency, throughput, size\n" +

@@ -6,14 +6,15 @@ using System.Threading;
 using System.Threading.Tasks;
 using Cloud.Unum.USearch;
 using Engram.Bench.Data;
+using Engram.Embeddings.Onnx;
 using Engram.Local;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Bench.Commands
 {
     /// <summary>
-    /// Tunes the approximate index's graph outside the engine: reads the first <c>--rows</c> stored hashing vectors of
-    /// a scale database, builds a USearch index per <c>--configs</c> entry ("connectivity,expansion_add,i8|f16|f32",
+    /// Tunes the approximate index's graph outside the engine: reads the first <c>--rows</c> stored vectors of a scale
+    /// database (hashing) or of a model database (<c>--embedder local</c>: the questions go through all-MiniLM-L6-v2), builds a USearch index per <c>--configs</c> entry ("connectivity,expansion_add,i8|f16|f32",
     /// separated by ';') in batches of 1,024 as the engine does, and prints build vectors per CPU-second, search CPU
     /// and recall@10 against an exact scan (tie-aware, like <c>scale --phase recall</c>) with the top k re-scored
     /// exactly, for k = 400 and 1,000.
@@ -26,9 +27,7 @@ namespace Engram.Bench.Commands
         {
             var vectors = ReadVectors(options.Text("db"), options.Int("rows"));
             var dims = vectors[0].Length;
-            var questions = FactGenerator.Questions(options.Int("questions", 60), 1_000_000, 3);
-            var embedded = await new HashingEmbedder().GenerateAsync(questions, null, cancellationToken).ConfigureAwait(false);
-            var queries = embedded.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())).ToList();
+            var queries = await Queries(options, cancellationToken).ConfigureAwait(false);
             var tenth = queries.Select(q => vectors.Select(v => ScaleCommand.Dot(q, v)).OrderByDescending(x => x).Take(10).Last()).ToList();
             foreach (var config in options.Text("configs").Split(';'))
             {
@@ -60,6 +59,23 @@ namespace Engram.Bench.Commands
             }
 
             return 0;
+        }
+
+        // Hashing vectors (a scale file): the scale questions through the hashing embedder. `--embedder local` (a model
+        // file such as the bench's 100,000-memory MiniLM database): the query bench's questions through the model.
+        private static async Task<List<float[]>> Queries(CommandLine options, CancellationToken cancellationToken)
+        {
+            var count = options.Int("questions", 60);
+            if ((options.OptionalText("embedder") ?? "hashing").ToLowerInvariant() != "local")
+            {
+                var embedded = await new HashingEmbedder().GenerateAsync(FactGenerator.Questions(count, 1_000_000, 3), null, cancellationToken).ConfigureAwait(false);
+                return embedded.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())).ToList();
+            }
+
+            using var model = new MiniLmEmbeddingGenerator();
+            var questions = QueryCommand.Questions(count, options.Int("question-rows", 2000), 0).Select(q => q.Question).ToList();
+            var vectors = await model.GenerateAsync(questions, null, cancellationToken).ConfigureAwait(false);
+            return vectors.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())).ToList();
         }
 
         internal static List<float[]> ReadVectors(string path, int rows)
