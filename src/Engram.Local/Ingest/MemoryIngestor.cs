@@ -142,6 +142,11 @@ namespace Engram.Local.Ingest
             var after = BucketRepository.ReadCounters(connection, bucket.Id, transaction)!.Value;
             transaction.Commit();
             _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, new[] { (seq.Value, item.Vector) });
+            if (DedupRule.Applies(policy))
+            {
+                _engine.Vectors.RequestIndexingAfterInsert(connection, bucket.Id, bucket.MemoryCount + 1, seq.Value);
+            }
+
             return Stored(bucket, id, item);
         }
 
@@ -218,6 +223,11 @@ namespace Engram.Local.Ingest
             var after = BucketRepository.ReadCounters(connection, bucket.Id, transaction)!.Value;
             transaction.Commit();
             _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, inserted);
+            if (checks && inserted.Count > 0)
+            {
+                _engine.Vectors.RequestIndexingAfterInsert(connection, bucket.Id, bucket.MemoryCount + inserted.Count, inserted[inserted.Count - 1].Seq);
+            }
+
             return results;
         }
 

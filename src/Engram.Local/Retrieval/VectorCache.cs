@@ -117,6 +117,26 @@ namespace Engram.Local.Retrieval
             }
         }
 
+        /// <summary>
+        /// After a write of rows up to <paramref name="lastSeq"/> that left the bucket with about <paramref name="memoryCount"/>
+        /// memories: asks for its index to be built, or extended by a build step, when due — what <see cref="Get"/> does, for
+        /// the write path, which no longer loads the bucket's vectors (the dedup check reads its candidates by fact key).
+        /// Seqs count every bucket's rows, so the tail is over-estimated when buckets interleave: that only asks early.
+        /// </summary>
+        public void RequestIndexingAfterInsert(SqliteConnection connection, string bucketId, int memoryCount, long lastSeq)
+        {
+            if (_indexes == null || !_indexes.Enabled || memoryCount < _indexes.MinimumSize)
+            {
+                return;
+            }
+
+            var index = _indexes.Ready(connection, bucketId, null);
+            if (index == null || lastSeq - index.MaxSeq >= VectorIndexSet.BuildChunk)
+            {
+                _indexes.Request(bucketId);
+            }
+        }
+
         public void Forget(string bucketId)
         {
             _buckets.TryRemove(bucketId, out _);
