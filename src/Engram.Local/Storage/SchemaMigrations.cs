@@ -212,7 +212,8 @@ END;
         private static void FactKeys(SqliteConnection connection, SqliteTransaction transaction)
         {
             // One UPDATE through a SQL function rather than a statement per row; the index is built after the fill.
-            // Measured: BACKFILL_FIGURE.
+            // Measured on a 100,000-row hashing file (177 MB): the open that migrates costs 15.6 s CPU more than opening
+            // the migrated file (16.0 vs 0.4 s; 110 s wall at load average ~55 on 2 cores), once per file.
             using var sha = SHA256.Create();
             connection.CreateFunction("engram_fact_key", (string content) => FactTokens.Key(content, sha), isDeterministic: true);
             Sql(@"
