@@ -56,10 +56,11 @@ namespace Engram.Local.Dedup
     /// the cosine as similarity — but only a memory that states the same numbers, dates, amounts,
     /// identifiers and names with the same content words (<see cref="FactTokens"/>): "rate limit 300" and
     /// "rate limit 600", "media-worker" and "media-service", "vegan" and "vegetarian" are both stored, however
-    /// close their vectors. Only memories stating the same digits can qualify, so the search looks
-    /// among those alone (<see cref="Retrieval.SimilarityIndex"/>): exactly while they number up to 4096, through a
-    /// locality-sensitive index above (finds a 0.95 match with ≈ 99 % probability, a 0.97+ match practically
-    /// always), so bulk ingest stays linear instead of quadratic.</item>
+    /// close their vectors. Only memories with the write's fact key (<see cref="FactTokens.Key(string)"/>: the same
+    /// identifiers in order and the same content words) can qualify, so the candidates are read by that key from an
+    /// index in SQL (<see cref="Storage.FactKeyLookup"/>), not found by a vector search: the check is exact at every
+    /// bucket size, sees what other processes wrote and never a deleted row, and costs an index probe per write, so
+    /// bulk ingest stays linear.</item>
     /// <item>Two identical writes racing past the checks: the unique index on (bucket, content hash)
     /// lets one row in; the other merges into it with reason <c>concurrent_insert_race</c>, similarity 1.0.</item>
     /// </list>

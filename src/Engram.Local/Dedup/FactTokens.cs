@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using Engram.Local.Text;
 
 namespace Engram.Local.Dedup
@@ -49,6 +51,52 @@ namespace Engram.Local.Dedup
                 && ContentWords(a).SetEquals(ContentWords(b));
         }
 
+        /// <summary>
+        /// A 64-bit key of what <see cref="Agree"/> wants equal as a whole: the identifiers in order (lower-cased) and the
+        /// set of content words. Two texts that agree always have the same key, so the dedup check looks up merge
+        /// candidates by key (an index in SQL) instead of searching vectors; texts with other keys can never merge. Names
+        /// are not in it (Agree compares them against the other text's chunks). Stored in <c>memories.fact_key</c>: the
+        /// hash must be the same in every process and version (SHA-256, never <see cref="string.GetHashCode()"/>). Never 0.
+        /// </summary>
+        public static long Key(string text)
+        {
+            using var sha = SHA256.Create();
+            return Key(text, sha);
+        }
+
+        /// <summary>The same key with a caller's <see cref="SHA256"/> (a batch creates one).</summary>
+        public static long Key(string text, SHA256 sha)
+        {
+            // Neither ' ' nor '\n' occurs inside a chunk or a word (chunks are split at whitespace, words are letter and
+            // digit runs), so the two lists and their items cannot run into each other.
+            var canonical = new StringBuilder(text.Length + 16);
+            foreach (var chunk in Chunks(text))
+            {
+                if (IsIdentifier(chunk))
+                {
+                    canonical.Append(Lower(IdentifierKey(chunk))).Append(' ');
+                }
+            }
+
+            canonical.Append('\n');
+            var words = ContentWords(text).ToList();
+            words.Sort(StringComparer.Ordinal);
+            foreach (var word in words)
+            {
+                canonical.Append(word).Append(' ');
+            }
+
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(canonical.ToString()));
+            // The first 8 bytes, little-endian whatever the machine (the key is stored in the file).
+            long key = 0;
+            for (var i = 7; i >= 0; i--)
+            {
+                key = (key << 8) | hash[i];
+            }
+
+            return key == 0 ? 1 : key;
+        }
+
         /// <summary>The whitespace-separated chunks of <paramref name="text"/>, surrounding punctuation trimmed.</summary>
         private static List<string> Chunks(string text)
         {
@@ -67,10 +115,9 @@ namespace Engram.Local.Dedup
 
         /// <summary>
         /// The chunk inside <paramref name="text"/>[<paramref name="rawStart"/>, <paramref name="rawEnd"/>) with what only
-        /// punctuates the sentence trimmed ("(300)," → "300"), inner separators kept ("v2.1", "10:30"). Shared with
-        /// <see cref="FactSignature"/>, which must see the same chunks.
+        /// punctuates the sentence trimmed ("(300)," → "300"), inner separators kept ("v2.1", "10:30").
         /// </summary>
-        internal static void Trim(string text, int rawStart, int rawEnd, out int start, out int end)
+        private static void Trim(string text, int rawStart, int rawEnd, out int start, out int end)
         {
             start = rawStart;
             end = rawEnd;
@@ -85,12 +132,16 @@ namespace Engram.Local.Dedup
             }
         }
 
-        /// <summary>Whether <paramref name="text"/>[<paramref name="start"/>, <paramref name="end"/>) holds a digit (a number, date, amount or id chunk).</summary>
-        internal static bool HasDigit(string text, int start, int end)
+
+        // "-5" and "5" are different numbers: a sign right before a digit stays.
+        private static bool IsSign(string chunk, int at, int end) =>
+            (chunk[at] == '-' || chunk[at] == '+') && at + 1 < end && char.IsDigit(chunk[at + 1]);
+
+        private static bool HasDigit(string chunk)
         {
-            for (var i = start; i < end; i++)
+            foreach (var c in chunk)
             {
-                if (char.IsDigit(text[i]))
+                if (char.IsDigit(c))
                 {
                     return true;
                 }
@@ -98,12 +149,6 @@ namespace Engram.Local.Dedup
 
             return false;
         }
-
-        // "-5" and "5" are different numbers: a sign right before a digit stays.
-        private static bool IsSign(string chunk, int at, int end) =>
-            (chunk[at] == '-' || chunk[at] == '+') && at + 1 < end && char.IsDigit(chunk[at + 1]);
-
-        private static bool HasDigit(string chunk) => HasDigit(chunk, 0, chunk.Length);
 
         private static bool IsCapitalised(string chunk) => char.IsUpper(chunk[0]) && !HasDigit(chunk);
 
@@ -122,7 +167,7 @@ namespace Engram.Local.Dedup
             return false;
         }
 
-        // "media-worker's" names media-worker. A chunk with a digit stays whole: FactSignature hashes those as they are.
+        // "media-worker's" names media-worker. A chunk with a digit stays whole.
         private static string IdentifierKey(string chunk) =>
             !HasDigit(chunk) && chunk.Length > 2 && (chunk[chunk.Length - 2] == '\'' || chunk[chunk.Length - 2] == '\u2019') && (chunk[chunk.Length - 1] == 's' || chunk[chunk.Length - 1] == 'S')
                 ? chunk.Substring(0, chunk.Length - 2)

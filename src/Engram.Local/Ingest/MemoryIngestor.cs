@@ -24,13 +24,6 @@ namespace Engram.Local.Ingest
     /// </summary>
     internal sealed class MemoryIngestor
     {
-        /// <summary>
-        /// How many of the most similar memories above the merge threshold are checked for agreeing facts.
-        /// Template-like data ("order 1", "order 2", ...) puts thousands above it; an exact restatement is
-        /// among the closest few, and reading more rows per write would make bulk ingest quadratic.
-        /// </summary>
-        private const int MaxMergeCandidates = 16;
-
         private readonly LocalEngine _engine;
 
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
@@ -41,7 +34,7 @@ namespace Engram.Local.Ingest
 
         /// <summary>
         /// What a store does before it needs the database: embedding (one generator call for the whole batch), hash,
-        /// blob, token count and fact signature of every item. It has no side effects, so the next chunk of a large
+        /// blob, token count and fact key of every item. It has no side effects, so the next chunk of a large
         /// store is prepared while the current one is written (<see cref="ChunkedStore"/>).
         /// </summary>
         public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<string> contents, CancellationToken cancellationToken)
@@ -100,13 +93,14 @@ namespace Engram.Local.Ingest
         {
             if (DedupRule.Applies(policy))
             {
-                // Vectors first, hash second: any identical row the vector snapshot holds is then also seen
-                // by the hash lookup, so an exact duplicate is always reported as content_hash.
-                var vectors = _engine.Vectors.Get(connection, bucket.Id);
-                var sameContent = MemoryRepository.FindByHash(connection, bucket.Id, item.Hash);
-                var similar = sameContent.HasValue ? null : NearDuplicate(connection, vectors, item, policy, null, null);
-                var decision = DedupRule.Decide(policy, sameContent, similar);
-                decision = _engine.Conflicts?.Resolve(connection, vectors, item.Content, item.Vector, decision, cancellationToken) ?? decision; // byok: the model judges near-duplicates
+                var decision = new DedupCheck(connection, null, bucket.Id, policy, _engine.Calibration, _engine.Embedder.Dimensions, new[] { item }).Decide(item);
+                if (_engine.Conflicts != null)
+                {
+                    // byok: the model judges near-duplicates, found by the vector search of retrieval.
+                    var vectors = _engine.Vectors.Get(connection, bucket.Id);
+                    decision = _engine.Conflicts.Resolve(connection, vectors, item.Content, item.Vector, decision, cancellationToken) ?? decision;
+                }
+
                 if (decision.IsMerge)
                 {
                     return Merged(bucket, item, decision);
@@ -135,7 +129,7 @@ namespace Engram.Local.Ingest
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
             using var inserter = new MemoryInserter(connection, transaction, bucket);
             var id = Guid.NewGuid().ToString();
-            var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, DedupRule.Applies(policy), item.TokenCount, Timestamps.Now(), item.Blob);
+            var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, DedupRule.Applies(policy), item.TokenCount, Timestamps.Now(), item.Blob, item.FactKey);
             if (seq == null)
             {
                 var winner = inserter.FindByDedupKey(bucket.Id, item.Hash)
@@ -147,30 +141,31 @@ namespace Engram.Local.Ingest
             inserter.CountInserted();
             var after = BucketRepository.ReadCounters(connection, bucket.Id, transaction)!.Value;
             transaction.Commit();
-            _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, new[] { (seq.Value, item.Vector, item.Facts) });
+            _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, new[] { (seq.Value, item.Vector) });
+            if (DedupRule.Applies(policy))
+            {
+                _engine.Vectors.RequestIndexingAfterInsert(connection, bucket.Id, bucket.MemoryCount + 1, seq.Value);
+            }
+
             return Stored(bucket, id, item);
         }
 
         private StoreMemoryResult[] StoreBatch(SqliteConnection connection, string tenant, BucketRow bucket, List<PreparedItem> items, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities)
         {
             var results = new StoreMemoryResult[items.Count];
-            var inserted = new List<(long Seq, float[] Vector, FactSignature Facts)>(items.Count);
-            var insertedItems = new List<(long Seq, string Id, PreparedItem Item)>(items.Count);
+            var inserted = new List<(long Seq, float[] Vector)>(items.Count);
             var checks = DedupRule.Applies(policy);
 
             _engine.BeforeBatchHook?.Invoke();
             using var transaction = connection.BeginTransaction(deferred: false);
             _engine.EnsureEmbedderStillMatches(connection, transaction);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
-            // Inside the write transaction the cache is validated against counters no one else can change now.
-            var existing = checks ? _engine.Vectors.Get(connection, bucket.Id, transaction) : null;
             using var inserter = new MemoryInserter(connection, transaction, bucket);
             var createdAt = Timestamps.Now();
             var ids = MemoryIds.NewBatch(items.Count);
 
-            // Exact duplicates: the stored ones in one lookup for the whole batch, the batch's own as they are inserted.
-            var storedHashes = checks ? inserter.FindByHashes(bucket.Id, items.ConvertAll(item => item.Hash)) : null;
-            var batchHashes = checks ? new Dictionary<byte[], (string Id, long Seq)>(ContentHashComparer.Instance) : null;
+            // Inside the write transaction: the stored candidates are those no one else can change now.
+            var dedup = checks ? new DedupCheck(connection, transaction, bucket.Id, policy, _engine.Calibration, _engine.Embedder.Dimensions, items) : null;
 
             for (var i = 0; i < items.Count; i++)
             {
@@ -199,13 +194,9 @@ namespace Engram.Local.Ingest
                     keptId = owner == null ? keptId : null;
                 }
 
-                if (checks)
+                if (dedup != null)
                 {
-                    (string Id, long Seq)? sameContent = storedHashes!.TryGetValue(item.Hash, out var stored) ? stored
-                        : batchHashes!.TryGetValue(item.Hash, out var earlier) ? earlier
-                        : ((string, long)?)null;
-                    var similar = sameContent.HasValue ? null : NearDuplicate(connection, existing!, item, policy, transaction, insertedItems);
-                    var decision = DedupRule.Decide(policy, sameContent, similar);
+                    var decision = dedup.Decide(item);
                     if (decision.IsMerge)
                     {
                         results[i] = Merged(bucket, item, decision);
@@ -214,7 +205,7 @@ namespace Engram.Local.Ingest
                 }
 
                 var id = keptId ?? ids[i];
-                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, identity?.CreatedAt ?? createdAt, item.Blob);
+                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, identity?.CreatedAt ?? createdAt, item.Blob, item.FactKey);
                 if (seq == null)
                 {
                     var winner = inserter.FindByDedupKey(bucket.Id, item.Hash)!.Value;
@@ -222,9 +213,8 @@ namespace Engram.Local.Ingest
                     continue;
                 }
 
-                batchHashes?.Add(item.Hash, (id, seq.Value));
-                inserted.Add((seq.Value, item.Vector, item.Facts));
-                insertedItems.Add((seq.Value, id, item));
+                dedup?.Inserted(seq.Value, id, item);
+                inserted.Add((seq.Value, item.Vector));
                 results[i] = Stored(bucket, id, item);
             }
 
@@ -233,87 +223,15 @@ namespace Engram.Local.Ingest
             var after = BucketRepository.ReadCounters(connection, bucket.Id, transaction)!.Value;
             transaction.Commit();
             _engine.Vectors.AppendCommitted(bucket.Id, before.ChangeVersion, after.ChangeVersion, after.DeleteEpoch, inserted);
+            if (checks && inserted.Count > 0)
+            {
+                _engine.Vectors.RequestIndexingAfterInsert(connection, bucket.Id, bucket.MemoryCount + inserted.Count, inserted[inserted.Count - 1].Seq);
+            }
+
             return results;
         }
 
-        /// <summary>
-        /// The most similar memory that <paramref name="item"/> may merge into (<see cref="DedupRule.MayMerge"/>),
-        /// among the bucket's stored memories and those inserted earlier in this batch; null when none.
-        /// </summary>
-        private (string Id, long Seq, float Cosine)? NearDuplicate(
-            SqliteConnection connection,
-            BucketVectors stored,
-            PreparedItem item,
-            DedupPolicy? policy,
-            SqliteTransaction? transaction,
-            List<(long Seq, string Id, PreparedItem Item)>? batch)
-        {
-            var calibration = _engine.Calibration;
-            var threshold = DedupRule.SimilarityThreshold(policy, calibration);
-            var candidates = new List<(long Seq, float Cosine, string? Id, string? Content)>();
-            foreach (var (seq, cosine) in stored.AtLeast(item.Vector, item.Facts, threshold))
-            {
-                candidates.Add((seq, cosine, null, null));
-            }
-
-            if (batch != null)
-            {
-                foreach (var earlier in batch)
-                {
-                    if (!FactSignature.MayAgree(item.Facts, earlier.Item.Facts))
-                    {
-                        continue;
-                    }
-
-                    var cosine = VectorMath.Dot(item.Vector, earlier.Item.Vector);
-                    if (cosine >= threshold)
-                    {
-                        candidates.Add((earlier.Seq, cosine, earlier.Id, earlier.Item.Content));
-                    }
-                }
-            }
-
-            if (candidates.Count == 0)
-            {
-                return null;
-            }
-
-            candidates.Sort((x, y) => x.Cosine != y.Cosine ? y.Cosine.CompareTo(x.Cosine) : x.Seq.CompareTo(y.Seq));
-            if (candidates.Count > MaxMergeCandidates)
-            {
-                candidates.RemoveRange(MaxMergeCandidates, candidates.Count - MaxMergeCandidates);
-            }
-
-            var toRead = new List<long>();
-            foreach (var candidate in candidates)
-            {
-                if (candidate.Id == null)
-                {
-                    toRead.Add(candidate.Seq);
-                }
-            }
-
-            var rows = MemoryRepository.ReadBySeq(connection, toRead, transaction);
-            foreach (var candidate in candidates)
-            {
-                string? id = candidate.Id, content = candidate.Content;
-                if (id == null && rows.TryGetValue(candidate.Seq, out var row))
-                {
-                    id = row.Id;
-                    content = row.Content;
-                }
-
-                // A row deleted since the vector snapshot was taken cannot absorb anything.
-                if (id != null && DedupRule.MayMerge(policy, calibration, candidate.Cosine, item.Content, content!))
-                {
-                    return (id, candidate.Seq, candidate.Cosine);
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>Hash, blob, token count and fact signature of every write, before the write lock; one SHA-256 for the batch (creating one per row cost about 2 µs).</summary>
+        /// <summary>Hash, blob, token count and fact key of every write, before the write lock; one SHA-256 for the batch (creating one per row cost about 2 µs).</summary>
         private static List<PreparedItem> Prepare(IReadOnlyList<string> contents, float[][] vectors, CancellationToken cancellationToken)
         {
             // Spreading a batch over the cores (Parallel.For) was measured too: on a loaded 2-core machine it cost more
@@ -325,7 +243,7 @@ namespace Engram.Local.Ingest
                 cancellationToken.ThrowIfCancellationRequested();
                 var content = contents[i];
                 var vector = vectors[i];
-                items.Add(new PreparedItem(content, DedupRule.ContentHash(content, sha), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content), FactSignature.Of(content)));
+                items.Add(new PreparedItem(content, DedupRule.ContentHash(content, sha), vector, VectorMath.ToBytes(vector), TokenCounter.Count(content), FactTokens.Key(content, sha)));
             }
 
             return items;
@@ -362,9 +280,9 @@ namespace Engram.Local.Ingest
 
         internal sealed class PreparedItem
         {
-            public PreparedItem(string content, byte[] hash, float[] vector, byte[] blob, int tokenCount, FactSignature facts)
+            public PreparedItem(string content, byte[] hash, float[] vector, byte[] blob, int tokenCount, long factKey)
             {
-                Facts = facts;
+                FactKey = factKey;
                 Content = content;
                 Hash = hash;
                 Vector = vector;
@@ -382,8 +300,8 @@ namespace Engram.Local.Ingest
 
             public int TokenCount { get; }
 
-            /// <summary>What <see cref="FactSignature.MayAgree"/> compares, computed once per write.</summary>
-            public FactSignature Facts { get; }
+            /// <summary><see cref="FactTokens.Key(string)"/> of the content: the merge candidates are the memories with this key.</summary>
+            public long FactKey { get; }
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using Engram.Local.Dedup;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -19,9 +18,6 @@ namespace Engram.Local.Retrieval
     /// </summary>
     internal sealed class BucketVectors
     {
-        /// <summary>Up to this many rows with the same digits (<see cref="FactSignature.Digits"/>) the dedup check compares exactly; above it uses band hashing (<see cref="SimilarityIndex"/>).</summary>
-        public const int ExactScanLimit = SimilarityIndex.ExactGroupLimit;
-
         /// <summary>Below this many vectors <see cref="Nearest"/> scans the floats exactly (fast enough, and what small buckets get).</summary>
         public const int CodedScanMinimum = 4096;
 
@@ -29,12 +25,6 @@ namespace Engram.Local.Retrieval
         public const int ShortlistFactor = 8;
 
         public const int ShortlistMinimum = 512;
-
-        /// <summary>
-        /// Index candidates taken for the dedup check: the merge candidates it reads are at most 16, and a duplicate
-        /// at cosine ≥ 0.95 ranks among the first few.
-        /// </summary>
-        public const int DedupCandidates = 32;
 
         /// <summary>
         /// The graph walks at least this many neighbours (USearch takes the wanted count as its search expansion), and
@@ -46,17 +36,11 @@ namespace Engram.Local.Retrieval
         /// </summary>
         public const int IndexSearchBreadth = 600;
 
-        /// <summary>Index candidates whose quantised cosine is this far below a dedup threshold are still re-scored exactly.</summary>
-        public const float QuantisationSlack = 0.05f;
-
-        private readonly SimilarityIndex _index;
         private readonly ApproximatePart? _approximate;
         private readonly int _count;
 
-        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales, FactSignature[] facts, SimilarityIndex index, ApproximatePart? approximate)
+        private BucketVectors(string bucketId, int dimensions, long changeVersion, long deleteEpoch, int count, long[] seqs, float[] vectors, sbyte[] codes, float[] scales, ApproximatePart? approximate)
         {
-            Facts = facts;
-            _index = index;
             _approximate = approximate;
             Codes = codes;
             Scales = scales;
@@ -100,67 +84,26 @@ namespace Engram.Local.Retrieval
 
         private float[] Scales { get; }
 
-        // Per row, for the dedup check: rows whose facts cannot agree with a write's are skipped without a dot product.
-        private FactSignature[] Facts { get; }
-
-        public static BucketVectors Empty(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch) =>
-            Fresh(bucketId, planes, changeVersion, deleteEpoch, null);
+        public static BucketVectors Empty(string bucketId, int dimensions, long changeVersion, long deleteEpoch) =>
+            Fresh(bucketId, dimensions, changeVersion, deleteEpoch, null);
 
         /// <summary>An empty tail over <paramref name="index"/>: rows after its current <see cref="ApproximateIndex.MaxSeq"/> are to be appended.</summary>
-        /// <remarks><paramref name="coverage"/>: the digits of the rows the index holds (<see cref="CoverageThrough"/>), or null when not known.</remarks>
-        internal static BucketVectors OverIndex(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch, ApproximateIndex index, VectorFetcher fetcher, DigitCoverage? coverage = null) =>
-            Fresh(bucketId, planes, changeVersion, deleteEpoch, new ApproximatePart(index, fetcher, index.MaxSeq, coverage));
+        internal static BucketVectors OverIndex(string bucketId, int dimensions, long changeVersion, long deleteEpoch, ApproximateIndex index, VectorFetcher fetcher) =>
+            Fresh(bucketId, dimensions, changeVersion, deleteEpoch, new ApproximatePart(index, fetcher, index.MaxSeq));
 
-        /// <summary>
-        /// The digits of every row of this snapshot (index-held and in RAM), known through at least <paramref name="seq"/>,
-        /// for a snapshot over an index that holds rows up to it; null when this snapshot cannot tell.
-        /// </summary>
-        internal DigitCoverage? CoverageThrough(long seq)
-        {
-            var coverage = _approximate == null ? new DigitCoverage() : _approximate.Coverage;
-            if (coverage == null || (_approximate != null && coverage.KnownThrough < TailStart))
-            {
-                return null;
-            }
-
-            coverage.Extend(TailDigits(), MaxSeq);
-            return coverage.KnownThrough >= seq ? coverage : null;
-        }
-
-        private IEnumerable<ulong> TailDigits()
-        {
-            for (var i = 0; i < _count; i++)
-            {
-                yield return Facts[i].Digits;
-            }
-        }
-
-        private static BucketVectors Fresh(string bucketId, HyperplaneSet planes, long changeVersion, long deleteEpoch, ApproximatePart? approximate) =>
-            new BucketVectors(bucketId, planes.Dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * planes.Dimensions], new sbyte[16 * planes.Dimensions], new float[16], new FactSignature[16], new SimilarityIndex(planes), approximate);
+        private static BucketVectors Fresh(string bucketId, int dimensions, long changeVersion, long deleteEpoch, ApproximatePart? approximate) =>
+            new BucketVectors(bucketId, dimensions, changeVersion, deleteEpoch, 0, new long[16], new float[16 * dimensions], new sbyte[16 * dimensions], new float[16], approximate);
 
         public long SeqAt(int index) => Seqs[index];
 
-        /// <summary>A snapshot with <paramref name="rows"/> (ascending seqs above <see cref="MaxSeq"/>) appended, their texts unknown (the dedup check compares them all).</summary>
-        public BucketVectors Append(IReadOnlyList<(long Seq, float[] Vector)> rows, long changeVersion, long deleteEpoch)
-        {
-            var withFacts = new List<(long, float[], FactSignature)>(rows.Count);
-            foreach (var (seq, vector) in rows)
-            {
-                withFacts.Add((seq, vector, FactSignature.Unknown));
-            }
-
-            return Append(withFacts, changeVersion, deleteEpoch);
-        }
-
         /// <summary>A snapshot with <paramref name="rows"/> (ascending seqs above <see cref="MaxSeq"/>) appended.</summary>
-        public BucketVectors Append(IReadOnlyList<(long Seq, float[] Vector, FactSignature Facts)> rows, long changeVersion, long deleteEpoch)
+        public BucketVectors Append(IReadOnlyList<(long Seq, float[] Vector)> rows, long changeVersion, long deleteEpoch)
         {
             var needed = _count + rows.Count;
             var seqs = Seqs;
             var vectors = Vectors;
             var codes = Codes;
             var scales = Scales;
-            var facts = Facts;
             if (needed > seqs.Length)
             {
                 var capacity = Math.Max(needed, seqs.Length * 2);
@@ -168,16 +111,14 @@ namespace Engram.Local.Retrieval
                 vectors = new float[capacity * Dimensions];
                 codes = new sbyte[capacity * Dimensions];
                 scales = new float[capacity];
-                facts = new FactSignature[capacity];
                 Array.Copy(Seqs, seqs, _count);
                 Array.Copy(Vectors, vectors, _count * Dimensions);
                 Array.Copy(Codes, codes, _count * Dimensions);
                 Array.Copy(Scales, scales, _count);
-                Array.Copy(Facts, facts, _count);
             }
 
             var at = _count;
-            foreach (var (seq, vector, signature) in rows)
+            foreach (var (seq, vector) in rows)
             {
                 if (seq <= (at > 0 ? seqs[at - 1] : TailStart))
                 {
@@ -187,20 +128,19 @@ namespace Engram.Local.Retrieval
                 seqs[at] = seq;
                 Array.Copy(vector, 0, vectors, at * Dimensions, Dimensions);
                 scales[at] = Int8Codes.Encode(vector, 0, Dimensions, codes, at * Dimensions);
-                facts[at] = signature;
                 at++;
             }
 
-            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales, facts, _index, _approximate);
+            return new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, at, seqs, vectors, codes, scales, _approximate);
         }
 
         public BucketVectors WithCounters(long changeVersion, long deleteEpoch) =>
-            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, _count, Seqs, Vectors, Codes, Scales, Facts, _index, _approximate);
+            new BucketVectors(BucketId, Dimensions, changeVersion, deleteEpoch, _count, Seqs, Vectors, Codes, Scales, _approximate);
 
         /// <summary>
         /// When <see cref="TrimDue"/>: the same snapshot with the tail rows the index now holds dropped (copied into new arrays, so older snapshots are untouched).
         /// </summary>
-        internal BucketVectors TrimmedTo(HyperplaneSet planes)
+        internal BucketVectors TrimmedTo()
         {
             if (!TrimDue || _approximate == null)
             {
@@ -208,22 +148,15 @@ namespace Engram.Local.Retrieval
             }
 
             var start = _approximate.Index.MaxSeq;
-            var coverage = _approximate.Coverage;
-            if (coverage != null && coverage.KnownThrough >= TailStart)
-            {
-                // The rows leaving the tail are the index's now: their digits join what it covers.
-                coverage.Extend(TailDigits(), MaxSeq);
-            }
-
-            var trimmed = Fresh(BucketId, planes, ChangeVersion, DeleteEpoch, new ApproximatePart(_approximate.Index, _approximate.Fetcher, start, coverage));
+            var trimmed = Fresh(BucketId, Dimensions, ChangeVersion, DeleteEpoch, new ApproximatePart(_approximate.Index, _approximate.Fetcher, start));
             var first = Array.BinarySearch(Seqs, 0, _count, start + 1);
             first = first < 0 ? ~first : first;
-            var rows = new List<(long, float[], FactSignature)>(_count - first);
+            var rows = new List<(long, float[])>(_count - first);
             for (var i = first; i < _count; i++)
             {
                 var vector = new float[Dimensions];
                 Array.Copy(Vectors, i * Dimensions, vector, 0, Dimensions);
-                rows.Add((Seqs[i], vector, Facts[i]));
+                rows.Add((Seqs[i], vector));
             }
 
             return rows.Count == 0 ? trimmed : trimmed.Append(rows, ChangeVersion, DeleteEpoch);
@@ -314,49 +247,6 @@ namespace Engram.Local.Retrieval
             return new LocatedVectors(sources, offsets, Dimensions);
         }
 
-        /// <summary>
-        /// The memories at cosine ≥ <paramref name="threshold"/> with <paramref name="query"/> whose facts may agree
-        /// with <paramref name="facts"/> (<see cref="FactSignature.MayAgree"/>: the others can never absorb it), most similar
-        /// first, for the dedup check. Exact among rows with the same digits while they number up to <see cref="ExactScanLimit"/>;
-        /// above that among the <see cref="SimilarityIndex"/> band candidates, which include a memory at cosine ≥ 0.95 with
-        /// probability ≥ 99 % (rising steeply with similarity). With an approximate index: its
-        /// <see cref="DedupCandidates"/> nearest, re-scored exactly, plus the tail as above.
-        /// </summary>
-        public List<(long Seq, float Cosine)> AtLeast(float[] query, FactSignature facts, float threshold)
-        {
-            var found = new List<(long Seq, float Cosine)>();
-            var signatures = Facts;
-            void Consider(int i)
-            {
-                if (!FactSignature.MayAgree(facts, signatures[i]))
-                {
-                    return;
-                }
-
-                var cosine = VectorMath.Dot(query, Vectors, i * Dimensions);
-                if (cosine >= threshold)
-                {
-                    found.Add((Seqs[i], cosine));
-                }
-            }
-
-            _index.ForEachCandidate(query, facts.Digits, Vectors, signatures, _count, Consider);
-
-            if (_approximate != null && (_approximate.Coverage == null || _approximate.Coverage.MayHold(facts.Digits, TailStart)))
-            {
-                foreach (var (seq, cosine) in IndexCandidates(query, DedupCandidates, threshold - QuantisationSlack))
-                {
-                    if (cosine >= threshold)
-                    {
-                        found.Add((seq, cosine));
-                    }
-                }
-            }
-
-            found.Sort((x, y) => x.Cosine != y.Cosine ? y.Cosine.CompareTo(x.Cosine) : x.Seq.CompareTo(y.Seq));
-            return found;
-        }
-
         /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>
         public List<(long Seq, float Cosine)> Nearest(float[] query, int n)
         {
@@ -395,7 +285,7 @@ namespace Engram.Local.Retrieval
             {
                 // The coded table ranks its candidates by 8-bit cosine and the graph by quantised cosine, both close
                 // enough to exact that the best n re-scored suffice (see IndexSearchBreadth).
-                result.AddRange(IndexCandidates(query, n, float.NegativeInfinity, IndexSearchBreadth));
+                result.AddRange(IndexCandidates(query, n));
                 result.Sort((x, y) => x.Item2 != y.Item2 ? y.Item2.CompareTo(x.Item2) : x.Item1.CompareTo(y.Item1));
                 if (result.Count > n)
                 {
@@ -407,19 +297,17 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// The index's <paramref name="k"/> nearest at or before <see cref="TailStart"/> (later ones are in the tail),
-        /// keeping those whose quantised cosine reaches <paramref name="floor"/>, with exact cosines; deleted rows drop out.
-        /// Retrieval (<paramref name="breadth"/> &gt; 0) takes the index's <see cref="ApproximateIndex.Candidates"/> (its coded
-        /// table's scan, or a graph walk of at least that many neighbours); the dedup check takes the graph's k nearest.
+        /// The index's <paramref name="k"/> nearest at or before <see cref="TailStart"/> (later ones are in the tail), from its
+        /// <see cref="ApproximateIndex.Candidates"/> (its coded table's scan, or a graph walk of <see cref="IndexSearchBreadth"/>
+        /// neighbours), with exact cosines; deleted rows drop out.
         /// </summary>
-        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor, int breadth = 0)
+        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k)
         {
             var part = _approximate!;
             var wanted = new List<long>(k);
-            var found = breadth > 0 ? part.Index.Candidates(query, k, breadth) : part.Index.Search(query, k);
-            foreach (var (seq, approximate) in found)
+            foreach (var (seq, _) in part.Index.Candidates(query, k, IndexSearchBreadth))
             {
-                if (seq <= part.TailStart && approximate >= floor)
+                if (seq <= part.TailStart)
                 {
                     wanted.Add(seq);
                     if (wanted.Count == k)
@@ -449,24 +337,11 @@ namespace Engram.Local.Retrieval
             return rows.Count == 0 ? null : rows[0].Vector;
         }
 
-        private (float[] Source, int Offset)? VectorOf(long seq)
-        {
-            var index = Array.BinarySearch(Seqs, 0, _count, seq);
-            if (index >= 0)
-            {
-                return (Vectors, index * Dimensions);
-            }
-
-            var stored = StoredVector(seq);
-            return stored == null ? ((float[], int)?)null : (stored, 0);
-        }
-
         /// <summary>What an index-backed snapshot adds: the index, where to read exact vectors, and where its tail starts.</summary>
         private sealed class ApproximatePart
         {
-            public ApproximatePart(ApproximateIndex index, VectorFetcher fetcher, long tailStart, DigitCoverage? coverage)
+            public ApproximatePart(ApproximateIndex index, VectorFetcher fetcher, long tailStart)
             {
-                Coverage = coverage;
                 Index = index;
                 Fetcher = fetcher;
                 TailStart = tailStart;
@@ -477,9 +352,6 @@ namespace Engram.Local.Retrieval
             public VectorFetcher Fetcher { get; }
 
             public long TailStart { get; }
-
-            /// <summary>The digits of the rows the index holds, or null when not known (the dedup check then always searches it).</summary>
-            public DigitCoverage? Coverage { get; }
         }
 
         /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using Engram.Local.Dedup;
 using Engram.Local.Embedding;
 using Engram.Local.Storage;
 using Microsoft.Data.Sqlite;
@@ -20,7 +19,6 @@ namespace Engram.Local.Retrieval
     internal sealed class VectorCache
     {
         private readonly int _dimensions;
-        private readonly HyperplaneSet _planes;
         private readonly VectorIndexSet? _indexes;
         private readonly ConcurrentDictionary<string, BucketVectors> _buckets = new ConcurrentDictionary<string, BucketVectors>();
         private readonly ConcurrentDictionary<string, object> _locks = new ConcurrentDictionary<string, object>();
@@ -28,7 +26,6 @@ namespace Engram.Local.Retrieval
         public VectorCache(int dimensions, VectorIndexSet? indexes = null)
         {
             _dimensions = dimensions;
-            _planes = new HyperplaneSet(dimensions);
             _indexes = indexes;
         }
 
@@ -42,7 +39,7 @@ namespace Engram.Local.Retrieval
             if (counters == null)
             {
                 Forget(bucketId);
-                return BucketVectors.Empty(bucketId, _planes, 0, 0);
+                return BucketVectors.Empty(bucketId, _dimensions, 0, 0);
             }
 
             var (version, epoch) = counters.Value;
@@ -67,22 +64,22 @@ namespace Engram.Local.Retrieval
                 {
                     basis = cached != null && cached.DeleteEpoch == epoch && cached.Approximate == null
                         ? cached
-                        : BucketVectors.Empty(bucketId, _planes, version, epoch);
+                        : BucketVectors.Empty(bucketId, _dimensions, version, epoch);
                 }
                 else if (cached != null && cached.DeleteEpoch == epoch && cached.Approximate == index)
                 {
-                    basis = cached.TrimmedTo(_planes);
+                    basis = cached.TrimmedTo();
                 }
                 else
                 {
                     _indexes!.ApplyDeletions(connection, bucketId, index, transaction);
-                    basis = BucketVectors.OverIndex(bucketId, _planes, version, epoch, index, _indexes.Fetcher(bucketId), cached?.CoverageThrough(index.MaxSeq));
+                    basis = BucketVectors.OverIndex(bucketId, _dimensions, version, epoch, index, _indexes.Fetcher(bucketId));
                 }
 
-                var rows = new List<(long, float[], FactSignature)>();
-                foreach (var (seq, blob, content) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction, rowidRange: index != null))
+                var rows = new List<(long, float[])>();
+                foreach (var (seq, blob) in MemoryRepository.ReadVectors(connection, bucketId, basis.MaxSeq, transaction, rowidRange: index != null))
                 {
-                    rows.Add((seq, VectorMath.FromBytes(blob, _dimensions), FactSignature.Of(content)));
+                    rows.Add((seq, VectorMath.FromBytes(blob, _dimensions)));
                 }
 
                 var fresh = basis.Append(rows, version, epoch);
@@ -98,7 +95,7 @@ namespace Engram.Local.Retrieval
         /// Runs after the commit, so it must never fail the write: a reader may already have copied some of
         /// these rows (it read the counters before our commit and the rows after it), and those are skipped.
         /// </summary>
-        public void AppendCommitted(string bucketId, long versionBefore, long versionAfter, long deleteEpoch, IReadOnlyList<(long Seq, float[] Vector, FactSignature Facts)> rows)
+        public void AppendCommitted(string bucketId, long versionBefore, long versionAfter, long deleteEpoch, IReadOnlyList<(long Seq, float[] Vector)> rows)
         {
             lock (_locks.GetOrAdd(bucketId, _ => new object()))
             {
@@ -107,7 +104,7 @@ namespace Engram.Local.Retrieval
                     return;
                 }
 
-                var unseen = new List<(long Seq, float[] Vector, FactSignature Facts)>(rows.Count);
+                var unseen = new List<(long Seq, float[] Vector)>(rows.Count);
                 foreach (var row in rows)
                 {
                     if (row.Seq > cached.MaxSeq)
@@ -117,6 +114,26 @@ namespace Engram.Local.Retrieval
                 }
 
                 _buckets[bucketId] = unseen.Count == 0 ? cached.WithCounters(versionAfter, deleteEpoch) : cached.Append(unseen, versionAfter, deleteEpoch);
+            }
+        }
+
+        /// <summary>
+        /// After a write of rows up to <paramref name="lastSeq"/> that left the bucket with about <paramref name="memoryCount"/>
+        /// memories: asks for its index to be built, or extended by a build step, when due — what <see cref="Get"/> does, for
+        /// the write path, which no longer loads the bucket's vectors (the dedup check reads its candidates by fact key).
+        /// Seqs count every bucket's rows, so the tail is over-estimated when buckets interleave: that only asks early.
+        /// </summary>
+        public void RequestIndexingAfterInsert(SqliteConnection connection, string bucketId, int memoryCount, long lastSeq)
+        {
+            if (_indexes == null || !_indexes.Enabled || memoryCount < _indexes.MinimumSize)
+            {
+                return;
+            }
+
+            var index = _indexes.Ready(connection, bucketId, null);
+            if (index == null || lastSeq - index.MaxSeq >= VectorIndexSet.BuildChunk)
+            {
+                _indexes.Request(bucketId);
             }
         }
 

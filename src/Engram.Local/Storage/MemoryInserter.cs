@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Text;
 using Engram.Local.Dedup;
 using Microsoft.Data.Sqlite;
 
@@ -18,7 +16,6 @@ namespace Engram.Local.Storage
         private readonly SqliteConnection _connection;
         private readonly SqliteTransaction _transaction;
         private readonly SqliteCommand _insert;
-        private readonly SqliteCommand _findHash;
         private readonly SqliteCommand _findDedupKey;
         private readonly SqliteCommand _index;
         private SqliteCommand? _findId;
@@ -35,21 +32,14 @@ namespace Engram.Local.Storage
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
             _insert.CommandText =
-                "INSERT INTO memories (id, tenant, bucket_id, content, content_hash, dedup_key, token_count, created_at, embedding) " +
-                "VALUES ($id, $tenant, $bucket, $content, $hash, $dedup, $tokens, $created, $embedding) RETURNING seq;";
-            foreach (var name in new[] { "$id", "$tenant", "$bucket", "$content", "$hash", "$dedup", "$tokens", "$created", "$embedding" })
+                "INSERT INTO memories (id, tenant, bucket_id, content, content_hash, dedup_key, token_count, created_at, embedding, fact_key) " +
+                "VALUES ($id, $tenant, $bucket, $content, $hash, $dedup, $tokens, $created, $embedding, $fact) RETURNING seq;";
+            foreach (var name in new[] { "$id", "$tenant", "$bucket", "$content", "$hash", "$dedup", "$tokens", "$created", "$embedding", "$fact" })
             {
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
 
             _insert.Prepare();
-
-            _findHash = connection.CreateCommand();
-            _findHash.Transaction = transaction;
-            _findHash.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND content_hash = $hash ORDER BY seq LIMIT 1;";
-            _findHash.Parameters.Add(new SqliteParameter { ParameterName = "$bucket" });
-            _findHash.Parameters.Add(new SqliteParameter { ParameterName = "$hash" });
-            _findHash.Prepare();
 
             _findDedupKey = connection.CreateCommand();
             _findDedupKey.Transaction = transaction;
@@ -59,8 +49,11 @@ namespace Engram.Local.Storage
             _findDedupKey.Prepare();
         }
 
-        /// <summary>Inserts one row; returns its seq, or null when the dedup unique index rejected it (a concurrent identical write won).</summary>
-        public long? TryInsert(string id, string tenant, string bucketId, string content, byte[] hash, bool dedupEnforced, int tokenCount, string createdAt, byte[] embedding)
+        /// <summary>
+        /// Inserts one row with its <paramref name="factKey"/> (<see cref="FactTokens.Key(string)"/> of the content); returns its
+        /// seq, or null when the dedup unique index rejected it (a concurrent identical write won).
+        /// </summary>
+        public long? TryInsert(string id, string tenant, string bucketId, string content, byte[] hash, bool dedupEnforced, int tokenCount, string createdAt, byte[] embedding, long factKey)
         {
             var p = _insert.Parameters;
             p[0].Value = id;
@@ -72,6 +65,7 @@ namespace Engram.Local.Storage
             p[6].Value = tokenCount;
             p[7].Value = createdAt;
             p[8].Value = embedding;
+            p[9].Value = factKey;
             long seq;
             try
             {
@@ -126,47 +120,6 @@ namespace Engram.Local.Storage
             return _findId.ExecuteScalar() as string;
         }
 
-        public (string Id, long Seq)? FindByHash(string bucketId, byte[] hash) => Find(_findHash, bucketId, hash);
-
-        /// <summary>
-        /// For each of <paramref name="hashes"/> held by a memory of the bucket, the oldest such memory (any
-        /// dedup policy): one statement for a whole batch instead of one per row (a batch of 100 loose writes
-        /// spent about a fifth of its time in per-row lookups before).
-        /// </summary>
-        public Dictionary<byte[], (string Id, long Seq)> FindByHashes(string bucketId, IReadOnlyList<byte[]> hashes)
-        {
-            var found = new Dictionary<byte[], (string Id, long Seq)>(ContentHashComparer.Instance);
-            if (hashes.Count == 0)
-            {
-                return found;
-            }
-
-            using var command = _connection.CreateCommand();
-            command.Transaction = _transaction;
-            var sql = new StringBuilder("SELECT content_hash, id, seq FROM memories WHERE bucket_id = $bucket AND content_hash IN (");
-            command.Parameters.AddWithValue("$bucket", bucketId);
-            for (var i = 0; i < hashes.Count; i++)
-            {
-                var name = "$h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                sql.Append(i == 0 ? name : "," + name);
-                command.Parameters.AddWithValue(name, hashes[i]);
-            }
-
-            command.CommandText = sql.Append(");").ToString();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var hash = (byte[])reader.GetValue(0);
-                var row = (reader.GetString(1), reader.GetInt64(2));
-                if (!found.TryGetValue(hash, out var earlier) || row.Item2 < earlier.Seq)
-                {
-                    found[hash] = row;
-                }
-            }
-
-            return found;
-        }
-
         /// <summary>The row that holds the dedup key (the winner of a concurrent identical insert).</summary>
         public (string Id, long Seq)? FindByDedupKey(string bucketId, byte[] hash) => Find(_findDedupKey, bucketId, hash);
 
@@ -181,7 +134,6 @@ namespace Engram.Local.Storage
         public void Dispose()
         {
             _insert.Dispose();
-            _findHash.Dispose();
             _findDedupKey.Dispose();
             _findId?.Dispose();
             _index.Dispose();

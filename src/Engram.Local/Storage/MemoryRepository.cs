@@ -148,24 +148,23 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>Streams (seq, embedding) of the bucket's memories with seq above <paramref name="afterSeq"/>, in seq order.</summary>
-        /// <summary>The bucket's rows after <paramref name="afterSeq"/>, in seq order: vector and text (the dedup check keeps a signature of it).</summary>
         /// <remarks>
         /// <paramref name="rowidRange"/>: walk the rowid range after <paramref name="afterSeq"/> instead of the bucket's
         /// equality index, which reads every row of the bucket to find the few after it (the tail of an indexed bucket).
         /// </remarks>
-        public static IEnumerable<(long Seq, byte[] Embedding, string Content)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null, bool rowidRange = false)
+        public static IEnumerable<(long Seq, byte[] Embedding)> ReadVectors(SqliteConnection connection, string bucketId, long afterSeq, SqliteTransaction? transaction = null, bool rowidRange = false)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = rowidRange
-                ? "SELECT seq, embedding, content FROM memories WHERE +bucket_id = $bucket AND seq > $after ORDER BY seq;"
-                : "SELECT seq, embedding, content FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
+                ? "SELECT seq, embedding FROM memories WHERE +bucket_id = $bucket AND seq > $after ORDER BY seq;"
+                : "SELECT seq, embedding FROM memories WHERE bucket_id = $bucket AND seq > $after ORDER BY seq;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             command.Parameters.AddWithValue("$after", afterSeq);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                yield return (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2));
+                yield return (reader.GetInt64(0), (byte[])reader.GetValue(1));
             }
         }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Security.Cryptography;
+using Engram.Local.Dedup;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Local.Storage
@@ -142,6 +144,9 @@ END;
             Sql(@"
 DROP TRIGGER tr_memories_insert;
 "),
+            // 9: the fact key (FactTokens.Key) of every memory, so the dedup check finds its merge candidates by an
+            // index lookup instead of a vector search; existing rows get theirs from their content.
+            FactKeys,
         };
 
         public static int LatestVersion => Steps.Count;
@@ -201,6 +206,20 @@ CREATE TRIGGER tr_memories_delete AFTER DELETE ON memories BEGIN
                        delete_epoch = delete_epoch + 1
     WHERE id = old.bucket_id;
 END;
+")(connection, transaction);
+        }
+
+        private static void FactKeys(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            // One UPDATE through a SQL function rather than a statement per row; the index is built after the fill.
+            // Measured on a 100,000-row hashing file (177 MB): the open that migrates costs 15.6 s CPU more than opening
+            // the migrated file (16.0 vs 0.4 s; 110 s wall at load average ~55 on 2 cores), once per file.
+            using var sha = SHA256.Create();
+            connection.CreateFunction("engram_fact_key", (string content) => FactTokens.Key(content, sha), isDeterministic: true);
+            Sql(@"
+ALTER TABLE memories ADD COLUMN fact_key INTEGER;
+UPDATE memories SET fact_key = engram_fact_key(content);
+CREATE INDEX ix_memories_bucket_fact_key ON memories (bucket_id, fact_key);
 ")(connection, transaction);
         }
 

@@ -27,7 +27,7 @@ public class CodedScanTests
             rows.Add((i + 1, Normalized(embedder.Embed(text))));
         }
 
-        var vectors = BucketVectors.Empty("b", new HyperplaneSet(embedder.Dimensions), 0, 0).Append(rows, 1, 0);
+        var vectors = BucketVectors.Empty("b", embedder.Dimensions, 0, 0).Append(rows, 1, 0);
 
         foreach (var question in new[] { "What does Priya prefer?", "Who owns a ginger cat?", "billing service bug", "day 42 Lisbon", "Kenji Japanese", "standup" })
         {
@@ -55,7 +55,7 @@ public class CodedScanTests
         var same = Normalized(embedder.Embed("The backup job runs at midnight."));
         var other = Normalized(embedder.Embed("Lunch is served in the atrium."));
         var rows = Enumerable.Range(0, count).Select(i => ((long)i + 1, i % 3 == 0 ? same : other)).ToList();
-        var vectors = BucketVectors.Empty("b", new HyperplaneSet(embedder.Dimensions), 0, 0).Append(rows, 1, 0);
+        var vectors = BucketVectors.Empty("b", embedder.Dimensions, 0, 0).Append(rows, 1, 0);
 
         var actual = vectors.Nearest(same, 5);
 

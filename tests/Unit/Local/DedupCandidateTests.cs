@@ -1,114 +1,126 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Engram.Client;
 using Engram.Local;
 using Engram.Local.Dedup;
-using Engram.Local.Retrieval;
+using Engram.Local.Storage;
+using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace Engram.Tests.Unit.Local;
 
 /// <summary>
-/// The dedup check's candidate generator (fact signatures, groups by digits, band hashing for large groups) must
-/// find every memory the rule itself would merge: it only skips work, never a merge.
+/// The dedup check reads its merge candidates by fact key from the file (<see cref="FactTokens.Key(string)"/>), so it
+/// finds every memory the rule would merge into at any bucket size, after a restart, when another engine wrote it, and
+/// never one that was deleted; files from before the key get it on open.
 /// </summary>
 public class DedupCandidateTests
 {
-    private const int Dimensions = 64;
-    private const float Threshold = 0.95f;
-
     [Fact]
-    public void A_signature_never_rejects_two_texts_whose_facts_agree()
+    public async Task A_restatement_merges_into_its_fact_even_when_closer_memories_with_other_facts_outnumber_the_index_search()
     {
-        var texts = SignatureTexts();
-        var agreeing = 0;
-        var rejected = 0;
-        foreach (var a in texts)
+        // 60 memories identical in vector to the write but with other digits, all held by the approximate index: a
+        // vector search of the nearest few returns only those, the one fact that agrees lies at cosine 0.97.
+        using var folder = new TempFolder();
+        var embedder = new PlaneEmbedder().At("Order 5 shipped today.", 0.97);
+        var decoys = Enumerable.Range(100, 60).Select(i => $"Order {i} shipped today.").ToList();
+        var options = new LocalEngineOptions { Path = folder.File(), Embedder = embedder, VectorIndexMinimum = 50 };
+        string canonicalId;
+        using (var engine = LocalEngine.Open(options))
         {
-            foreach (var b in texts)
+            var service = engine.ForTenant("t");
+            canonicalId = (await service.StoreMemoryAsync("b", "Order 5 shipped today.")).Id;
+            await service.StoreMemoriesAsync("b", decoys, DedupPolicy.Off);
+            await service.QueryAsync(new QueryRequest("warm up", "b") { SkipSynthesis = true });
+            engine.WaitForVectorIndexes();
+            using (var connection = engine.Database.OpenConnection())
             {
-                var agree = FactTokens.Agree(a, b);
-                var may = FactSignature.MayAgree(FactSignature.Of(a), FactSignature.Of(b));
-                Assert.False(agree && !may, $"The signature rejects two texts whose facts agree: '{a}' / '{b}'.");
-                agreeing += agree ? 1 : 0;
-                rejected += may ? 0 : 1;
+                Assert.NotNull(engine.Vectors.Get(connection, StoredBucketId(engine)).Approximate);
             }
+
+            var same = await service.StoreMemoriesAsync("b", new[] { "Order 5 shipped today!", "filler" });
+            Assert.Equal((canonicalId, MergeReasons.EmbeddingSimilarity), (same[0].DedupedInto, same[0].MergeReason));
         }
 
-        // The set has agreeing pairs beyond identity, and the signature does reject most of the others.
-        Assert.True(agreeing > texts.Count * 2, $"only {agreeing} agreeing pairs");
-        Assert.True(rejected > (texts.Count * texts.Count - agreeing) * 3 / 4, $"only {rejected} pairs rejected");
-    }
-
-    [Fact]
-    public void Candidates_equal_an_exhaustive_scan_while_groups_are_small()
-    {
-        var random = new Random(7);
-        var rows = new List<(long Seq, float[] Vector, FactSignature Facts)>();
-        var texts = new List<string>();
-        for (var i = 0; i < 3000; i++)
+        // After a restart, and from a second engine on the same file while the first is open: the same merge.
+        using (var first = LocalEngine.Open(options))
+        using (var second = LocalEngine.Open(options))
         {
-            // Few distinct digit sets, so groups hold hundreds of rows and many pairs are above the threshold.
-            texts.Add($"ticket {i % 7} for {Word(random)} {Word(random)} owned by {Name(random)}");
-            rows.Add((i + 1, Unit(random), FactSignature.Of(texts[i])));
-        }
-
-        var snapshot = Snapshot(rows);
-        // Rows appended without their text are compared with everything.
-        var unknown = new List<(long Seq, float[] Vector)> { (5000, rows[10].Vector), (5001, rows[20].Vector) };
-        snapshot = snapshot.Append(unknown, 3, 0);
-        texts.Add(texts[10]);
-        texts.Add(texts[20]);
-        var seqs = rows.Select(r => r.Seq).Concat(unknown.Select(u => u.Seq)).ToList();
-
-        for (var q = 0; q < 300; q++)
-        {
-            var source = random.Next(rows.Count);
-            var query = Near(rows[source].Vector, 0.95 + random.NextDouble() * 0.05, random);
-            var text = random.Next(2) == 0 ? texts[source] : $"ticket {q % 9} for {Word(random)} owned by {Name(random)}";
-            var expected = Exhaustive(query, text, seqs, rows.Select(r => r.Vector).Concat(unknown.Select(u => u.Vector)).ToList(), texts);
-            var found = snapshot.AtLeast(query, FactSignature.Of(text), Threshold).Select(c => c.Seq).ToHashSet();
-            Assert.True(expected.IsSubsetOf(found), $"query {q}: missed {string.Join(",", expected.Except(found))}");
+            Assert.Equal(canonicalId, (await first.ForTenant("t").StoreMemoryAsync("b", "order 5 shipped today")).DedupedInto);
+            var written = await second.ForTenant("t").StoreMemoryAsync("b", "Order 7 left the depot.");
+            Assert.Equal(StoreMemoryResult.StatusStored, written.Status);
+            var restated = await first.ForTenant("t").StoreMemoriesAsync("b", new[] { "Order 7 left the depot!", "Order 5 shipped today?" });
+            Assert.Equal(written.Id, restated[0].DedupedInto);
+            Assert.Equal(canonicalId, restated[1].DedupedInto);
         }
     }
 
     [Fact]
-    public void Band_hashing_of_a_large_group_finds_what_an_exhaustive_scan_finds()
+    public async Task After_the_canonical_memory_is_deleted_by_another_engine_the_next_restatement_is_stored()
     {
-        var random = new Random(11);
-        var rows = new List<(long Seq, float[] Vector, FactSignature Facts)>();
-        var texts = new List<string>();
-        // One digitless group well above the exact limit, beside rows with their own digits.
-        var size = SimilarityIndex.ExactGroupLimit * 2;
-        for (var i = 0; i < size; i++)
+        using var folder = new TempFolder();
+        var options = new LocalEngineOptions { Path = folder.File(), VectorIndexMinimum = 50 };
+        var facts = Enumerable.Range(0, 80).Select(i => $"Server host-{i} in rack {i % 13} has backups at {i % 24:00}:30 UTC.").ToList();
+        using var writer = LocalEngine.Open(options);
+        using var other = LocalEngine.Open(options);
+        var stored = await writer.ForTenant("t").StoreMemoriesAsync("b", facts);
+        await writer.ForTenant("t").QueryAsync(new QueryRequest("warm up", "b") { SkipSynthesis = true });
+        writer.WaitForVectorIndexes();
+        Assert.Equal(stored[3].Id, (await writer.ForTenant("t").StoreMemoryAsync("b", facts[3] + "!")).DedupedInto);
+
+        await other.ForTenant("t").DeleteMemoryAsync("b", stored[3].Id);
+
+        var single = await writer.ForTenant("t").StoreMemoryAsync("b", facts[3] + "!");
+        var batch = await writer.ForTenant("t").StoreMemoriesAsync("b", new[] { facts[3] + "?", "filler" });
+        Assert.Equal(StoreMemoryResult.StatusStored, single.Status);
+        Assert.Equal((single.Id, MergeReasons.EmbeddingSimilarity), (batch[0].DedupedInto, batch[0].MergeReason));
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_fact_key_gets_it_on_open_and_its_old_rows_absorb_restatements()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File();
+        var facts = new[] { "Invoice INV-4411 from Contoso is due on May 3.", "Priya Shah prefers green tea in the morning.", "The export job runs daily." };
+        IReadOnlyList<StoreMemoryResult> old;
+        using (var engine = Engines.OnFile(folder))
         {
-            texts.Add(i % 4 == 0 ? $"order {i} shipped" : $"the {Word(random)} note about {Word(random)} and {Word(random)}");
-            rows.Add((i + 1, Unit(random), FactSignature.Of(texts[i])));
+            old = await engine.ForTenant("t").StoreMemoriesAsync("b", facts);
         }
 
-        var snapshot = Snapshot(rows);
-        var vectors = rows.Select(r => r.Vector).ToList();
-        var seqs = rows.Select(r => r.Seq).ToList();
-        int expectedPairs = 0, foundPairs = 0;
-        for (var q = 0; q < 400; q++)
+        // The file as the engine before schema step 9 left it: no fact_key column, no index on it, user_version 8.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
-            var source = random.Next(rows.Count);
-            var cosine = 0.95 + random.NextDouble() * 0.05;
-            var query = Near(vectors[source], cosine, random);
-            var expected = Exhaustive(query, texts[source], seqs, vectors, texts);
-            var found = snapshot.AtLeast(query, FactSignature.Of(texts[source]), Threshold).Select(c => c.Seq).ToHashSet();
-            expectedPairs += expected.Count;
-            foundPairs += expected.Count(found.Contains);
-            if (cosine >= 0.97)
-            {
-                Assert.True(expected.IsSubsetOf(found), $"query {q} at cosine {cosine:F3}: missed {string.Join(",", expected.Except(found))}");
-            }
+            connection.Open();
+            Execute(connection, "DROP INDEX ix_memories_bucket_fact_key; ALTER TABLE memories DROP COLUMN fact_key; PRAGMA user_version = 8;");
+            Assert.Equal(8, SchemaMigrations.ReadVersion(connection));
         }
 
-        Assert.True(expectedPairs >= 400);
-        Assert.True(foundPairs >= expectedPairs * 0.99, $"recall {foundPairs} of {expectedPairs}");
+        using (var engine = Engines.OnFile(folder))
+        {
+            var service = engine.ForTenant("t");
+            var results = await service.StoreMemoriesAsync("b", new[] { facts[0].Replace(".", "!"), facts[1], "Invoice INV-4412 from Contoso is due on May 3." });
+            Assert.Equal((old[0].Id, MergeReasons.EmbeddingSimilarity), (results[0].DedupedInto, results[0].MergeReason));
+            Assert.Equal((old[1].Id, MergeReasons.ContentHash), (results[1].DedupedInto, results[1].MergeReason));
+            Assert.Equal(StoreMemoryResult.StatusStored, results[2].Status);
+            Assert.Equal(old[2].Id, (await service.StoreMemoryAsync("b", "the export job runs daily")).DedupedInto);
+        }
+
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        Assert.Equal(SchemaMigrations.LatestVersion, SchemaMigrations.ReadVersion(check));
+        using var rows = check.CreateCommand();
+        rows.CommandText = "SELECT content, fact_key FROM memories;";
+        using var reader = rows.ExecuteReader();
+        var count = 0;
+        while (reader.Read())
+        {
+            Assert.Equal(FactTokens.Key(reader.GetString(0)), reader.GetInt64(1));
+            count++;
+        }
+
+        Assert.Equal(4, count);
     }
 
     [Fact]
@@ -168,7 +180,7 @@ public class DedupCandidateTests
                 Assert.NotNull(engine.Vectors.Get(connection, StoredBucketId(engine)).Approximate);
             }
 
-            // Index-held rows (the index knows their digits): a restatement merges, new digits are stored.
+            // Index-held rows: a restatement merges, new digits are stored.
             var results = await service.StoreMemoriesAsync("b", new[] { facts[3].Replace(".", "!"), "Server host-999 in rack 1 has backups at 01:30 UTC." });
             Assert.Equal(firstId, results[0].DedupedInto);
             Assert.Equal(MergeReasons.EmbeddingSimilarity, results[0].MergeReason);
@@ -178,7 +190,7 @@ public class DedupCandidateTests
             Assert.Equal(StoreMemoryResult.StatusStored, (await service.StoreMemoryAsync("b", facts[4].Replace(".", "!"))).Status);
         }
 
-        // After a restart the index's digits are not known: it is searched, and the merge is the same.
+        // After a restart: the same merge (nothing the check uses lives in memory).
         using (var engine = LocalEngine.Open(new LocalEngineOptions { Path = folder.File(), VectorIndexMinimum = 100 }))
         {
             var result = await engine.ForTenant("t").StoreMemoriesAsync("b", new[] { facts[3].Replace(".", " ."), "filler" });
@@ -189,96 +201,42 @@ public class DedupCandidateTests
     private static string StoredBucketId(LocalEngine engine)
     {
         using var connection = engine.Database.OpenConnection();
-        return Engram.Local.Storage.BucketRepository.Find(connection, "t", "b")!.Id;
+        return BucketRepository.Find(connection, "t", "b")!.Id;
     }
 
-    private static BucketVectors Snapshot(List<(long Seq, float[] Vector, FactSignature Facts)> rows) =>
-        BucketVectors.Empty("b", new HyperplaneSet(Dimensions), 0, 0).Append(rows, 1, 0);
-
-    /// <summary>The seqs the dedup rule could merge into: cosine at the threshold and facts that agree.</summary>
-    private static HashSet<long> Exhaustive(float[] query, string text, List<long> seqs, List<float[]> vectors, List<string> texts)
+    private static void Execute(SqliteConnection connection, string sql)
     {
-        var expected = new HashSet<long>();
-        for (var i = 0; i < seqs.Count; i++)
-        {
-            if (Engram.Local.Embedding.VectorMath.Dot(query, vectors[i]) >= Threshold && FactTokens.Agree(text, texts[i]))
-            {
-                expected.Add(seqs[i]);
-            }
-        }
-
-        return expected;
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
-    private static List<string> SignatureTexts()
+    /// <summary>
+    /// Vectors in one plane, chosen per text: a text given with <see cref="At"/> lies at that cosine from the axis, every
+    /// other text on it (so they are all identical in vector); enough to place one fact behind many closer ones.
+    /// </summary>
+    private sealed class PlaneEmbedder : VectorEmbedder
     {
-        var bases = new[]
+        private readonly Dictionary<string, float> _cosines = new();
+
+        public PlaneEmbedder()
+            : base("test-plane", "plane-v1", 32)
         {
-            "The rate limit is 300 requests per minute.",
-            "Lena said the deploy of v2.1 to pg-prod-2 failed at 10:30.",
-            "Did you see the photos Priya posted?",
-            "Dark mode is enabled for Jonas since 2024-05-01.",
-            "INC-4411 moved from -5 to +5 degrees (300) in the EU region.",
-            "The \u212Aelvin scale starts at 0 for Ingrid.",
-            "\u0130stanbul office opens at 9, says \u00C5sa.",
-            "Payment of \u20AC1,200 to ACME was sent on Friday.",
-            "no capitals and no digits here at all",
-            "\U00010400 deseret name with 12 items",
-        };
-        var texts = new List<string>();
-        foreach (var text in bases)
-        {
-            texts.Add(text);
-            texts.Add(text.ToLowerInvariant());
-            texts.Add(text.ToUpperInvariant());
-            texts.Add(text.Replace(".", "!").Replace(",", ""));
-            texts.Add("(" + text + ")");
-            texts.Add(text.Replace("300", "600").Replace("2.1", "2.2").Replace("Priya", "Marcus"));
-            texts.Add(text + " Also noted by Marcus.");
-            texts.Add(string.Join(" ", text.Split(' ').Reverse()));
         }
 
-        return texts;
-    }
-
-    private static readonly string[] Words = { "alpha", "bravo", "cedar", "delta", "ember", "falcon", "granite", "harbor", "iris", "juniper", "kestrel", "lumen" };
-    private static readonly string[] Names = { "Priya", "Marcus", "Elena", "Tomasz", "Aisha", "Kenji" };
-
-    private static string Word(Random random) => Words[random.Next(Words.Length)];
-
-    private static string Name(Random random) => Names[random.Next(Names.Length)];
-
-    private static float[] Unit(Random random)
-    {
-        var v = new float[Dimensions];
-        for (var i = 0; i < v.Length; i++)
+        public PlaneEmbedder At(string text, double cosine)
         {
-            v[i] = (float)(random.NextDouble() * 2 - 1);
+            _cosines[text] = (float)cosine;
+            return this;
         }
 
-        Engram.Local.Embedding.VectorMath.NormalizeInPlace(v);
-        return v;
-    }
-
-    /// <summary>A unit vector at (about) <paramref name="cosine"/> with <paramref name="v"/>.</summary>
-    private static float[] Near(float[] v, double cosine, Random random)
-    {
-        var noise = Unit(random);
-        var along = Engram.Local.Embedding.VectorMath.Dot(noise, v);
-        for (var i = 0; i < noise.Length; i++)
+        public override float[] Embed(string text)
         {
-            noise[i] -= along * v[i];
+            var v = new float[Dimensions];
+            var cosine = _cosines.TryGetValue(text, out var chosen) ? chosen : 1f;
+            v[0] = cosine;
+            v[1] = (float)System.Math.Sqrt(1.0 - (double)cosine * cosine);
+            return v;
         }
-
-        Engram.Local.Embedding.VectorMath.NormalizeInPlace(noise);
-        var result = new float[v.Length];
-        var sine = Math.Sqrt(1 - cosine * cosine);
-        for (var i = 0; i < v.Length; i++)
-        {
-            result[i] = (float)(cosine * v[i] + sine * noise[i]);
-        }
-
-        Engram.Local.Embedding.VectorMath.NormalizeInPlace(result);
-        return result;
     }
 }

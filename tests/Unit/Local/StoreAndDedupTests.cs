@@ -399,7 +399,7 @@ public class LargeBucketDedupTests : EngineTests
             await service.StoreMemoriesAsync("big", fillers.Skip(i).Take(100).ToList(), DedupPolicy.Off);
         }
 
-        Assert.True((await service.ListMemoriesAsync("big")).Total > Engram.Local.Retrieval.BucketVectors.ExactScanLimit);
+        Assert.True((await service.ListMemoriesAsync("big")).Total > Engram.Local.Retrieval.BucketVectors.CodedScanMinimum);
 
         var near = await service.StoreMemoryAsync("big", "base canonical, as it was");
         var strictKeeps = await service.StoreMemoryAsync("big", "base canonical, as it was then", DedupPolicy.Strict);

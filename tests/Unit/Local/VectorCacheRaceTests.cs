@@ -26,7 +26,7 @@ public class VectorCacheRaceTests
         Assert.Equal(1, snapshot.Count);
 
         // The writer's post-commit update arrives labelled with the version the reader used.
-        var row = (snapshot.MaxSeq, new float[engine.Embedder.Dimensions], Engram.Local.Dedup.FactSignature.Unknown);
+        var row = (snapshot.MaxSeq, new float[engine.Embedder.Dimensions]);
         engine.Vectors.AppendCommitted(bucket.Id, version, version + 1, epoch, new[] { row });
 
         var after = engine.Vectors.Get(connection, bucket.Id);
