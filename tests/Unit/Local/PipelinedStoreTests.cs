@@ -114,48 +114,31 @@ public class PipelinedStoreTests : EngineTests
         Assert.Equal(contents.Take(rows.Count), rows.Select(r => r.Content));
     }
 
-    [Fact]
-    public async Task A_full_disk_before_a_later_transaction_reports_exactly_the_memories_stored_before_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_full_disk_in_a_later_transaction_reports_exactly_the_memories_stored_before_it(bool insideTheTransaction)
     {
         using var folder = new TempFolder();
         using var engine = Engines.OnFile(folder);
         var service = engine.ForTenant(Tenant);
         var contents = Facts(2550);
         var transactions = 0;
+        static Exception DiskFull() => new SqliteException("database or disk is full", 13);
         engine.BeforeBatchHook = () =>
         {
-            if (++transactions == 2)
+            // Before the second transaction begins, or (inside it) before the third if the second wrote a single chunk.
+            if (++transactions == (insideTheTransaction ? 3 : 2))
             {
-                throw new SqliteException("database or disk is full", 13);
-            }
-        };
-
-        var error = await Assert.ThrowsAsync<EngramBatchException>(() => service.StoreMemoriesAsync("b", contents, DedupPolicy.Off));
-
-        Assert.Equal(507, error.Status);
-        AssertReportedAreStored(contents, error, RowsInFile(folder.File()));
-    }
-
-    [Fact]
-    public async Task A_failure_inside_a_later_transaction_rolls_it_back_and_reports_exactly_the_transactions_before_it()
-    {
-        using var folder = new TempFolder();
-        using var engine = Engines.OnFile(folder);
-        var service = engine.ForTenant(Tenant);
-        var contents = Facts(2550);
-        var transactions = 0;
-        engine.BeforeBatchHook = () =>
-        {
-            if (++transactions == 3)
-            {
-                throw new SqliteException("database or disk is full", 13); // only if the second transaction wrote no further chunk
+                throw DiskFull();
             }
         };
         engine.BeforeFurtherChunkHook = () =>
         {
-            if (transactions == 2)
+            // Inside the second transaction after its first chunk is written: that chunk is rolled back with it.
+            if (insideTheTransaction && transactions == 2)
             {
-                throw new SqliteException("database or disk is full", 13);
+                throw DiskFull();
             }
         };
 
