@@ -92,6 +92,9 @@ namespace Engram.Local
         /// <summary>Test hook: runs before each batch transaction of a store-many call.</summary>
         internal Action? BeforeBatchHook { get; set; }
 
+        /// <summary>Test hook: runs inside a batch transaction before each chunk after its first is written.</summary>
+        internal Action? BeforeFurtherChunkHook { get; set; }
+
         public static LocalEngine Open(LocalEngineOptions? options = null)
         {
             options ??= new LocalEngineOptions();

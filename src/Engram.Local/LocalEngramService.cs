@@ -49,7 +49,7 @@ namespace Engram.Local
                 var name = RequestRules.BucketOrDefault(bucket);
                 RequestRules.ValidateBucketName(name);
                 RequestRules.ValidateContent(content);
-                return (await _ingestor.StoreAsync(TenantId, name, new[] { content }, dedup, cancellationToken).ConfigureAwait(false))[0];
+                return (await StoreInChunksAsync(name, new[] { content }, null, dedup, cancellationToken).ConfigureAwait(false))[0];
             }, cancellationToken);
 
         public Task<IReadOnlyList<StoreMemoryResult>> StoreMemoriesAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
@@ -59,19 +59,36 @@ namespace Engram.Local
                 RequestRules.ValidateBucketName(name);
                 // Every item is checked before the first write, so bad input stores nothing.
                 RequestRules.ValidateBatch(contents);
-                return StoreInChunksAsync(name, contents, dedup, cancellationToken);
+                return StoreInChunksAsync(name, contents, null, dedup, cancellationToken);
             }, cancellationToken);
 
         /// <summary>
-        /// One transaction per chunk, as the HTTP client splits requests (<see cref="ChunkedStore"/>); the next chunk
-        /// is embedded and hashed while the current one is written.
+        /// The chunks the HTTP client would send as requests (<see cref="ChunkedStore"/>), several of them per write
+        /// transaction when they are prepared in time; the next chunk is embedded and hashed while the current one is
+        /// written. A restore passes per item the id and creation time to keep.
         /// </summary>
-        private Task<IReadOnlyList<StoreMemoryResult>> StoreInChunksAsync(string bucket, IReadOnlyList<string> contents, DedupPolicy? dedup, CancellationToken cancellationToken) =>
+        private Task<IReadOnlyList<StoreMemoryResult>> StoreInChunksAsync(string bucket, IReadOnlyList<string> contents, IReadOnlyList<RestoreIdentity>? identities, DedupPolicy? dedup, CancellationToken cancellationToken) =>
             ChunkedStore.StoreAsync(
                 contents.Count,
-                (start, length, ct) => _ingestor.PrepareAsync(start == 0 && length == contents.Count ? contents : Slice(contents, start, length), ct),
-                (start, length, prepared) => _ingestor.StoreAsync(TenantId, bucket, length, prepared, dedup, cancellationToken),
+                (start, length, ct) => start == 0 && length == contents.Count
+                    ? _ingestor.PrepareAsync(contents, identities, ct)
+                    : _ingestor.PrepareAsync(Slice(contents, start, length), identities == null ? null : Slice(identities, start, length), ct),
+                chunks => StoreTransactionAsync(bucket, chunks, dedup, cancellationToken),
                 cancellationToken);
+
+        private async Task<IReadOnlyList<StoreMemoryResult>> StoreTransactionAsync(string bucket, TransactionChunks<MemoryIngestor.PreparedBatch> chunks, DedupPolicy? dedup, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await _ingestor.StoreAsync(TenantId, bucket, chunks, dedup, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (StorageFaults.TryMap(e, out var mapped))
+            {
+                // Mapped here, not only in RunAsync, so a full disk in a later transaction still reports the
+                // transactions committed before it (ChunkedStore wraps only protocol errors).
+                throw mapped!;
+            }
+        }
 
         public Task<IReadOnlyList<StoreMemoryResult>> RestoreMemoriesAsync(string bucket, IReadOnlyList<MemoryRestoreItem> memories, DedupPolicy? dedup = null, CancellationToken cancellationToken = default) =>
             RunAsync(() =>
@@ -80,12 +97,7 @@ namespace Engram.Local
                 RequestRules.ValidateBucketName(name);
                 // Every item is checked before the first write, as for StoreMemoriesAsync.
                 var identities = RequestRules.ValidateRestore(memories);
-                var contents = memories.Select(m => m.Content).ToList();
-                return ChunkedStore.StoreAsync(
-                    contents.Count,
-                    (start, length, ct) => _ingestor.PrepareAsync(Slice(contents, start, length), ct),
-                    (start, length, prepared) => _ingestor.StoreAsync(TenantId, name, length, prepared, dedup, cancellationToken, Slice(identities, start, length)),
-                    cancellationToken);
+                return StoreInChunksAsync(name, memories.Select(m => m.Content).ToList(), identities, dedup, cancellationToken);
             }, cancellationToken);
 
         private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int length)

@@ -29,6 +29,8 @@ namespace Engram.Local.Ingest
         private readonly DedupPolicy? _policy;
         private readonly EmbedderCalibration _calibration;
         private readonly float _threshold;
+        private readonly int _dimensions;
+        private long _firstInsertedSeq = long.MaxValue;
         private readonly Dictionary<long, List<(KeyedMemory Row, float[] Vector)>> _stored = new Dictionary<long, List<(KeyedMemory, float[])>>();
         private readonly Dictionary<long, List<(long Seq, string Id, PreparedItem Item)>> _batch = new Dictionary<long, List<(long, string, PreparedItem)>>();
         private readonly Dictionary<byte[], (string Id, long Seq)> _batchHashes = new Dictionary<byte[], (string, long)>(ContentHashComparer.Instance);
@@ -42,13 +44,34 @@ namespace Engram.Local.Ingest
             _policy = policy;
             _calibration = calibration;
             _threshold = DedupRule.SimilarityThreshold(policy, calibration);
-            using var lookup = new FactKeyLookup(connection, transaction, bucketId);
-            foreach (var item in items)
+            _dimensions = dimensions;
+            Read(items);
+        }
+
+        /// <summary>
+        /// Reads the stored candidates of the keys among <paramref name="items"/> not read yet: a transaction of several
+        /// chunks calls it for each further chunk before checking it. Rows this check saw inserted are left out (they
+        /// are the batch's own candidates already).
+        /// </summary>
+        public void Read(IReadOnlyList<PreparedItem> items)
+        {
+            FactKeyLookup? lookup = null;
+            try
             {
-                if (!_stored.ContainsKey(item.FactKey))
+                foreach (var item in items)
                 {
-                    _stored[item.FactKey] = lookup.Read(item.FactKey).ConvertAll(row => (row, VectorMath.FromBytes(row.Embedding, dimensions)));
+                    if (!_stored.ContainsKey(item.FactKey))
+                    {
+                        lookup ??= new FactKeyLookup(_connection, _transaction, _bucketId);
+                        var rows = lookup.Read(item.FactKey);
+                        rows.RemoveAll(row => row.Seq >= _firstInsertedSeq);
+                        _stored[item.FactKey] = rows.ConvertAll(row => (row, VectorMath.FromBytes(row.Embedding, _dimensions)));
+                    }
                 }
+            }
+            finally
+            {
+                lookup?.Dispose();
             }
         }
 
@@ -62,6 +85,11 @@ namespace Engram.Local.Ingest
         /// <summary>Records that <paramref name="item"/> was stored as (<paramref name="seq"/>, <paramref name="id"/>): later items may merge into it.</summary>
         public void Inserted(long seq, string id, PreparedItem item)
         {
+            if (seq < _firstInsertedSeq)
+            {
+                _firstInsertedSeq = seq;
+            }
+
             _batchHashes[item.Hash] = (id, seq);
             if (!_batch.TryGetValue(item.FactKey, out var earlier))
             {

@@ -28,27 +28,25 @@ namespace Engram.Local.Ingest
 
         public MemoryIngestor(LocalEngine engine) => _engine = engine;
 
-        /// <summary>Stores <paramref name="contents"/>; a restore also passes per item the id and creation time to keep (same count).</summary>
-        public Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, IReadOnlyList<string> contents, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities = null) =>
-            StoreAsync(tenant, bucketName, contents.Count, () => PrepareAsync(contents, cancellationToken), policy, cancellationToken, identities);
-
         /// <summary>
         /// What a store does before it needs the database: embedding (one generator call for the whole batch), hash,
         /// blob, token count and fact key of every item. It has no side effects, so the next chunk of a large
-        /// store is prepared while the current one is written (<see cref="ChunkedStore"/>).
+        /// store is prepared while the current one is written (<see cref="ChunkedStore"/>). A restore also passes per
+        /// item the id and creation time to keep (same count).
         /// </summary>
-        public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<string> contents, CancellationToken cancellationToken)
+        public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<string> contents, IReadOnlyList<RestoreIdentity>? identities, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var vectors = await _engine.Embedder.EmbedAsync(contents, cancellationToken).ConfigureAwait(false);
-            return new PreparedBatch(Prepare(contents, vectors, cancellationToken));
+            return new PreparedBatch(Prepare(contents, vectors, cancellationToken), identities);
         }
 
         /// <summary>
-        /// Stores <paramref name="count"/> items that <paramref name="prepared"/> gives (<see cref="PrepareAsync"/> of
-        /// them): it is awaited after the bucket and embedder checks, before the write lock is taken.
+        /// Stores, in one write transaction, the first of <paramref name="chunks"/> and the further chunks prepared
+        /// by the time the one before is written (<see cref="TransactionChunks{TPrepared}"/>). The first preparation
+        /// is awaited after the bucket and embedder checks, before the write lock is taken.
         /// </summary>
-        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, int count, Func<Task<PreparedBatch>> prepared, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities = null)
+        public async Task<IReadOnlyList<StoreMemoryResult>> StoreAsync(string tenant, string bucketName, TransactionChunks<PreparedBatch> chunks, DedupPolicy? policy, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var connection = _engine.Database.OpenConnection();
@@ -56,28 +54,48 @@ namespace Engram.Local.Ingest
             var bucket = _engine.Options.StrictBuckets
                 ? BucketRepository.Find(connection, tenant, bucketName) ?? throw EngineErrors.NoSuchBucket()
                 : BucketRepository.Ensure(connection, tenant, bucketName);
+            var count = chunks.FirstLength;
             if (count == 0)
             {
                 return Array.Empty<StoreMemoryResult>();
             }
 
-            var items = (await prepared().ConfigureAwait(false)).Items;
-            if (items.Count != count)
+            var first = await chunks.TakeFirst().ConfigureAwait(false);
+            if (first.Items.Count != count)
             {
-                throw new InvalidOperationException($"A store of {count} items was given {items.Count} prepared items.");
+                throw new InvalidOperationException($"A store of {count} items was given {first.Items.Count} prepared items.");
             }
 
-            StoreMemoryResult[] results;
-            if (count == 1 && identities == null)
+            IReadOnlyList<StoreMemoryResult> results;
+            if (count == 1 && first.Identities == null)
             {
-                results = new[] { StoreOne(connection, tenant, bucket, items[0], policy, cancellationToken) };
+                var merged = MergeBeforeInsert(connection, bucket, first.Items[0], policy, cancellationToken);
+                if (merged != null)
+                {
+                    results = new[] { merged };
+                }
+                else
+                {
+                    // The check above ran outside the gate (it may ask a model); only the short write waits for batches.
+                    // Every writer waits asynchronously: SemaphoreSlim hands a released gate to the first such waiter,
+                    // so a large store cannot take it back between its transactions while another writer waits.
+                    await _engine.StoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        results = new[] { InsertOne(connection, tenant, bucket, first.Items[0], policy) };
+                    }
+                    finally
+                    {
+                        _engine.StoreGate.Release();
+                    }
+                }
             }
             else
             {
                 await _engine.StoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    results = StoreBatch(connection, tenant, bucket, items, policy, cancellationToken, identities);
+                    results = StoreBatch(connection, tenant, bucket, first, chunks, policy, cancellationToken);
                 }
                 finally
                 {
@@ -89,7 +107,8 @@ namespace Engram.Local.Ingest
             return results;
         }
 
-        private StoreMemoryResult StoreOne(SqliteConnection connection, string tenant, BucketRow bucket, PreparedItem item, DedupPolicy? policy, CancellationToken cancellationToken)
+        /// <summary>A single store's dedup check, before the write lock: the merge result, or null when the item is to be inserted.</summary>
+        private StoreMemoryResult? MergeBeforeInsert(SqliteConnection connection, BucketRow bucket, PreparedItem item, DedupPolicy? policy, CancellationToken cancellationToken)
         {
             if (DedupRule.Applies(policy))
             {
@@ -109,17 +128,7 @@ namespace Engram.Local.Ingest
 
             _engine.BeforeInsertHook?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
-
-            // The check above ran outside the gate (it may ask a model); only the short write waits for batches.
-            _engine.StoreGate.Wait(cancellationToken);
-            try
-            {
-                return InsertOne(connection, tenant, bucket, item, policy);
-            }
-            finally
-            {
-                _engine.StoreGate.Release();
-            }
+            return null;
         }
 
         private StoreMemoryResult InsertOne(SqliteConnection connection, string tenant, BucketRow bucket, PreparedItem item, DedupPolicy? policy)
@@ -150,10 +159,16 @@ namespace Engram.Local.Ingest
             return Stored(bucket, id, item);
         }
 
-        private StoreMemoryResult[] StoreBatch(SqliteConnection connection, string tenant, BucketRow bucket, List<PreparedItem> items, DedupPolicy? policy, CancellationToken cancellationToken, IReadOnlyList<RestoreIdentity>? identities)
+        /// <summary>
+        /// One write transaction: <paramref name="first"/>, then every further chunk <paramref name="chunks"/> has ready
+        /// when the one before is written. Each chunk gets its own creation time and id batch, as when it was its own
+        /// transaction; an item is checked against the bucket as the transaction began plus the items inserted before
+        /// it in the transaction, which is what chunk-by-chunk transactions check it against.
+        /// </summary>
+        private List<StoreMemoryResult> StoreBatch(SqliteConnection connection, string tenant, BucketRow bucket, PreparedBatch first, TransactionChunks<PreparedBatch> chunks, DedupPolicy? policy, CancellationToken cancellationToken)
         {
-            var results = new StoreMemoryResult[items.Count];
-            var inserted = new List<(long Seq, float[] Vector)>(items.Count);
+            var results = new List<StoreMemoryResult>(first.Items.Count);
+            var inserted = new List<(long Seq, float[] Vector)>(first.Items.Count);
             var checks = DedupRule.Applies(policy);
 
             _engine.BeforeBatchHook?.Invoke();
@@ -161,13 +176,47 @@ namespace Engram.Local.Ingest
             _engine.EnsureEmbedderStillMatches(connection, transaction);
             var before = BucketRepository.ReadCounters(connection, bucket.Id, transaction) ?? throw EngineErrors.NoSuchBucket();
             using var inserter = new MemoryInserter(connection, transaction, bucket);
-            var createdAt = Timestamps.Now();
-            var ids = MemoryIds.NewBatch(items.Count);
 
-            // Inside the write transaction: the stored candidates are those no one else can change now.
-            var dedup = checks ? new DedupCheck(connection, transaction, bucket.Id, policy, _engine.Calibration, _engine.Embedder.Dimensions, items) : null;
+            // The transaction's items so far, chunk by chunk: the next chunk is added when the items before it are written.
+            var items = new List<PreparedItem>(first.Items.Count);
+            var identities = first.Identities == null ? null : new List<RestoreIdentity>(first.Items.Count);
+            var ids = new List<string>(first.Items.Count);
+            var createdAts = new List<string>(first.Items.Count);
 
-            for (var i = 0; i < items.Count; i++)
+            // Inside the write transaction: the stored candidates are those no one else can change now. Each chunk's
+            // keys are read when the chunk joins the transaction.
+            var dedup = checks ? new DedupCheck(connection, transaction, bucket.Id, policy, _engine.Calibration, _engine.Embedder.Dimensions, first.Items) : null;
+            void Add(PreparedBatch chunk)
+            {
+                items.AddRange(chunk.Items);
+                identities?.AddRange(chunk.Identities!);
+                ids.AddRange(MemoryIds.NewBatch(chunk.Items.Count));
+                var createdAt = Timestamps.Now();
+                for (var c = 0; c < chunk.Items.Count; c++)
+                {
+                    createdAts.Add(createdAt);
+                }
+
+                if (chunk != first)
+                {
+                    dedup?.Read(chunk.Items);
+                }
+            }
+
+            bool AddReadyChunk()
+            {
+                if (!chunks.TryTakeReady(out var chunk))
+                {
+                    return false;
+                }
+
+                _engine.BeforeFurtherChunkHook?.Invoke();
+                Add(chunk);
+                return true;
+            }
+
+            Add(first);
+            for (var i = 0; i < items.Count || AddReadyChunk(); i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var item = items[i];
@@ -187,7 +236,7 @@ namespace Engram.Local.Ingest
 
                     if (owner == bucket.Id)
                     {
-                        results[i] = Merged(bucket, item, DedupDecision.Merge(keptId, 0, StoreMemoryResult.MergeReasonSameId, 1.0));
+                        results.Add(Merged(bucket, item, DedupDecision.Merge(keptId, 0, StoreMemoryResult.MergeReasonSameId, 1.0)));
                         continue;
                     }
 
@@ -199,23 +248,23 @@ namespace Engram.Local.Ingest
                     var decision = dedup.Decide(item);
                     if (decision.IsMerge)
                     {
-                        results[i] = Merged(bucket, item, decision);
+                        results.Add(Merged(bucket, item, decision));
                         continue;
                     }
                 }
 
                 var id = keptId ?? ids[i];
-                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, identity?.CreatedAt ?? createdAt, item.Blob, item.FactKey);
+                var seq = inserter.TryInsert(id, tenant, bucket.Id, item.Content, item.Hash, checks, item.TokenCount, identity?.CreatedAt ?? createdAts[i], item.Blob, item.FactKey);
                 if (seq == null)
                 {
                     var winner = inserter.FindByDedupKey(bucket.Id, item.Hash)!.Value;
-                    results[i] = Merged(bucket, item, DedupDecision.Merge(winner.Id, winner.Seq, MergeReasons.ConcurrentInsertRace, 1.0));
+                    results.Add(Merged(bucket, item, DedupDecision.Merge(winner.Id, winner.Seq, MergeReasons.ConcurrentInsertRace, 1.0)));
                     continue;
                 }
 
                 dedup?.Inserted(seq.Value, id, item);
                 inserted.Add((seq.Value, item.Vector));
-                results[i] = Stored(bucket, id, item);
+                results.Add(Stored(bucket, id, item));
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -273,9 +322,16 @@ namespace Engram.Local.Ingest
         /// <summary>The prepared items of one chunk, in input order (what <see cref="PrepareAsync"/> returns).</summary>
         internal sealed class PreparedBatch
         {
-            internal PreparedBatch(List<PreparedItem> items) => Items = items;
+            internal PreparedBatch(List<PreparedItem> items, IReadOnlyList<RestoreIdentity>? identities)
+            {
+                Items = items;
+                Identities = identities;
+            }
 
             internal List<PreparedItem> Items { get; }
+
+            /// <summary>A restore's ids and creation times to keep, one per item; null for a store.</summary>
+            internal IReadOnlyList<RestoreIdentity>? Identities { get; }
         }
 
         internal sealed class PreparedItem

@@ -1,14 +1,16 @@
 using Engram.Client;
 using Engram.Local;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using Xunit;
 
 namespace Engram.Tests.Unit.Local;
 
 /// <summary>
-/// A store of more than one chunk embeds and hashes the next chunk while the current one is written: the chunks
-/// are still written one after the other in input order, so the results are those of chunk-by-chunk stores, and a
-/// failure or cancellation leaves whole chunks only, with nothing still running for the call.
+/// A store of more than one chunk embeds and hashes the next chunk while the current one is written, and writes the
+/// chunks prepared in time in one transaction (up to 1,000 items): the chunks are still written one after the other
+/// in input order, so the results are those of chunk-by-chunk stores, and a failure or cancellation leaves whole
+/// transactions only, reports exactly those, and leaves nothing running for the call.
 /// </summary>
 public class PipelinedStoreTests : EngineTests
 {
@@ -52,13 +54,17 @@ public class PipelinedStoreTests : EngineTests
     [InlineData(DedupPolicy.Off)]
     public async Task One_large_store_gives_per_item_the_results_of_storing_its_chunks_one_call_at_a_time(DedupPolicy? policy)
     {
-        // Exact and near-duplicates of earlier items, within a chunk and across chunk boundaries.
-        var contents = Facts(330);
-        contents[101] = contents[99];                       // exact, across the first boundary
+        // Exact and near-duplicates of earlier items, within a chunk and across chunk and transaction boundaries.
+        var contents = Facts(2330);
+        contents[101] = contents[99];                       // exact, across the first chunk boundary
         contents[150] = contents[20];                       // exact, two chunks back
-        contents[230] = contents[199] + "!";                // near (same words), across a boundary
-        contents[310] = contents[305].ToUpperInvariant();   // near, within the last chunk
+        contents[230] = contents[199] + "!";                // near (same words), across a chunk boundary
+        contents[310] = contents[305].ToUpperInvariant();   // near, within a chunk
         contents[320] = contents[150];                      // exact duplicate of a duplicate
+        contents[1001] = contents[999];                     // exact, across the first 1,000-item boundary
+        contents[1002] = contents[998] + "!";               // near, across it
+        contents[2010] = contents[1500];                    // exact, a transaction back
+        contents[2329] = contents[7].ToUpperInvariant();    // near, in the last chunk, to the first
 
         var pipelined = await NewService().StoreMemoriesAsync("b", contents, policy);
         var oneByOne = new List<StoreMemoryResult>();
@@ -73,24 +79,108 @@ public class PipelinedStoreTests : EngineTests
     }
 
     [Fact]
-    public async Task Cancelling_a_large_store_leaves_whole_chunks_and_nothing_running()
+    public async Task Cancelling_a_large_store_keeps_exactly_the_transactions_committed_before_and_nothing_running()
     {
+        using var folder = new TempFolder();
         var embedder = new ObservedEmbedder();
-        var service = NewService(out var engine, embedder);
+        using var engine = Engines.OnFile(folder, embedder);
+        var service = engine.ForTenant(Tenant);
+        var contents = Facts(2550);
         using var cancel = new CancellationTokenSource();
-        var batches = 0;
+        var committedAtStart = new List<int>();
         engine.BeforeBatchHook = () =>
         {
-            if (++batches == 3)
+            committedAtStart.Add(RowsInFile(folder.File()).Count);
+            if (committedAtStart.Count == 3)
+            {
+                cancel.Cancel(); // only if the second transaction wrote no further chunk
+            }
+        };
+        engine.BeforeFurtherChunkHook = () =>
+        {
+            // Inside the second transaction, after its first chunk is written: cancel before it commits.
+            if (committedAtStart.Count == 2)
             {
                 cancel.Cancel();
             }
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.StoreMemoriesAsync("b", Facts(550), DedupPolicy.Off, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.StoreMemoriesAsync("b", contents, DedupPolicy.Off, cancel.Token));
 
         Assert.Equal(0, embedder.Running);
-        Assert.Equal(200, (await service.ListMemoriesAsync("b")).Total);
+        var rows = RowsInFile(folder.File());
+        Assert.Equal(committedAtStart[^1], rows.Count);
+        Assert.InRange(rows.Count, 100, 2000);
+        Assert.Equal(contents.Take(rows.Count), rows.Select(r => r.Content));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_full_disk_in_a_later_transaction_reports_exactly_the_memories_stored_before_it(bool insideTheTransaction)
+    {
+        using var folder = new TempFolder();
+        using var engine = Engines.OnFile(folder);
+        var service = engine.ForTenant(Tenant);
+        var contents = Facts(2550);
+        var transactions = 0;
+        static Exception DiskFull() => new SqliteException("database or disk is full", 13);
+        engine.BeforeBatchHook = () =>
+        {
+            // Before the second transaction begins, or (inside it) before the third if the second wrote a single chunk.
+            if (++transactions == (insideTheTransaction ? 3 : 2))
+            {
+                throw DiskFull();
+            }
+        };
+        engine.BeforeFurtherChunkHook = () =>
+        {
+            // Inside the second transaction after its first chunk is written: that chunk is rolled back with it.
+            if (insideTheTransaction && transactions == 2)
+            {
+                throw DiskFull();
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<EngramBatchException>(() => service.StoreMemoriesAsync("b", contents, DedupPolicy.Loose));
+
+        Assert.Equal(507, error.Status);
+        Assert.Equal(2550, error.TotalCount);
+        AssertReportedAreStored(contents, error, RowsInFile(folder.File()));
+    }
+
+    [Fact]
+    public async Task Another_writer_gets_the_write_lock_between_the_transactions_of_a_large_store()
+    {
+        using var folder = new TempFolder();
+        using var engine = Engines.OnFile(folder);
+        var service = engine.ForTenant(Tenant);
+        using var otherAtTheGate = new ManualResetEventSlim();
+        engine.BeforeInsertHook = otherAtTheGate.Set; // the single store's last step before it waits for the write lock
+        Task<StoreMemoryResult>? other = null;
+        var transactions = 0;
+        var otherStoredBeforeSecondTransaction = -1;
+        engine.BeforeBatchHook = () =>
+        {
+            switch (++transactions)
+            {
+                case 1:
+                    // Holding the write lock: another writer comes and waits for it. (The wait only keeps a broken test from hanging.)
+                    other = Task.Run(() => service.StoreMemoryAsync("other", "A note from another writer.", DedupPolicy.Off));
+                    Assert.True(otherAtTheGate.Wait(TimeSpan.FromSeconds(30)));
+                    break;
+                case 2:
+                    otherStoredBeforeSecondTransaction = RowsInFile(folder.File()).Count(r => r.Content == "A note from another writer.");
+                    break;
+            }
+        };
+
+        var results = await service.StoreMemoriesAsync("b", Facts(1500), DedupPolicy.Off);
+
+        Assert.Equal(1500, results.Count);
+        Assert.Equal(StoreMemoryResult.StatusStored, (await other!).Status);
+        Assert.True(transactions >= 2);
+        Assert.Equal(1, otherStoredBeforeSecondTransaction);
     }
 
     [Fact]
@@ -119,6 +209,32 @@ public class PipelinedStoreTests : EngineTests
 
         Assert.Equal(200, (await service.ListMemoriesAsync("b")).Total);
         Assert.Equal(contents.Take(200).OrderBy(c => c, StringComparer.Ordinal), stored.OrderBy(c => c, StringComparer.Ordinal));
+    }
+
+    /// <summary>The exception's results are the stored rows, in input order, and the rows are the first items: nothing reported that is not stored, nothing stored that is not reported.</summary>
+    private static void AssertReportedAreStored(List<string> contents, EngramBatchException error, List<(string Id, string Content)> rows)
+    {
+        Assert.InRange(rows.Count, 100, contents.Count - 100);
+        Assert.Equal(rows.Select(r => r.Id), error.StoredResults.Select(r => r.Id));
+        Assert.All(error.StoredResults, r => Assert.Equal(StoreMemoryResult.StatusStored, r.Status));
+        Assert.Equal(contents.Take(rows.Count), rows.Select(r => r.Content));
+    }
+
+    /// <summary>The memories in the database file, in insertion order, read with a connection of its own.</summary>
+    private static List<(string Id, string Content)> RowsInFile(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, content FROM memories ORDER BY seq;";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, string)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return rows;
     }
 
     /// <summary>Per item: status, reason, score, and the input position of the memory it merged into (ids differ between engines).</summary>
