@@ -52,6 +52,15 @@ namespace Engram.Local.Retrieval
 
         public const int CodedShortlistMinimum = 4096;
 
+        /// <summary>
+        /// The Hamming shortlist of <see cref="Search"/> in a coded table, per wanted row (at least 256): the dedup check
+        /// wants rows at cosine ≥ 0.90, whose signs differ from the write's in about 73 of 512 bits (angle / π), while a
+        /// hashing question's best ordinary matches (cosine ~0.3) differ in ~200, so a few candidates a wanted row
+        /// suffice. Retrieval's shortlist (1 %, at least 4,096) would re-rank 4,096 rows by 8-bit cosine for every write
+        /// the check searches the index for.
+        /// </summary>
+        public const int NearShortlistFactor = 8;
+
         private readonly object _gate = new object();
         private readonly USearchIndex? _graph;
         private readonly CodedVectorTable? _codes;
@@ -206,8 +215,9 @@ namespace Engram.Local.Retrieval
 
         /// <summary>
         /// Up to <paramref name="k"/> nearest memories by the quantised vectors: (seq, approximate cosine), best first.
-        /// A coded index answers from a full scan of its table (as <see cref="Candidates"/>): correct, and slower than
-        /// a graph walk, for the dedup check's per-write search until that check stops searching vectors.
+        /// A coded index answers from a full scan of its table with a short Hamming shortlist (<see cref="NearShortlistFactor"/>),
+        /// enough for the near-duplicates the dedup check asks for: correct, and slower than a graph walk at a million
+        /// rows (the scan reads every row's 64 bytes of signs), until that check stops searching vectors.
         /// </summary>
         public List<(long Seq, float Cosine)> Search(float[] query, int k)
         {
@@ -221,7 +231,7 @@ namespace Engram.Local.Retrieval
 
                 if (_codes != null)
                 {
-                    return SearchCodes(query, k);
+                    return _codes.Search(query, Math.Max(256, k * NearShortlistFactor), k);
                 }
 
                 if (_graph!.Size() == 0)
