@@ -1,14 +1,18 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Reflection;
 using Cloud.Unum.USearch;
 
 namespace Engram.Local.Retrieval
 {
     /// <summary>
-    /// One bucket's HNSW graph (USearch) over its vectors, keyed by memory seq, 8-bit quantised. Searches return
-    /// candidates with approximate cosines; callers re-score them exactly from the stored vectors. All calls are
-    /// serialised by one lock: USearch reallocates its node array on reserve, which a concurrent search must not see.
+    /// One bucket's approximate index, keyed by memory seq, in one of two forms. For model embedders: an HNSW graph
+    /// (USearch) over the vectors, 8-bit quantised. For the hashing embedder: a <see cref="CodedVectorTable"/> only,
+    /// scanned in full (the graph's recall on those vectors was poor, and building it was most of the ingest cost at
+    /// a million rows: 1,225 CPU-µs a row against 300 at 10,000). Searches return candidates with approximate cosines;
+    /// callers re-score them exactly from the stored vectors. All calls are serialised by one lock: USearch
+    /// reallocates its node array on reserve, which a concurrent search must not see.
     /// <see cref="MaxSeq"/> and <see cref="Deletion"/> say which rows it covers (see <see cref="Storage.VectorIndexRecord"/>).
     /// </summary>
     internal sealed class ApproximateIndex : IDisposable
@@ -29,7 +33,13 @@ namespace Engram.Local.Retrieval
         private const ulong AddExpansion = 128;
         private const ulong SearchExpansion = 64;
 
-        /// <summary>The coded table of a saved index file is that file's path with this appended.</summary>
+        /// <summary>The extension of a saved graph.</summary>
+        public const string GraphExtension = ".usearch";
+
+        /// <summary>
+        /// The extension of a saved coded table. (The previous version saved a hashing bucket's table beside its graph,
+        /// named as the graph with this appended; such a pair is read as the table alone.)
+        /// </summary>
         public const string CodesSuffix = ".codes";
 
         /// <summary>
@@ -42,38 +52,42 @@ namespace Engram.Local.Retrieval
 
         public const int CodedShortlistMinimum = 4096;
 
+        /// <summary>
+        /// The Hamming shortlist of <see cref="Search"/> in a coded table, per wanted row (at least 256): the dedup check
+        /// wants rows at cosine ≥ 0.90, whose signs differ from the write's in about 73 of 512 bits (angle / π), while a
+        /// hashing question's best ordinary matches (cosine ~0.3) differ in ~200, so a few candidates a wanted row
+        /// suffice. Retrieval's shortlist (1 %, at least 4,096) would re-rank 4,096 rows by 8-bit cosine for every write
+        /// the check searches the index for.
+        /// </summary>
+        public const int NearShortlistFactor = 8;
+
         private readonly object _gate = new object();
-        private readonly USearchIndex _index;
+        private readonly USearchIndex? _graph;
+        private readonly CodedVectorTable? _codes;
         private readonly HashSet<long>? _masked;
-        private CodedVectorTable? _codes;
         private bool _disposed;
 
-        private ApproximateIndex(USearchIndex index, long maxSeq, long deletion, bool view, string? sourceFile)
+        private ApproximateIndex(USearchIndex? graph, CodedVectorTable? codes, long maxSeq, long deletion, bool view, string? sourceFile)
         {
-            _index = index;
+            _graph = graph;
+            _codes = codes;
             MaxSeq = maxSeq;
             Deletion = deletion;
             _masked = view ? new HashSet<long>() : null;
             SourceFile = sourceFile;
         }
 
-        /// <summary>The saved file this index was loaded or mapped from (null when built here); its coded table is <c>SourceFile + ".codes"</c>.</summary>
+        /// <summary>The saved file this index was loaded or mapped from (null when built here).</summary>
         public string? SourceFile { get; }
 
-        /// <summary>Whether retrieval searches a coded table (a full scan of compact codes) instead of the graph.</summary>
-        public bool HasCodes
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _codes != null;
-                }
-            }
-        }
+        /// <summary>Whether this is a coded table (a full scan of compact codes, no graph) rather than a graph.</summary>
+        public bool HasCodes => _codes != null;
+
+        /// <summary>Whether this index holds an HNSW graph (model embedders' buckets).</summary>
+        public bool HasGraph => _graph != null;
 
         /// <summary>
-        /// A read-only memory map of a saved file (<see cref="View"/>): it answers at once, without reading the file
+        /// A read-only memory map of a saved graph (<see cref="View"/>): it answers at once, without reading the file
         /// into memory first. It cannot take rows; removals only mask. The background thread replaces it with a loaded copy.
         /// </summary>
         public bool IsView => _masked != null;
@@ -96,65 +110,46 @@ namespace Engram.Local.Retrieval
             {
                 lock (_gate)
                 {
-                    return _disposed ? 0 : (int)_index.Size();
+                    return _disposed ? 0 : _codes != null ? _codes.Count - _codes.Removed : (int)_graph!.Size();
                 }
             }
         }
 
-        /// <summary>A new empty index; with <paramref name="codes"/> it also keeps a coded table for retrieval.</summary>
+        /// <summary>A new empty index: a coded table when <paramref name="codes"/>, else a graph.</summary>
         public static ApproximateIndex Create(int dimensions, long deletion, bool codes = false) =>
-            new ApproximateIndex(new USearchIndex(MetricKind.Cos, ScalarKind.Int8, (ulong)dimensions, Connectivity, AddExpansion, SearchExpansion, false), 0, deletion, false, null)
-            {
-                _codes = codes ? new CodedVectorTable(dimensions) : null,
-            };
+            codes
+                ? new ApproximateIndex(null, new CodedVectorTable(dimensions), 0, deletion, false, null)
+                : new ApproximateIndex(new USearchIndex(MetricKind.Cos, ScalarKind.Int8, (ulong)dimensions, Connectivity, AddExpansion, SearchExpansion, false), null, 0, deletion, false, null);
 
         public static ApproximateIndex Load(string path, long maxSeq, long deletion) =>
-            new ApproximateIndex(new USearchIndex(path, false), maxSeq, deletion, false, path) { Ready = true };
+            new ApproximateIndex(new USearchIndex(path, false), null, maxSeq, deletion, false, path) { Ready = true };
 
-        /// <summary>Maps a saved file read-only (see <see cref="IsView"/>).</summary>
+        /// <summary>Maps a saved graph read-only (see <see cref="IsView"/>).</summary>
         public static ApproximateIndex View(string path, long maxSeq, long deletion) =>
-            new ApproximateIndex(new USearchIndex(path, true), maxSeq, deletion, true, path) { Ready = true };
+            new ApproximateIndex(new USearchIndex(path, true), null, maxSeq, deletion, true, path) { Ready = true };
 
         /// <summary>
-        /// Gives the index a coded table holding exactly its rows (those up to <see cref="MaxSeq"/>; rows deleted
-        /// since it was read may remain, and drop out at the exact re-score). False when it has one or the table does not fit.
+        /// A coded index over <paramref name="codes"/>, which must hold exactly the rows up to <paramref name="maxSeq"/>
+        /// (rows deleted since may remain: they drop out at the exact re-score, and the logged deletions after
+        /// <paramref name="deletion"/> remove them). Throws <see cref="InvalidDataException"/> for a table reaching past it.
         /// </summary>
-        public bool AttachCodes(CodedVectorTable codes)
+        public static ApproximateIndex FromCodes(CodedVectorTable codes, long maxSeq, long deletion, string? sourceFile)
         {
-            lock (_gate)
+            if (codes.LastSeq > maxSeq)
             {
-                if (_disposed || _codes != null || codes.LastSeq > MaxSeq)
-                {
-                    return false;
-                }
-
-                _codes = codes;
-                return true;
+                throw new InvalidDataException($"The coded table{(sourceFile == null ? string.Empty : " '" + sourceFile + "'")} holds rows past the {maxSeq} it was recorded with.");
             }
+
+            return new ApproximateIndex(null, codes, maxSeq, deletion, false, sourceFile) { Ready = true };
         }
 
-        /// <summary>Takes the coded table away (to hand it to a loaded copy); this index's retrieval falls back to the graph.</summary>
-        public CodedVectorTable? DetachCodes()
-        {
-            lock (_gate)
-            {
-                var codes = _codes;
-                _codes = null;
-                return codes;
-            }
-        }
+        /// <summary>Reads a saved coded table (<see cref="CodedVectorTable.Load"/>) as a coded index; throws <see cref="InvalidDataException"/> for a damaged one.</summary>
+        public static ApproximateIndex LoadCodes(string path, int dimensions, long maxSeq, long deletion) =>
+            FromCodes(CodedVectorTable.Load(path, dimensions), maxSeq, deletion, path);
 
         /// <summary>Adds rows (ascending seqs above <see cref="MaxSeq"/>) in one batch and advances <see cref="MaxSeq"/> to <paramref name="coveredTo"/>.</summary>
         public void Add(IReadOnlyList<(long Seq, float[] Vector)> rows, long coveredTo)
         {
-            var keys = new ulong[rows.Count];
-            var vectors = new float[rows.Count][];
-            for (var i = 0; i < rows.Count; i++)
-            {
-                keys[i] = (ulong)rows[i].Seq;
-                vectors[i] = rows[i].Vector;
-            }
-
             lock (_gate)
             {
                 ThrowIfDisposed();
@@ -163,17 +158,25 @@ namespace Engram.Local.Retrieval
                     throw new InvalidOperationException("A mapped vector index takes no rows: load it first.");
                 }
 
-                ReserveAhead(rows.Count);
-                if (keys.Length > 0)
+                if (_codes != null)
                 {
-                    _index.Add(keys, vectors);
-                    if (_codes != null)
+                    foreach (var (seq, vector) in rows)
                     {
-                        for (var i = 0; i < rows.Count; i++)
-                        {
-                            _codes.Append(rows[i].Seq, rows[i].Vector);
-                        }
+                        _codes.Append(seq, vector);
                     }
+                }
+                else if (rows.Count > 0)
+                {
+                    var keys = new ulong[rows.Count];
+                    var vectors = new float[rows.Count][];
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        keys[i] = (ulong)rows[i].Seq;
+                        vectors[i] = rows[i].Vector;
+                    }
+
+                    ReserveAhead(rows.Count);
+                    _graph!.Add(keys, vectors);
                 }
 
                 MaxSeq = Math.Max(MaxSeq, coveredTo);
@@ -188,14 +191,20 @@ namespace Engram.Local.Retrieval
                 ThrowIfDisposed();
                 foreach (var seq in seqs)
                 {
-                    _codes?.Remove(seq);
-                    if (_masked != null)
+                    if (_codes != null)
+                    {
+                        if (_codes.Remove(seq))
+                        {
+                            Unsaved++;
+                        }
+                    }
+                    else if (_masked != null)
                     {
                         _masked.Add(seq);
                     }
-                    else if (_index.Contains((ulong)seq))
+                    else if (_graph!.Contains((ulong)seq))
                     {
-                        _index.Remove((ulong)seq);
+                        _graph.Remove((ulong)seq);
                         Unsaved++;
                     }
                 }
@@ -204,18 +213,33 @@ namespace Engram.Local.Retrieval
             }
         }
 
-        /// <summary>Up to <paramref name="k"/> nearest memories by the quantised vectors: (seq, approximate cosine), best first.</summary>
+        /// <summary>
+        /// Up to <paramref name="k"/> nearest memories by the quantised vectors: (seq, approximate cosine), best first.
+        /// A coded index answers from a full scan of its table with a short Hamming shortlist (<see cref="NearShortlistFactor"/>),
+        /// enough for the near-duplicates the dedup check asks for: correct, and slower than a graph walk at a million
+        /// rows (the scan reads every row's 64 bytes of signs), until that check stops searching vectors.
+        /// </summary>
         public List<(long Seq, float Cosine)> Search(float[] query, int k)
         {
             var found = new List<(long, float)>(k);
             lock (_gate)
             {
-                if (_disposed || _index.Size() == 0)
+                if (_disposed)
                 {
                     return found;
                 }
 
-                var count = _index.Search(query, k, out var keys, out var distances);
+                if (_codes != null)
+                {
+                    return _codes.Search(query, Math.Max(256, k * NearShortlistFactor), k);
+                }
+
+                if (_graph!.Size() == 0)
+                {
+                    return found;
+                }
+
+                var count = _graph.Search(query, k, out var keys, out var distances);
                 for (var i = 0; i < count; i++)
                 {
                     if (_masked == null || !_masked.Contains((long)keys[i]))
@@ -229,7 +253,7 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// Retrieval's candidates: the <paramref name="k"/> best of a full scan of the coded table when there is one,
+        /// Retrieval's candidates: the <paramref name="k"/> best of a full scan of the coded table when this is one,
         /// else the graph's nearest after walking at least <paramref name="breadth"/> neighbours.
         /// </summary>
         public List<(long Seq, float Cosine)> Candidates(float[] query, int k, int breadth)
@@ -238,25 +262,38 @@ namespace Engram.Local.Retrieval
             {
                 if (_codes != null && !_disposed)
                 {
-                    var shortlist = Math.Max(CodedShortlistMinimum, (int)(_codes.Count * CodedShortlistShare));
-                    return _codes.Search(query, Math.Max(shortlist, k), k);
+                    return SearchCodes(query, k);
                 }
             }
 
             return Search(query, Math.Max(k, breadth));
         }
 
-        /// <summary>Writes the index to <paramref name="path"/> (and its coded table beside it); returns what it covers, read under the same lock.</summary>
+        /// <summary>Writes the index to <paramref name="path"/> (a graph or a coded table); returns what it covers, read under the same lock.</summary>
         public (long MaxSeq, long Deletion) Save(string path)
         {
             lock (_gate)
             {
                 ThrowIfDisposed();
-                _index.Save(path);
-                _codes?.Save(path + CodesSuffix);
+                if (_codes != null)
+                {
+                    _codes.Save(path);
+                }
+                else
+                {
+                    _graph!.Save(path);
+                }
+
                 Unsaved = 0;
                 return (MaxSeq, Deletion);
             }
+        }
+
+        // Under the lock.
+        private List<(long Seq, float Cosine)> SearchCodes(float[] query, int k)
+        {
+            var shortlist = Math.Max(CodedShortlistMinimum, (int)(_codes!.Count * CodedShortlistShare));
+            return _codes.Search(query, Math.Max(shortlist, k), k);
         }
 
         public void Dispose()
@@ -266,7 +303,7 @@ namespace Engram.Local.Retrieval
                 if (!_disposed)
                 {
                     _disposed = true;
-                    _index.Dispose();
+                    _graph?.Dispose();
                 }
             }
         }
@@ -285,14 +322,15 @@ namespace Engram.Local.Retrieval
         // they are absent the wrapper's own reserve still works, only slower.)
         private void ReserveAhead(int adding)
         {
-            var needed = _index.Size() + (ulong)adding;
-            if (_index.Capacity() >= needed || Reserve == null || Handle == null)
+            var graph = _graph!;
+            var needed = graph.Size() + (ulong)adding;
+            if (graph.Capacity() >= needed || Reserve == null || Handle == null)
             {
                 return;
             }
 
-            var capacity = Math.Max(needed, Math.Max(1024UL, _index.Capacity() * 2));
-            var arguments = new object?[] { Handle.GetValue(_index), (UIntPtr)capacity, IntPtr.Zero };
+            var capacity = Math.Max(needed, Math.Max(1024UL, graph.Capacity() * 2));
+            var arguments = new object?[] { Handle.GetValue(graph), (UIntPtr)capacity, IntPtr.Zero };
             Reserve.Invoke(null, arguments);
             if ((IntPtr)arguments[2]! != IntPtr.Zero)
             {

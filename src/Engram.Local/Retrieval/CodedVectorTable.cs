@@ -46,6 +46,21 @@ namespace Engram.Local.Retrieval
         /// <summary>Rows appended (deleted ones included).</summary>
         public int Count { get; private set; }
 
+        /// <summary>Rows marked deleted (<see cref="Remove"/>), counted in <see cref="Count"/>.</summary>
+        public int Removed
+        {
+            get
+            {
+                var removed = 0;
+                foreach (var chunk in _chunks)
+                {
+                    removed += chunk.DeletedCount;
+                }
+
+                return removed;
+            }
+        }
+
         /// <summary>The seq of the last row appended, or 0.</summary>
         public long LastSeq => Count == 0 ? 0 : SeqAt(Count - 1);
 

@@ -13,8 +13,9 @@ namespace Engram.Local.Retrieval
     /// <summary>
     /// The approximate indexes of one engine's large buckets. A bucket reaching <see cref="MinimumBucketSize"/>
     /// is registered (its deletions are logged from then on) and indexed by one background thread in chunks of
-    /// <see cref="BuildChunk"/> rows, so writes never wait for the graph; until it has caught up once, queries
-    /// keep scanning exactly. The index is saved beside the database (<c>&lt;file&gt;.vectors/</c>) after every
+    /// <see cref="BuildChunk"/> rows, so writes never wait for the index; until it has caught up once, queries
+    /// keep scanning exactly. For the hashing embedder the index is a coded table alone (<c>.codes</c>), for model
+    /// embedders an HNSW graph (<c>.usearch</c>). It is saved beside the database (<c>&lt;file&gt;.vectors/</c>) after every
     /// <see cref="SaveFraction"/> of change and when the engine closes; another engine opening the file loads the
     /// newest saved index instead of reading a million vectors, then catches up from the rows (inserts after its
     /// <c>max_seq</c>, logged deletions after its mark), as every process does when others write the file.
@@ -47,7 +48,7 @@ namespace Engram.Local.Retrieval
         private readonly ConcurrentDictionary<string, VectorIndexRecord> _mapped = new ConcurrentDictionary<string, VectorIndexRecord>();
         private readonly ConcurrentQueue<string> _queue = new ConcurrentQueue<string>();
         private readonly ConcurrentDictionary<string, bool> _queued = new ConcurrentDictionary<string, bool>();
-        private readonly ConcurrentDictionary<string, bool> _codesOnly = new ConcurrentDictionary<string, bool>();
+        private readonly ConcurrentDictionary<string, string> _unreadable = new ConcurrentDictionary<string, string>();
         private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly object _workerGate = new object();
@@ -55,9 +56,9 @@ namespace Engram.Local.Retrieval
         private int _busy;
         private bool _disposed;
 
-        // coded: whether retrieval in indexed buckets scans a coded table (CodedVectorTable) instead of walking the
-        // graph, for embedders whose vectors the graph serves poorly (the hashing embedder: recall@10 0.80 at 924,109
-        // rows through the graph). The graph still serves the dedup check's near-duplicates.
+        // coded: whether indexed buckets keep a coded table (CodedVectorTable) instead of a graph, for embedders whose
+        // vectors the graph serves poorly (the hashing embedder: recall@10 0.755 at 924,109 rows through the graph,
+        // 0.997 through the table).
         public VectorIndexSet(SqliteDatabase database, int dimensions, string embedder, int minimumBucketSize = MinimumBucketSize, bool coded = false)
         {
             _database = database;
@@ -105,6 +106,11 @@ namespace Engram.Local.Retrieval
                 return null;
             }
 
+            if (_coded)
+            {
+                return LoadCodes(bucketId, record);
+            }
+
             lock (_loadLocks.GetOrAdd(bucketId, _ => new object()))
             {
                 if (_indexes.TryGetValue(bucketId, out index))
@@ -127,13 +133,6 @@ namespace Engram.Local.Retrieval
 
                 _mapped[bucketId] = record;
                 _indexes[bucketId] = index;
-            }
-
-            if (_coded)
-            {
-                // The map answers from the graph until its coded table is read (or rebuilt) in the background.
-                _codesOnly[bucketId] = true;
-                Request(bucketId);
             }
 
             // No catch-up requested here: the rows after the file's coverage are scanned exactly beside it, and the
@@ -193,9 +192,11 @@ namespace Engram.Local.Retrieval
 
             _fetchers.TryRemove(bucketId, out _);
             _mapped.TryRemove(bucketId, out _);
+            _unreadable.TryRemove(bucketId, out _);
             if (_folder != null && Directory.Exists(_folder))
             {
-                foreach (var file in Directory.GetFiles(_folder, bucketId + "-*.usearch*"))
+                // Graphs, coded tables (also those beside a graph) and unfinished temporary files.
+                foreach (var file in Directory.GetFiles(_folder, bucketId + "-*"))
                 {
                     TryDelete(file);
                 }
@@ -270,7 +271,7 @@ namespace Engram.Local.Retrieval
                         {
                             return;
                         }
-                        catch (Exception e) when (e is IOException || e is SqliteException || e is Cloud.Unum.USearch.USearchException || e is UnauthorizedAccessException || e is ObjectDisposedException || e is InvalidOperationException)
+                        catch (Exception e) when (e is IOException || e is SqliteException || e is Cloud.Unum.USearch.USearchException || e is UnauthorizedAccessException || e is ObjectDisposedException || e is InvalidOperationException || e is InvalidDataException)
                         {
                             LastFailure = e;
                         }
@@ -288,45 +289,34 @@ namespace Engram.Local.Retrieval
             using var connection = _database.OpenConnection();
             if (!_indexes.TryGetValue(bucketId, out var index))
             {
-                var mark = VectorIndexStore.Register(connection, bucketId, _embedder);
-                index = ApproximateIndex.Create(_dimensions, mark, _coded);
-                if (!_indexes.TryAdd(bucketId, index))
+                if (_coded && _unreadable.TryGetValue(bucketId, out var unreadable))
                 {
-                    index.Dispose();
-                    index = _indexes[bucketId];
+                    index = RebuildCodes(connection, bucketId, unreadable, stop);
+                    if (index == null)
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    var mark = VectorIndexStore.Register(connection, bucketId, _embedder);
+                    index = ApproximateIndex.Create(_dimensions, mark, _coded);
+                    if (!_indexes.TryAdd(bucketId, index))
+                    {
+                        index.Dispose();
+                        index = _indexes[bucketId];
+                    }
                 }
             }
 
             var mapped = index.IsView ? index : null;
-            if (mapped != null && _codesOnly.TryRemove(bucketId, out _))
-            {
-                if (!mapped.HasCodes)
-                {
-                    EnsureCodes(connection, bucketId, mapped, stop);
-                }
-
-                return;
-            }
-
             if (mapped != null)
             {
-                var codes = mapped.DetachCodes();
                 index = LoadMapped(bucketId, mapped);
                 if (index == null)
                 {
                     return;
                 }
-
-                if (codes != null)
-                {
-                    index.AttachCodes(codes);
-                }
-            }
-
-            if (_coded && !index.HasCodes && index.Count > 0)
-            {
-                // Before any row is added: the table then covers exactly what the saved file covers.
-                EnsureCodes(connection, bucketId, index, stop);
             }
 
             while (true)
@@ -367,39 +357,67 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// Gives a loaded or mapped index its coded table: read from beside its file, else built from the stored
-        /// vectors it covers (rows up to its <see cref="ApproximateIndex.MaxSeq"/>; about 1 KB read per row) and
-        /// written beside the file for the next open. Until then retrieval walks the graph.
+        /// The recorded coded table of a hashing bucket, read into memory (about 333 bytes a row) on the caller's thread:
+        /// a coded table is scanned in full, so there is nothing to map. The previous version's graph-and-table pair is
+        /// read as its table alone. Null when it cannot be read: the background thread then rebuilds it from the stored
+        /// vectors, and the bucket is scanned exactly meanwhile.
         /// </summary>
-        private void EnsureCodes(SqliteConnection connection, string bucketId, ApproximateIndex index, CancellationToken stop)
+        private ApproximateIndex? LoadCodes(string bucketId, VectorIndexRecord record)
         {
-            var file = index.SourceFile == null ? null : index.SourceFile + ApproximateIndex.CodesSuffix;
-            if (file != null && File.Exists(file))
+            lock (_loadLocks.GetOrAdd(bucketId, _ => new object()))
             {
+                if (_indexes.TryGetValue(bucketId, out var index))
+                {
+                    return index.Ready ? index : null;
+                }
+
+                if (_unreadable.TryGetValue(bucketId, out var unreadable) && unreadable == record.File)
+                {
+                    return null;
+                }
+
                 try
                 {
-                    if (index.AttachCodes(CodedVectorTable.Load(file, _dimensions)))
-                    {
-                        return;
-                    }
+                    index = ApproximateIndex.LoadCodes(CodesPath(record.File!), _dimensions, record.MaxSeq, record.Deletion);
                 }
                 catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
                 {
-                    // Damaged or from another version: rebuilt below.
+                    // Missing (the previous version's graph without its table, or removed by a newer save since we read
+                    // the record), damaged or from another version.
                     LastFailure = e;
+                    _unreadable[bucketId] = record.File!;
+                    Request(bucketId);
+                    return null;
                 }
+
+                _indexes[bucketId] = index;
+                return index;
+            }
+        }
+
+        /// <summary>
+        /// Rebuilds an unreadable recorded coded table from the stored vectors it covers (rows up to the record's
+        /// <c>max_seq</c>; about 1 KB read per row) and writes it in the recorded file's place for the next open.
+        /// Null when the record has moved on to another file since (the next query reads that one).
+        /// </summary>
+        private ApproximateIndex? RebuildCodes(SqliteConnection connection, string bucketId, string unreadable, CancellationToken stop)
+        {
+            var record = VectorIndexStore.Find(connection, bucketId);
+            if (record == null || record.File != unreadable || record.Embedder != _embedder)
+            {
+                _unreadable.TryRemove(bucketId, out _);
+                return null;
             }
 
             var codes = new CodedVectorTable(_dimensions);
             var after = 0L;
-            var coveredTo = index.MaxSeq;
-            while (after < coveredTo)
+            while (after < record.MaxSeq)
             {
                 stop.ThrowIfCancellationRequested();
                 var chunk = VectorIndexStore.ReadVectorChunk(connection, bucketId, after, 4 * BuildChunk);
                 foreach (var (seq, blob) in chunk)
                 {
-                    if (seq <= coveredTo)
+                    if (seq <= record.MaxSeq)
                     {
                         codes.Append(seq, VectorMath.FromBytes(blob, _dimensions));
                     }
@@ -413,22 +431,39 @@ namespace Engram.Local.Retrieval
                 after = chunk[chunk.Count - 1].Seq;
             }
 
-            if (index.AttachCodes(codes) && file != null)
+            var file = CodesPath(record.File);
+            var temporary = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            try
             {
-                var temporary = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                try
+                codes.Save(temporary);
+                File.Delete(file);
+                File.Move(temporary, file);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // Rebuilt again by the next engine that opens the file.
+                LastFailure = e;
+                TryDelete(temporary);
+            }
+
+            var index = ApproximateIndex.FromCodes(codes, record.MaxSeq, record.Deletion, file);
+            lock (_loadLocks.GetOrAdd(bucketId, _ => new object()))
+            {
+                _unreadable.TryRemove(bucketId, out _);
+                if (!_indexes.TryAdd(bucketId, index))
                 {
-                    codes.Save(temporary);
-                    File.Delete(file);
-                    File.Move(temporary, file);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    // Rebuilt again by the next engine that opens the file.
-                    LastFailure = e;
-                    TryDelete(temporary);
+                    return _indexes[bucketId];
                 }
             }
+
+            return index;
+        }
+
+        /// <summary>The coded table of a recorded file: the file itself, or beside the previous version's graph.</summary>
+        private string CodesPath(string file)
+        {
+            var path = Path.Combine(_folder!, file);
+            return file.EndsWith(ApproximateIndex.CodesSuffix, StringComparison.Ordinal) ? path : path + ApproximateIndex.CodesSuffix;
         }
 
         /// <summary>
@@ -465,7 +500,7 @@ namespace Engram.Local.Retrieval
         private void Save(string bucketId, ApproximateIndex index)
         {
             StorageFaults.CreatePrivateFolder(_folder!);
-            var name = bucketId + "-" + Guid.NewGuid().ToString("N") + ".usearch";
+            var name = bucketId + "-" + Guid.NewGuid().ToString("N") + (index.HasCodes ? ApproximateIndex.CodesSuffix : ApproximateIndex.GraphExtension);
             var path = Path.Combine(_folder!, name);
             var (maxSeq, deletion) = index.Save(path);
             using var connection = _database.OpenConnection();
@@ -473,8 +508,30 @@ namespace Engram.Local.Retrieval
             if (stale != null)
             {
                 // Another engine may still be loading it: on Windows the delete then fails and a later save retries.
+                // A graph of the previous version goes with the coded table saved beside it.
                 TryDelete(Path.Combine(_folder!, stale));
                 TryDelete(Path.Combine(_folder!, stale + ApproximateIndex.CodesSuffix));
+            }
+
+            RemoveOrphanCodes(connection, bucketId);
+        }
+
+        /// <summary>
+        /// Removes the bucket's coded tables left beside graphs that are gone (the previous version deleted a replaced
+        /// graph but not its table), except the recorded one's. A table whose graph still exists is left alone: another
+        /// engine may be loading the pair.
+        /// </summary>
+        private void RemoveOrphanCodes(SqliteConnection connection, string bucketId)
+        {
+            const string PairSuffix = ApproximateIndex.GraphExtension + ApproximateIndex.CodesSuffix;
+            var recorded = VectorIndexStore.Find(connection, bucketId)?.File;
+            foreach (var file in Directory.GetFiles(_folder!, bucketId + "-*" + PairSuffix))
+            {
+                var graph = file.Substring(0, file.Length - ApproximateIndex.CodesSuffix.Length);
+                if (file.EndsWith(PairSuffix, StringComparison.Ordinal) && Path.GetFileName(graph) != recorded && !File.Exists(graph))
+                {
+                    TryDelete(file);
+                }
             }
         }
 

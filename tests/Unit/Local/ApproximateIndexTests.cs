@@ -10,6 +10,7 @@ namespace Engram.Tests.Unit.Local;
 /// beside the database. Users must get the same results as from the exact scan, after a restart too, never a
 /// deleted memory, and every write another engine (another process) makes to the file. Small thresholds keep the
 /// sets small: on 150 memories the index returns every candidate, so the ranking must equal the exact one.
+/// Each runs with the hashing embedder (whose buckets keep a coded table) and with a model embedder (an HNSW graph).
 /// </summary>
 public class ApproximateIndexTests
 {
@@ -18,8 +19,8 @@ public class ApproximateIndexTests
 
     private static readonly string[] Questions = { "host-17 rack", "backup schedule for host-42", "service owner alpha", "rack 5 power", "latency of host-3" };
 
-    private static LocalEngine Open(TempFolder folder, string name, bool indexed) =>
-        LocalEngine.Open(new LocalEngineOptions { Path = folder.File(name), VectorIndexMinimum = indexed ? Threshold : int.MaxValue });
+    private static LocalEngine Open(TempFolder folder, string name, bool indexed, bool graph) =>
+        LocalEngine.Open(new LocalEngineOptions { Path = folder.File(name), VectorIndexMinimum = indexed ? Threshold : int.MaxValue, Embedder = graph ? new ModelLikeEmbedder() : null });
 
     private static List<string> Facts(int from, int count) =>
         Enumerable.Range(from, count).Select(i => $"Server host-{i} in rack {i % 13} runs service {(char)('a' + (i % 7))}{i % 5} with backups at {(i % 24):00}:30 UTC, owner team {(i % 11 == 0 ? "alpha" : "beta")}.").ToList();
@@ -42,23 +43,32 @@ public class ApproximateIndexTests
         return engine.Vectors.Get(connection, bucket.Id).Approximate != null;
     }
 
-    private static async Task<LocalEngine> IndexedEngine(TempFolder folder, string name = "indexed.db")
+    private static Engram.Local.Retrieval.ApproximateIndex Index(LocalEngine engine)
     {
-        var engine = Open(folder, name, indexed: true);
+        using var connection = engine.Database.OpenConnection();
+        return engine.Vectors.Get(connection, BucketRepository.Find(connection, "t", "b")!.Id).Approximate!;
+    }
+
+    private static async Task<LocalEngine> IndexedEngine(TempFolder folder, bool graph, string name = "indexed.db")
+    {
+        var engine = Open(folder, name, indexed: true, graph);
         await Fill(engine, Facts(0, Memories));
         await Ask(engine, "warm up"); // the bucket is seen at its size: indexing starts
         engine.WaitForVectorIndexes();
         Assert.True(UsesIndex(engine), "the bucket above the threshold should be answered through its index");
+        Assert.Equal(graph, Index(engine).HasGraph);
         return engine;
     }
 
-    [Fact]
-    public async Task Results_through_the_index_equal_the_exact_scan()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Results_through_the_index_equal_the_exact_scan(bool graph)
     {
         using var folder = new TempFolder();
-        using var exact = Open(folder, "exact.db", indexed: false);
+        using var exact = Open(folder, "exact.db", indexed: false, graph);
         await Fill(exact, Facts(0, Memories));
-        using var indexed = await IndexedEngine(folder);
+        using var indexed = await IndexedEngine(folder, graph);
 
         Assert.False(UsesIndex(exact));
         foreach (var question in Questions)
@@ -67,28 +77,34 @@ public class ApproximateIndexTests
         }
     }
 
-    [Fact]
-    public async Task The_saved_index_answers_after_a_restart_without_a_rebuild()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_saved_index_answers_after_a_restart_without_a_rebuild(bool graph)
     {
         using var folder = new TempFolder();
         List<(string, double?)> before;
-        using (var engine = await IndexedEngine(folder))
+        using (var engine = await IndexedEngine(folder, graph))
         {
             before = await Ask(engine, Questions[0]);
         }
 
-        Assert.NotEmpty(Directory.GetFiles(folder.File("indexed.db") + ".vectors", "*.usearch"));
-        using var reopened = Open(folder, "indexed.db", indexed: true);
+        var saved = Directory.GetFiles(folder.File("indexed.db") + ".vectors");
+        Assert.Single(saved);
+        Assert.EndsWith(graph ? Engram.Local.Retrieval.ApproximateIndex.GraphExtension : Engram.Local.Retrieval.ApproximateIndex.CodesSuffix, saved[0]);
+        using var reopened = Open(folder, "indexed.db", indexed: true, graph);
         // No waiting: the first query after opening is answered from the saved file.
         Assert.True(UsesIndex(reopened));
         Assert.Equal(before, await Ask(reopened, Questions[0]));
     }
 
-    [Fact]
-    public async Task A_deleted_memory_is_never_returned_through_the_index()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_deleted_memory_is_never_returned_through_the_index(bool graph)
     {
         using var folder = new TempFolder();
-        using var engine = await IndexedEngine(folder);
+        using var engine = await IndexedEngine(folder, graph);
         var service = engine.ForTenant("t");
         var top = (await service.QueryAsync(new QueryRequest("host-17 rack", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
 
@@ -99,14 +115,16 @@ public class ApproximateIndexTests
         Assert.True(UsesIndex(engine));
     }
 
-    [Fact]
-    public async Task Writes_and_deletes_by_another_engine_on_the_file_are_seen()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Writes_and_deletes_by_another_engine_on_the_file_are_seen(bool graph)
     {
         using var folder = new TempFolder();
-        using var engine = await IndexedEngine(folder);
+        using var engine = await IndexedEngine(folder, graph);
         var victim = (await engine.ForTenant("t").QueryAsync(new QueryRequest("host-42 backup", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
 
-        using (var other = Open(folder, "indexed.db", indexed: true))
+        using (var other = Open(folder, "indexed.db", indexed: true, graph))
         {
             var service = other.ForTenant("t");
             await service.DeleteMemoryAsync("b", victim.MemoryId);
@@ -119,26 +137,28 @@ public class ApproximateIndexTests
         Assert.True(UsesIndex(engine));
     }
 
-    [Fact]
-    public async Task A_stale_saved_index_catches_up_with_rows_and_deletes_made_after_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_stale_saved_index_catches_up_with_rows_and_deletes_made_after_it(bool graph)
     {
         using var folder = new TempFolder();
         string victim;
-        using (var engine = await IndexedEngine(folder))
+        using (var engine = await IndexedEngine(folder, graph))
         {
             victim = (await engine.ForTenant("t").QueryAsync(new QueryRequest("host-3 latency", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0].MemoryId;
         }
 
         // Another engine with the index turned off writes the file: the saved index now lags behind it.
-        using (var writer = Open(folder, "indexed.db", indexed: false))
+        using (var writer = Open(folder, "indexed.db", indexed: false, graph))
         {
             var service = writer.ForTenant("t");
             await service.DeleteMemoryAsync("b", victim);
             await Fill(writer, Facts(Memories, 20));
         }
 
-        using var reopened = Open(folder, "indexed.db", indexed: true);
-        using var exact = Open(folder, "exact.db", indexed: false);
+        using var reopened = Open(folder, "indexed.db", indexed: true, graph);
+        using var exact = Open(folder, "exact.db", indexed: false, graph);
         await Fill(exact, Facts(0, Memories + 20));
         await exact.ForTenant("t").DeleteMemoryAsync("b", (await exact.ForTenant("t").QueryAsync(new QueryRequest("host-3 latency", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0].MemoryId);
 
@@ -173,12 +193,14 @@ public class ApproximateIndexTests
         Assert.Throws<InvalidOperationException>(() => mapped.Add(new[] { (51L, vectors[0].Vector) }, 51));
     }
 
-    [Fact]
-    public async Task A_reopened_engine_answers_from_the_mapped_file_then_a_loaded_copy_that_keeps_growing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reopened_engine_answers_from_the_mapped_file_then_a_loaded_copy_that_keeps_growing(bool graph)
     {
         using var folder = new TempFolder();
-        (await IndexedEngine(folder)).Dispose();
-        using var reopened = Open(folder, "indexed.db", indexed: true);
+        (await IndexedEngine(folder, graph)).Dispose();
+        using var reopened = Open(folder, "indexed.db", indexed: true, graph);
         var service = reopened.ForTenant("t");
         var victim = (await service.QueryAsync(new QueryRequest("host-17 rack", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
 
@@ -197,7 +219,7 @@ public class ApproximateIndexTests
             Assert.True(snapshot.Approximate.MaxSeq > Memories, "the loaded copy should index the rows stored after the restart");
         }
 
-        using var exact = Open(folder, "exact.db", indexed: false);
+        using var exact = Open(folder, "exact.db", indexed: false, graph);
         await Fill(exact, Facts(0, Memories + Engram.Local.Retrieval.VectorIndexSet.BuildChunk + 10));
         await exact.ForTenant("t").DeleteMemoryAsync("b", (await exact.ForTenant("t").QueryAsync(new QueryRequest("host-17 rack", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0].MemoryId);
         foreach (var question in Questions.Append($"host-{Memories + 700} rack"))
@@ -205,4 +227,17 @@ public class ApproximateIndexTests
             Assert.Equal(await Ask(exact, question), await Ask(reopened, question));
         }
     }
+}
+
+/// <summary>The hashing embedder's vectors under another provider's name: the engine treats it as a model embedder.</summary>
+public sealed class ModelLikeEmbedder : VectorEmbedder
+{
+    private readonly HashingEmbedder _vectors = new();
+
+    public ModelLikeEmbedder()
+        : base("test-model", "hashing-256", HashingEmbedder.DefaultDimensions)
+    {
+    }
+
+    public override float[] Embed(string text) => _vectors.Embed(text);
 }

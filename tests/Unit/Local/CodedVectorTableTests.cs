@@ -90,7 +90,7 @@ public class CodedVectorTableTests
     }
 
     [Fact]
-    public async Task An_engine_saves_the_table_beside_its_index_and_rebuilds_it_when_the_file_is_missing()
+    public async Task An_engine_saves_the_table_as_its_index_and_rebuilds_it_when_the_file_is_missing()
     {
         using var folder = new TempFolder();
         var path = folder.File("coded.db");
@@ -105,19 +105,19 @@ public class CodedVectorTableTests
             before = await Ask(engine, "host-17 rack");
         }
 
-        var codes = Directory.GetFiles(path + ".vectors", "*.usearch" + ApproximateIndex.CodesSuffix);
+        var codes = Directory.GetFiles(path + ".vectors", "*" + ApproximateIndex.CodesSuffix);
         Assert.Single(codes);
         File.Delete(codes[0]);
 
         using (var reopened = LocalEngine.Open(new LocalEngineOptions { Path = path, VectorIndexMinimum = 100 }))
         {
-            Assert.Equal(before, await Ask(reopened, "host-17 rack")); // from the mapped graph meanwhile
+            Assert.Equal(before, await Ask(reopened, "host-17 rack")); // scanned exactly meanwhile
             reopened.WaitForVectorIndexes();
             Assert.True(Index(reopened).HasCodes, "the table should be rebuilt from the stored vectors");
             Assert.Equal(before, await Ask(reopened, "host-17 rack"));
         }
 
-        Assert.Single(Directory.GetFiles(path + ".vectors", "*.usearch" + ApproximateIndex.CodesSuffix));
+        Assert.Single(Directory.GetFiles(path + ".vectors", "*" + ApproximateIndex.CodesSuffix));
         using var again = LocalEngine.Open(new LocalEngineOptions { Path = path, VectorIndexMinimum = 100 });
         await Ask(again, "warm up");
         again.WaitForVectorIndexes();
