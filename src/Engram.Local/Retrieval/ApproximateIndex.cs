@@ -53,11 +53,10 @@ namespace Engram.Local.Retrieval
         public const int CodedShortlistMinimum = 4096;
 
         /// <summary>
-        /// The Hamming shortlist of <see cref="Search"/> in a coded table, per wanted row (at least 256): the dedup check
-        /// wants rows at cosine ≥ 0.90, whose signs differ from the write's in about 73 of 512 bits (angle / π), while a
-        /// hashing question's best ordinary matches (cosine ~0.3) differ in ~200, so a few candidates a wanted row
-        /// suffice. Retrieval's shortlist (1 %, at least 4,096) would re-rank 4,096 rows by 8-bit cosine for every write
-        /// the check searches the index for.
+        /// The Hamming shortlist of <see cref="Search"/> in a coded table, per wanted row (at least 256): sized for
+        /// near-identical rows (cosine ≥ 0.90 differ in about 73 of 512 sign bits, angle / π; a hashing question's
+        /// ordinary best matches, cosine ~0.3, in ~200), which is what the dedup check searched for before it read its
+        /// candidates by fact key. Retrieval uses <see cref="Candidates"/> and its 1 % shortlist.
         /// </summary>
         public const int NearShortlistFactor = 8;
 
@@ -215,9 +214,9 @@ namespace Engram.Local.Retrieval
 
         /// <summary>
         /// Up to <paramref name="k"/> nearest memories by the quantised vectors: (seq, approximate cosine), best first.
-        /// A coded index answers from a full scan of its table with a short Hamming shortlist (<see cref="NearShortlistFactor"/>),
-        /// enough for the near-duplicates the dedup check asks for: correct, and slower than a graph walk at a million
-        /// rows (the scan reads every row's 64 bytes of signs), until that check stops searching vectors.
+        /// A coded index answers from a full scan of its table with a short Hamming shortlist (<see cref="NearShortlistFactor"/>).
+        /// Retrieval reaches it only for a graph (through <see cref="Candidates"/>); the coded branch serves the bench and the
+        /// tests, since the dedup check reads its candidates by fact key.
         /// </summary>
         public List<(long Seq, float Cosine)> Search(float[] query, int k)
         {
