@@ -232,14 +232,14 @@ namespace Engram.Local.Retrieval
         /// Retrieval's candidates: the <paramref name="k"/> best of a full scan of the coded table when there is one,
         /// else the graph's nearest after walking at least <paramref name="breadth"/> neighbours.
         /// </summary>
-        public List<(long Seq, float Cosine)> Candidates(float[] query, int k, int breadth)
+        public List<(long Seq, float Cosine)> Candidates(float[] query, int k, int breadth, RetrievalPhaseTimes? phases = null)
         {
             lock (_gate)
             {
                 if (_codes != null && !_disposed)
                 {
                     var shortlist = Math.Max(CodedShortlistMinimum, (int)(_codes.Count * CodedShortlistShare));
-                    return _codes.Search(query, Math.Max(shortlist, k), k);
+                    return _codes.Search(query, Math.Max(shortlist, k), k, phases);
                 }
             }
 

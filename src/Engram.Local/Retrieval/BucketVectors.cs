@@ -357,8 +357,8 @@ namespace Engram.Local.Retrieval
             return found;
         }
 
-        /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>
-        public List<(long Seq, float Cosine)> Nearest(float[] query, int n)
+        /// <summary>The <paramref name="n"/> most similar memories, best first (with <paramref name="phases"/>, the index's part timed).</summary>
+        public List<(long Seq, float Cosine)> Nearest(float[] query, int n, RetrievalPhaseTimes? phases = null)
         {
             var shortlist = Math.Max(n * ShortlistFactor, ShortlistMinimum);
             var heap = new TopN(n);
@@ -395,7 +395,7 @@ namespace Engram.Local.Retrieval
             {
                 // The coded table ranks its candidates by 8-bit cosine and the graph by quantised cosine, both close
                 // enough to exact that the best n re-scored suffice (see IndexSearchBreadth).
-                result.AddRange(IndexCandidates(query, n, float.NegativeInfinity, IndexSearchBreadth));
+                result.AddRange(IndexCandidates(query, n, float.NegativeInfinity, IndexSearchBreadth, phases));
                 result.Sort((x, y) => x.Item2 != y.Item2 ? y.Item2.CompareTo(x.Item2) : x.Item1.CompareTo(y.Item1));
                 if (result.Count > n)
                 {
@@ -412,11 +412,12 @@ namespace Engram.Local.Retrieval
         /// Retrieval (<paramref name="breadth"/> &gt; 0) takes the index's <see cref="ApproximateIndex.Candidates"/> (its coded
         /// table's scan, or a graph walk of at least that many neighbours); the dedup check takes the graph's k nearest.
         /// </summary>
-        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor, int breadth = 0)
+        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, float floor, int breadth = 0, RetrievalPhaseTimes? phases = null)
         {
             var part = _approximate!;
             var wanted = new List<long>(k);
-            var found = breadth > 0 ? part.Index.Candidates(query, k, breadth) : part.Index.Search(query, k);
+            var found = breadth > 0 ? part.Index.Candidates(query, k, breadth, phases) : part.Index.Search(query, k);
+            var mark = RetrievalPhaseTimes.Start(phases);
             foreach (var (seq, approximate) in found)
             {
                 if (seq <= part.TailStart && approximate >= floor)
@@ -435,6 +436,7 @@ namespace Engram.Local.Retrieval
                 exact.Add((seq, VectorMath.Dot(query, vector)));
             }
 
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseRescore += t);
             return exact;
         }
 
