@@ -91,8 +91,9 @@ namespace Engram.Bench
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +
             "  query         --db a.db[,b.db] --questions N --result r.json [--settle N]   query latency in-process and over HTTP\n" +
             "                                                              (--settle: warm up until N questions in a row compiled no method)\n" +
-            "  query-phases  --db file --result r.json [--questions 200] [--embedder local|hashing] [--wait-index]\n" +
+            "  query-phases  --db file --result r.json [--questions 200] [--embedder local|hashing] [--wait-index 1] [--clock cpu] [--slowest 8]\n" +
             "                                                              one in-process retrieval-only query timed phase by phase\n" +
+            "                                                              (--clock cpu: phases in thread CPU time; the costliest questions listed)\n" +
             "  query-breadth --db file --breadths 200,400,1000 [--questions 100] [--embedder local|hashing] [--result r.json]\n" +
             "                                                              the approximate index's search breadth: recall@10 vs exact, search CPU\n" +
             "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +

@@ -19,7 +19,10 @@ namespace Engram.Bench.Commands
     {
         public static async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
         {
-            var vectors = HnswTuneCommand.ReadVectors(options.Text("db"), options.Int("rows"));
+            // --generate: the bench facts' hashing vectors made here (no database needed; a build's dedup may drop a few).
+            var vectors = options.OptionalText("generate") == null
+                ? HnswTuneCommand.ReadVectors(options.Text("db"), options.Int("rows"))
+                : await Generated(options.Int("rows"), cancellationToken).ConfigureAwait(false);
             var dims = vectors[0].Length;
             var questions = FactGenerator.Questions(options.Int("questions", 60), 1_000_000, 3);
             var embedded = await new HashingEmbedder().GenerateAsync(questions, null, cancellationToken).ConfigureAwait(false);
@@ -110,11 +113,12 @@ namespace Engram.Bench.Commands
                 var shortlist = Math.Max(4096, (int)(vectors.Count * share));
                 double hits = 0;
                 table.Search(queries[0], shortlist, options.Int("rescore", 200));
+                var phases = new Engram.Local.Retrieval.RetrievalPhaseTimes { Clock = Measurement.CpuClock.Thread };
                 cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
                 var found = new List<List<(long Seq, float Cosine)>>();
                 for (var q = 0; q < queries.Count; q++)
                 {
-                    found.Add(table.Search(queries[q], shortlist, options.Int("rescore", 200)));
+                    found.Add(table.Search(queries[q], shortlist, options.Int("rescore", 200), phases));
                 }
 
                 var searchMs = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / queries.Count;
@@ -124,10 +128,24 @@ namespace Engram.Bench.Commands
                     hits += Math.Min(10, top.Count(x => x >= tenth[q] - 1e-5)) / 10.0;
                 }
 
-                Console.WriteLine($"rows={vectors.Count} share={share} shortlist={shortlist}: recall@10 {hits / queries.Count:F3}, search {searchMs:F2} CPU-ms");
+                var perQuery = 1000.0 / System.Diagnostics.Stopwatch.Frequency / queries.Count;
+                Console.WriteLine($"rows={vectors.Count} share={share} shortlist={shortlist}: recall@10 {hits / queries.Count:F3}, search {searchMs:F2} CPU-ms (thread: Hamming pass {phases.DenseHamming * perQuery:F2}, shortlist ranked {phases.DenseShortlist * perQuery:F2})");
             }
 
             return 0;
+        }
+
+        private static async Task<List<float[]>> Generated(int rows, CancellationToken cancellationToken)
+        {
+            var embedder = new HashingEmbedder();
+            var vectors = new List<float[]>(rows);
+            for (var start = 0; start < rows; start += 10_000)
+            {
+                var embedded = await embedder.GenerateAsync(FactGenerator.Contents(start, Math.Min(10_000, rows - start)), null, cancellationToken).ConfigureAwait(false);
+                vectors.AddRange(embedded.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())));
+            }
+
+            return vectors;
         }
 
         private static double Recall((int Row, float Score)[] ranked, int depth, float[] query, List<float[]> vectors, float tenth)

@@ -61,9 +61,10 @@ namespace Engram.Bench.Commands
 
             indexWait.Stop();
 
-            var names = new[] { "embed", "bucket_lookup", "snapshot", "dense", "lexical_plan", "lexical_search", "lexical_vectors", "fusion", "row_fetch", "recency", "phases_total", "phases_thread_cpu", "query_async", "query_async_cpu" };
+            var names = new[] { "embed", "bucket_lookup", "snapshot", "dense", "dense_hamming", "dense_shortlist", "dense_rescore", "lexical_plan", "lexical_search", "lexical_vectors", "fusion", "row_fetch", "recency", "phases_total", "phases_thread_cpu", "query_async", "query_async_cpu" };
             var recorders = names.ToDictionary(n => n, _ => new LatencyRecorder());
             var found = 0;
+            var perQuestion = new List<(string Question, Dictionary<string, double> Phases)>();
             Dictionary<string, long> threadsBefore = new Dictionary<string, long>();
             var gcBefore = new int[3];
             var questions = QueryCommand.Questions(warmup, questionRows, 7).Concat(QueryCommand.Questions(count, questionRows, 0)).ToList();
@@ -88,7 +89,8 @@ namespace Engram.Bench.Commands
                 var whole = Stopwatch.GetTimestamp() - start;
                 var cpu = CpuClock.Process() - cpuBefore;
 
-                var phases = new RetrievalPhaseTimes();
+                // --clock cpu: the retriever's phases in this thread's CPU time (a shared machine's wall clock counts waiting for a core).
+                var phases = new RetrievalPhaseTimes { Clock = options.OptionalText("clock") == "cpu" ? CpuClock.Thread : (Func<long>?)null };
                 var phasesCpu = CpuClock.Thread();
                 var mark = Stopwatch.GetTimestamp();
                 var vector = await engine.Embedder.EmbedAsync(question, cancellationToken).ConfigureAwait(false);
@@ -129,6 +131,9 @@ namespace Engram.Bench.Commands
                 recorders["bucket_lookup"].Add(lookup);
                 recorders["snapshot"].Add(phases.Snapshot);
                 recorders["dense"].Add(phases.Dense);
+                recorders["dense_hamming"].Add(phases.DenseHamming);
+                recorders["dense_shortlist"].Add(phases.DenseShortlist);
+                recorders["dense_rescore"].Add(phases.DenseRescore);
                 recorders["lexical_plan"].Add(phases.LexicalPlan);
                 recorders["lexical_search"].Add(phases.LexicalSearch);
                 recorders["lexical_vectors"].Add(phases.LexicalVectors);
@@ -137,6 +142,32 @@ namespace Engram.Bench.Commands
                 recorders["recency"].Add(phases.Recency);
                 recorders["phases_total"].Add(embed + lookup + retrieve);
                 recorders["phases_thread_cpu"].Add(phasesCpu);
+                perQuestion.Add((question, new Dictionary<string, double>
+                {
+                    ["total"] = Ms(embed + lookup + retrieve),
+                    ["cpu"] = Ms(phasesCpu),
+                    ["hamming"] = Ms(phases.DenseHamming),
+                    ["shortlist"] = Ms(phases.DenseShortlist),
+                    ["rescore"] = Ms(phases.DenseRescore),
+                    ["dense"] = Ms(phases.Dense),
+                    ["lex_plan"] = Ms(phases.LexicalPlan),
+                    ["lex_search"] = Ms(phases.LexicalSearch),
+                    ["lex_vectors"] = Ms(phases.LexicalVectors),
+                    ["fusion"] = Ms(phases.Fusion),
+                    ["rows"] = Ms(phases.RowFetch),
+                    ["recency"] = Ms(phases.Recency),
+                }));
+            }
+
+            // The costliest questions phase by phase (by the phase run's CPU time), with the FTS5 query they ran.
+            using (var connection = engine.Database.OpenConnection())
+            {
+                var bucket = BucketRepository.Find(connection, LocalEngine.DefaultTenant, IngestCommands.Bucket)!;
+                foreach (var (question, times) in perQuestion.OrderByDescending(p => p.Phases["cpu"]).Take(options.Int("slowest", 8)))
+                {
+                    var lexicalQuery = Fts5QueryBuilder.Build(connection, bucket, Fts5QueryBuilder.Terms(question));
+                    Console.WriteLine($"slow: {string.Join(" ", times.Select(t => $"{t.Key} {t.Value:F1}"))} | {question} | {lexicalQuery?.Expression} from {lexicalQuery?.MinimumSeq}");
+                }
             }
 
             var threads = CpuClock.Difference(threadsBefore, CpuClock.ByThreadName());
@@ -167,6 +198,8 @@ namespace Engram.Bench.Commands
             profile.Save(options.Text("result"));
             return 0;
         }
+
+        private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
         private static int[] GcCounts() => new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
     }

@@ -255,13 +255,13 @@ namespace Engram.Local.Retrieval
         /// Retrieval's candidates: the <paramref name="k"/> best of a full scan of the coded table when this is one,
         /// else the graph's nearest after walking at least <paramref name="breadth"/> neighbours.
         /// </summary>
-        public List<(long Seq, float Cosine)> Candidates(float[] query, int k, int breadth)
+        public List<(long Seq, float Cosine)> Candidates(float[] query, int k, int breadth, RetrievalPhaseTimes? phases = null)
         {
             lock (_gate)
             {
                 if (_codes != null && !_disposed)
                 {
-                    return SearchCodes(query, k);
+                    return SearchCodes(query, k, phases);
                 }
             }
 
@@ -289,10 +289,10 @@ namespace Engram.Local.Retrieval
         }
 
         // Under the lock.
-        private List<(long Seq, float Cosine)> SearchCodes(float[] query, int k)
+        private List<(long Seq, float Cosine)> SearchCodes(float[] query, int k, RetrievalPhaseTimes? phases = null)
         {
             var shortlist = Math.Max(CodedShortlistMinimum, (int)(_codes!.Count * CodedShortlistShare));
-            return _codes.Search(query, Math.Max(shortlist, k), k);
+            return _codes.Search(query, Math.Max(shortlist, k), k, phases);
         }
 
         public void Dispose()

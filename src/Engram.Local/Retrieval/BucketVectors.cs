@@ -247,8 +247,8 @@ namespace Engram.Local.Retrieval
             return new LocatedVectors(sources, offsets, Dimensions);
         }
 
-        /// <summary>The <paramref name="n"/> most similar memories, best first.</summary>
-        public List<(long Seq, float Cosine)> Nearest(float[] query, int n)
+        /// <summary>The <paramref name="n"/> most similar memories, best first (with <paramref name="phases"/>, the index's part timed).</summary>
+        public List<(long Seq, float Cosine)> Nearest(float[] query, int n, RetrievalPhaseTimes? phases = null)
         {
             var shortlist = Math.Max(n * ShortlistFactor, ShortlistMinimum);
             var heap = new TopN(n);
@@ -285,7 +285,7 @@ namespace Engram.Local.Retrieval
             {
                 // The coded table ranks its candidates by 8-bit cosine and the graph by quantised cosine, both close
                 // enough to exact that the best n re-scored suffice (see IndexSearchBreadth).
-                result.AddRange(IndexCandidates(query, n));
+                result.AddRange(IndexCandidates(query, n, phases));
                 result.Sort((x, y) => x.Item2 != y.Item2 ? y.Item2.CompareTo(x.Item2) : x.Item1.CompareTo(y.Item1));
                 if (result.Count > n)
                 {
@@ -301,11 +301,13 @@ namespace Engram.Local.Retrieval
         /// <see cref="ApproximateIndex.Candidates"/> (its coded table's scan, or a graph walk of <see cref="IndexSearchBreadth"/>
         /// neighbours), with exact cosines; deleted rows drop out.
         /// </summary>
-        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k)
+        private List<(long Seq, float Cosine)> IndexCandidates(float[] query, int k, RetrievalPhaseTimes? phases)
         {
             var part = _approximate!;
             var wanted = new List<long>(k);
-            foreach (var (seq, _) in part.Index.Candidates(query, k, IndexSearchBreadth))
+            var found = part.Index.Candidates(query, k, IndexSearchBreadth, phases);
+            var mark = RetrievalPhaseTimes.Start(phases);
+            foreach (var (seq, _) in found)
             {
                 if (seq <= part.TailStart)
                 {
@@ -323,6 +325,7 @@ namespace Engram.Local.Retrieval
                 exact.Add((seq, VectorMath.Dot(query, vector)));
             }
 
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseRescore += t);
             return exact;
         }
 

@@ -124,8 +124,9 @@ namespace Engram.Local.Retrieval
         /// The <paramref name="k"/> best rows for <paramref name="query"/> (unit length): (seq, approximate cosine),
         /// best first, chosen among the <paramref name="shortlist"/> nearest by Hamming distance.
         /// </summary>
-        public List<(long Seq, float Cosine)> Search(float[] query, int shortlist, int k)
+        public List<(long Seq, float Cosine)> Search(float[] query, int shortlist, int k, RetrievalPhaseTimes? phases = null)
         {
+            var mark = RetrievalPhaseTimes.Start(phases);
             var result = new List<(long, float)>(k);
             if (Count == 0 || k <= 0)
             {
@@ -157,6 +158,8 @@ namespace Engram.Local.Retrieval
                     }
                 }
             }
+
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseHamming += t);
 
             // The distance at which the shortlist fills up: every row nearer is taken, rows at it until full.
             var cutoff = 0;
@@ -207,6 +210,7 @@ namespace Engram.Local.Retrieval
                 result.Add((seqs[i], -scores[i]));
             }
 
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseShortlist += t);
             return result;
         }
 

@@ -188,7 +188,7 @@ namespace Engram.Local.Retrieval
             var pool = new Dictionary<long, RetrievalCandidate>();
             if (request.Mode != RetrievalMode.LexicalOnly)
             {
-                foreach (var (seq, cosine) in vectors.Nearest(request.QueryVector, CandidatePool))
+                foreach (var (seq, cosine) in vectors.Nearest(request.QueryVector, CandidatePool, phases))
                 {
                     pool[seq] = new RetrievalCandidate { Seq = seq, Cosine = cosine, InDenseList = true };
                 }

@@ -16,6 +16,15 @@ namespace Engram.Local.Retrieval
         /// <summary>The dense candidates: the exact/coded scan, or the approximate index plus its exact re-scoring.</summary>
         public long Dense { get; set; }
 
+        /// <summary>Part of <see cref="Dense"/>: a coded table's Hamming pass over every row.</summary>
+        public long DenseHamming { get; set; }
+
+        /// <summary>Part of <see cref="Dense"/>: a coded table's shortlist taken and ranked by 8-bit cosine.</summary>
+        public long DenseShortlist { get; set; }
+
+        /// <summary>Part of <see cref="Dense"/>: the index's candidates' stored vectors read and re-scored exactly.</summary>
+        public long DenseRescore { get; set; }
+
         /// <summary>The FTS5 expression: the question's words, minus those in half the bucket (document-frequency checks).</summary>
         public long LexicalPlan { get; set; }
 
@@ -34,8 +43,14 @@ namespace Engram.Local.Retrieval
         /// <summary>Newer near-duplicates moved up (subjects compared).</summary>
         public long Recency { get; set; }
 
+        /// <summary>
+        /// The clock the phases are read from, in Stopwatch ticks: the wall clock unless set (a profile on a shared machine
+        /// sets the thread's CPU clock, which does not count waiting for a core).
+        /// </summary>
+        public Func<long>? Clock { get; set; }
+
         /// <summary>The start of the first phase: now when profiling, else 0 (no clock read on a normal query).</summary>
-        internal static long Start(RetrievalPhaseTimes? phases) => phases == null ? 0 : Stopwatch.GetTimestamp();
+        internal static long Start(RetrievalPhaseTimes? phases) => phases == null ? 0 : phases.Now();
 
         /// <summary>
         /// When profiling, adds the time since <paramref name="mark"/> to the phase <paramref name="add"/> names and moves
@@ -45,9 +60,13 @@ namespace Engram.Local.Retrieval
         {
             if (phases != null)
             {
-                add(phases, Since(ref mark));
+                var now = phases.Now();
+                add(phases, now - mark);
+                mark = now;
             }
         }
+
+        private long Now() => Clock?.Invoke() ?? Stopwatch.GetTimestamp();
 
         internal static long Since(ref long mark)
         {
