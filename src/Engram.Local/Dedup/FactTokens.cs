@@ -65,28 +65,43 @@ namespace Engram.Local.Dedup
         }
 
         /// <summary>The same key with a caller's <see cref="SHA256"/> (a batch creates one).</summary>
+        /// <remarks>
+        /// The hashed text is the identifiers, each lower-cased and followed by ' ', then '\n', then the distinct content
+        /// words in ordinal order, each followed by ' ' (neither ' ' nor '\n' occurs inside a chunk or a word, so the
+        /// lists cannot run into each other). Built in one pass over character ranges, without a string per chunk or
+        /// word: the string-based version was 2.8 % of all samples of a 10,000-row default-dedup ingest, more than the
+        /// embedder (1.2 %). <c>FactKeyTests</c> pins it to that definition over every eval text.
+        /// </remarks>
         public static long Key(string text, SHA256 sha)
         {
-            // Neither ' ' nor '\n' occurs inside a chunk or a word (chunks are split at whitespace, words are letter and
-            // digit runs), so the two lists and their items cannot run into each other.
-            var canonical = new StringBuilder(text.Length + 16);
-            foreach (var chunk in Chunks(text))
+            var canonical = new char[(3 * text.Length) + 2];
+            var length = 0;
+            for (var at = 0; at < text.Length;)
             {
-                if (IsIdentifier(chunk))
+                while (at < text.Length && char.IsWhiteSpace(text[at]))
                 {
-                    canonical.Append(Lower(IdentifierKey(chunk))).Append(' ');
+                    at++;
+                }
+
+                var rawStart = at;
+                while (at < text.Length && !char.IsWhiteSpace(text[at]))
+                {
+                    at++;
+                }
+
+                Trim(text, rawStart, at, out var start, out var end);
+                if (end > start && IsIdentifier(text, start, end))
+                {
+                    end = IdentifierKeyEnd(text, start, end);
+                    length = AppendLower(text, start, end, ref canonical, length);
+                    canonical[length++] = ' ';
                 }
             }
 
-            canonical.Append('\n');
-            var words = ContentWords(text).ToList();
-            words.Sort(StringComparer.Ordinal);
-            foreach (var word in words)
-            {
-                canonical.Append(word).Append(' ');
-            }
-
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(canonical.ToString()));
+            canonical[length++] = '\n';
+            length = AppendContentWords(text, canonical, length);
+            var bytes = Encoding.UTF8.GetBytes(canonical, 0, length);
+            var hash = sha.ComputeHash(bytes);
             // The first 8 bytes, little-endian whatever the machine (the key is stored in the file).
             long key = 0;
             for (var i = 7; i >= 0; i--)
@@ -95,6 +110,93 @@ namespace Engram.Local.Dedup
             }
 
             return key == 0 ? 1 : key;
+        }
+
+        // text[start, end) lower-cased as string.ToLowerInvariant does (per char for ASCII; through a string otherwise,
+        // where a surrogate pair may map as one). Grows the buffer for the rare case lowering lengthens the text.
+        private static int AppendLower(string text, int start, int end, ref char[] target, int length)
+        {
+            var ascii = true;
+            for (var i = start; i < end && ascii; i++)
+            {
+                ascii = text[i] < 0x80;
+            }
+
+            if (ascii)
+            {
+                for (var i = start; i < end; i++)
+                {
+                    var c = text[i];
+                    target[length++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+                }
+
+                return length;
+            }
+
+            var lowered = text.Substring(start, end - start).ToLowerInvariant();
+            if (length + lowered.Length + 1 + (2 * text.Length) + 1 > target.Length)
+            {
+                Array.Resize(ref target, length + lowered.Length + (3 * text.Length) + 2);
+            }
+
+            lowered.CopyTo(0, target, length, lowered.Length);
+            return length + lowered.Length;
+        }
+
+        // The text's distinct content words (WordTokenizer.Words filtered by IsContentWord), in ordinal order, each
+        // followed by ' ': the words lower-cased into one buffer and sorted as (start, length) ranges of it.
+        private static int AppendContentWords(string text, char[] target, int length)
+        {
+            var lowered = new char[text.Length];
+            var words = new List<(int Start, int Length)>();
+            var wordStart = -1;
+            for (var i = 0; i <= text.Length; i++)
+            {
+                if (i < text.Length && char.IsLetterOrDigit(text[i]))
+                {
+                    lowered[i] = char.ToLowerInvariant(text[i]);
+                    wordStart = wordStart < 0 ? i : wordStart;
+                }
+                else if (wordStart >= 0)
+                {
+                    if (WordTokenizer.IsContentWordAt(lowered, wordStart, i - wordStart))
+                    {
+                        words.Add((wordStart, i - wordStart));
+                    }
+
+                    wordStart = -1;
+                }
+            }
+
+            words.Sort((x, y) => CompareOrdinal(lowered, x, y));
+            for (var w = 0; w < words.Count; w++)
+            {
+                if (w > 0 && CompareOrdinal(lowered, words[w - 1], words[w]) == 0)
+                {
+                    continue;
+                }
+
+                Array.Copy(lowered, words[w].Start, target, length, words[w].Length);
+                length += words[w].Length;
+                target[length++] = ' ';
+            }
+
+            return length;
+        }
+
+        private static int CompareOrdinal(char[] chars, (int Start, int Length) x, (int Start, int Length) y)
+        {
+            var shared = Math.Min(x.Length, y.Length);
+            for (var i = 0; i < shared; i++)
+            {
+                var difference = chars[x.Start + i] - chars[y.Start + i];
+                if (difference != 0)
+                {
+                    return difference;
+                }
+            }
+
+            return x.Length - y.Length;
         }
 
         /// <summary>The whitespace-separated chunks of <paramref name="text"/>, surrounding punctuation trimmed.</summary>
@@ -137,11 +239,13 @@ namespace Engram.Local.Dedup
         private static bool IsSign(string chunk, int at, int end) =>
             (chunk[at] == '-' || chunk[at] == '+') && at + 1 < end && char.IsDigit(chunk[at + 1]);
 
-        private static bool HasDigit(string chunk)
+        private static bool HasDigit(string chunk) => HasDigit(chunk, 0, chunk.Length);
+
+        private static bool HasDigit(string text, int start, int end)
         {
-            foreach (var c in chunk)
+            for (var i = start; i < end; i++)
             {
-                if (char.IsDigit(c))
+                if (char.IsDigit(text[i]))
                 {
                     return true;
                 }
@@ -153,12 +257,14 @@ namespace Engram.Local.Dedup
         private static bool IsCapitalised(string chunk) => char.IsUpper(chunk[0]) && !HasDigit(chunk);
 
         /// <summary>A chunk with a digit, an inner separator ("media-worker", "billing_queue", "app.settings") or a capital after a small letter ("paymentsApi").</summary>
-        private static bool IsIdentifier(string chunk)
+        private static bool IsIdentifier(string chunk) => IsIdentifier(chunk, 0, chunk.Length);
+
+        private static bool IsIdentifier(string text, int start, int end)
         {
-            for (var i = 0; i < chunk.Length; i++)
+            for (var i = start; i < end; i++)
             {
-                var c = chunk[i];
-                if (char.IsDigit(c) || c == '-' || c == '_' || c == '.' || c == '/' || (char.IsUpper(c) && i > 0 && char.IsLower(chunk[i - 1])))
+                var c = text[i];
+                if (char.IsDigit(c) || c == '-' || c == '_' || c == '.' || c == '/' || (char.IsUpper(c) && i > start && char.IsLower(text[i - 1])))
                 {
                     return true;
                 }
@@ -168,10 +274,12 @@ namespace Engram.Local.Dedup
         }
 
         // "media-worker's" names media-worker. A chunk with a digit stays whole.
-        private static string IdentifierKey(string chunk) =>
-            !HasDigit(chunk) && chunk.Length > 2 && (chunk[chunk.Length - 2] == '\'' || chunk[chunk.Length - 2] == '\u2019') && (chunk[chunk.Length - 1] == 's' || chunk[chunk.Length - 1] == 'S')
-                ? chunk.Substring(0, chunk.Length - 2)
-                : chunk;
+        private static string IdentifierKey(string chunk) => chunk.Substring(0, IdentifierKeyEnd(chunk, 0, chunk.Length));
+
+        private static int IdentifierKeyEnd(string text, int start, int end) =>
+            !HasDigit(text, start, end) && end - start > 2 && (text[end - 2] == '\'' || text[end - 2] == '\u2019') && (text[end - 1] == 's' || text[end - 1] == 'S')
+                ? end - 2
+                : end;
 
         private static HashSet<string> ContentWords(string text) =>
             new HashSet<string>(WordTokenizer.Words(text).Where(WordTokenizer.IsContentWord), StringComparer.Ordinal);

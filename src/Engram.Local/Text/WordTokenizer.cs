@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace Engram.Local.Text
@@ -37,6 +38,10 @@ namespace Engram.Local.Text
         /// <summary>Words that carry meaning: not a stop word and longer than one character.</summary>
         public static bool IsContentWord(string word) => word.Length > 1 && !StopWords.Contains(word);
 
+        /// <summary><see cref="IsContentWord"/> of a lower-cased word inside <paramref name="chars"/>, without a string for words longer than any stop word.</summary>
+        public static bool IsContentWordAt(char[] chars, int start, int length) =>
+            length > 1 && (length > LongestStopWord || !StopWords.Contains(new string(chars, start, length)));
+
         /// <summary>The stop words <see cref="IsContentWord"/> leaves out (lower case).</summary>
         public static IEnumerable<string> StopWordList => StopWords;
 
@@ -48,5 +53,7 @@ namespace Engram.Local.Text
             "they", "this", "those", "to", "us", "was", "we", "were", "what", "when", "where", "which", "who",
             "whom", "why", "will", "with", "would", "you", "your", "about", "any", "all", "tell", "know",
         };
+
+        private static readonly int LongestStopWord = StopWords.Max(w => w.Length);
     }
 }
