@@ -11,7 +11,7 @@ namespace Engram.Local.Ingest
     /// <summary>
     /// The dedup check of one store (<see cref="DedupRule"/>), item by item in input order. Every memory a write may
     /// merge into has the write's fact key (<see cref="FactTokens.Key(string)"/>), so its candidates are the bucket's
-    /// rows with that key, read from SQL once per chunk for all of the chunk's keys (<see cref="FactKeyLookup"/>), and
+    /// rows with that key, read from SQL in one statement per chunk for all of the chunk's keys (<see cref="FactKeyLookup"/>), and
     /// the chunk's own earlier items with it. Exact at every bucket size, the same in every process writing the file
     /// (nothing is kept in memory between stores) and never a deleted row.
     /// </summary>
@@ -55,23 +55,20 @@ namespace Engram.Local.Ingest
         /// </summary>
         public void Read(IReadOnlyList<PreparedItem> items)
         {
-            FactKeyLookup? lookup = null;
-            try
+            var unread = new List<long>();
+            foreach (var item in items)
             {
-                foreach (var item in items)
+                if (!_stored.ContainsKey(item.FactKey))
                 {
-                    if (!_stored.ContainsKey(item.FactKey))
-                    {
-                        lookup ??= new FactKeyLookup(_connection, _transaction, _bucketId);
-                        var rows = lookup.Read(item.FactKey);
-                        rows.RemoveAll(row => row.Seq >= _firstInsertedSeq);
-                        _stored[item.FactKey] = rows.ConvertAll(row => (row, VectorMath.FromBytes(row.Embedding, _dimensions)));
-                    }
+                    unread.Add(item.FactKey);
                 }
             }
-            finally
+
+            foreach (var pair in FactKeyLookup.Read(_connection, _transaction, _bucketId, unread))
             {
-                lookup?.Dispose();
+                var rows = pair.Value;
+                rows.RemoveAll(row => row.Seq >= _firstInsertedSeq);
+                _stored[pair.Key] = rows.ConvertAll(row => (row, VectorMath.FromBytes(row.Embedding, _dimensions)));
             }
         }
 

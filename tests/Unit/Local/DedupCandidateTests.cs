@@ -57,6 +57,25 @@ public class DedupCandidateTests
     }
 
     [Fact]
+    public async Task A_key_with_more_rows_than_the_lookup_reads_still_finds_the_exact_duplicate_and_merges_into_the_oldest()
+    {
+        // 70 dedup-off rewordings share one fact key (punctuation only differs): the lookup reads the oldest 64 of
+        // them, in one statement with other keys of the chunk, and an exact repeat of the 70th is found by its hash.
+        using var folder = new TempFolder();
+        using var engine = LocalEngine.Open(new LocalEngineOptions { Path = folder.File() });
+        var service = engine.ForTenant("t");
+        var texts = Enumerable.Range(1, FactKeyLookup.MaxRowsPerKey + 6).Select(i => "The rate limit is 300 requests" + new string('!', i)).ToList();
+        var stored = await service.StoreMemoriesAsync("b", texts, DedupPolicy.Off);
+        var other = await service.StoreMemoryAsync("b", "Backups run at 02:00 UTC.");
+
+        var results = await service.StoreMemoriesAsync("b", new[] { "Backups run at 02:00 UTC!", texts[texts.Count - 1], "The rate limit is 300 requests?" });
+
+        Assert.Equal((other.Id, MergeReasons.EmbeddingSimilarity), (results[0].DedupedInto, results[0].MergeReason));
+        Assert.Equal((stored[texts.Count - 1].Id, MergeReasons.ContentHash), (results[1].DedupedInto, results[1].MergeReason));
+        Assert.Equal((stored[0].Id, MergeReasons.EmbeddingSimilarity), (results[2].DedupedInto, results[2].MergeReason));
+    }
+
+    [Fact]
     public async Task After_the_canonical_memory_is_deleted_by_another_engine_the_next_restatement_is_stored()
     {
         using var folder = new TempFolder();
