@@ -254,15 +254,16 @@ public sealed class ProviderSynthesisTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_but_live_stream_is_not_cut_by_the_timeout_which_bounds_the_gap_between_deltas()
     {
-        // Five deltas 1.2 s apart take 6 s in all, half again the 4 s timeout; each gap leaves 2.8 s of slack,
-        // because a 0.8 s slack (700 ms gaps, 1.5 s timeout) was cut once on the loaded 2-core CI machine.
+        // Twelve deltas 0.4 s apart take 4.8 s in all, more than the 4 s timeout; each gap leaves 3.6 s of slack,
+        // because a 0.8 s slack (700 ms gaps, 1.5 s timeout) was cut once on the loaded 2-core CI machine, and a 2.8 s
+        // one (1.2 s gaps) once at load 12.
         using var engine = Engine(OpenAI(s => s.Timeout = TimeSpan.FromSeconds(4)));
         using var service = await Seeded(engine);
         // Warm the connection and the code paths first, so the first gap is the peer's pause, not start-up.
         _peer.EnqueueSse(ProviderWire.OpenAIStream(new[] { "warm" }, 1, 1));
         await Collect(service.QueryStreamAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
-        var deltas = new[] { "Dana ", "Reyes ", "is ", "on call ", "[M1]." };
-        _peer.EnqueueSse(ProviderWire.OpenAIStream(deltas, 10, 5, pause: TimeSpan.FromMilliseconds(1200)));
+        var deltas = new[] { "Dana ", "Reyes ", "is ", "the ", "one ", "on call ", "for ", "pg-prod ", "this ", "week ", "per ", "[M1]." };
+        _peer.EnqueueSse(ProviderWire.OpenAIStream(deltas, 10, 12, pause: TimeSpan.FromMilliseconds(400)));
 
         var events = await Collect(service.QueryStreamAsync(new QueryRequest("Who do I call about pg-prod?", "ops")));
 
