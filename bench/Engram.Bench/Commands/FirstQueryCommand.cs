@@ -108,16 +108,7 @@ namespace Engram.Bench.Commands
             var vector = await engine.Embedder.EmbedAsync(question, cancellationToken).ConfigureAwait(false);
             steps.Add(step.Lap(label + "_embed"));
             var phases = new RetrievalPhaseTimes();
-            HybridRetriever.Retrieve(connection, engine.Vectors, bucket, new RetrievalRequest
-            {
-                QueryVector = vector,
-                Terms = Fts5QueryBuilder.Terms(question),
-                TopK = 8,
-                Mode = engine.Options.Retrieval,
-                Fusion = engine.Fusion,
-                NearDuplicate = engine.Calibration.NearDuplicate,
-                Phases = phases,
-            });
+            HybridRetriever.Retrieve(connection, engine.Vectors, bucket, QueryPhasesCommand.Request(engine, question, vector, phases));
             var retrieve = step.Lap(label + "_retrieve");
             foreach (var (name, ticks) in new[]
             {

@@ -166,10 +166,10 @@ namespace Engram.Local.Retrieval
                 return;
             }
 
-            List<(string BucketId, VectorIndexRecord Record, long Bytes)> saved;
-            using (var connection = _database.OpenConnection())
+            var saved = new List<(string BucketId, VectorIndexRecord Record, long Bytes)>();
+            try
             {
-                saved = new List<(string, VectorIndexRecord, long)>();
+                using var connection = _database.OpenConnection();
                 foreach (var (bucketId, record) in VectorIndexStore.FindSaved(connection, _embedder))
                 {
                     var file = new FileInfo(CodesPath(record.File!));
@@ -178,6 +178,12 @@ namespace Engram.Local.Retrieval
                         saved.Add((bucketId, record, file.Length));
                     }
                 }
+            }
+            catch (Exception e) when (e is SqliteException || e is IOException || e is UnauthorizedAccessException)
+            {
+                // Reading ahead is only a head start: the first query reads its bucket's table as before.
+                LastFailure = e;
+                return;
             }
 
             if (saved.Count == 0)
