@@ -57,6 +57,8 @@ namespace Engram.Bench
                         return await QueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query-phases":
                         return await QueryPhasesCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
+                    case "first-query":
+                        return await FirstQueryCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     case "query-breadth":
                         return await QueryBreadthCommand.RunAsync(options, cancel.Token).ConfigureAwait(false);
                     default:
@@ -94,6 +96,9 @@ namespace Engram.Bench
             "  query-phases  --db file --result r.json [--questions 200] [--embedder local|hashing] [--wait-index 1] [--clock cpu] [--slowest 8]\n" +
             "                                                              one in-process retrieval-only query timed phase by phase\n" +
             "                                                              (--clock cpu: phases in thread CPU time; the costliest questions listed)\n" +
+            "  first-query   --db file --rows N --result r.json [--jit 1] [--whole 1] [--parts 1]\n" +
+            "                                                              the first query after opening, step by step (open, index ready,\n" +
+            "                                                              snapshot, embed, retrieval phases) by wall, thread and process CPU\n" +
             "  query-breadth --db file --breadths 200,400,1000 [--questions 100] [--embedder local|hashing] [--result r.json]\n" +
             "                                                              the approximate index's search breadth: recall@10 vs exact, search CPU\n" +
             "  scale         --phase build|query|recall --rows N --db file --result r.json [--dims 0|384] [--questions 200]\n" +

@@ -40,6 +40,8 @@ namespace Engram.Local
                     embedder.Identity.Key,
                     options.VectorIndexMinimum ?? VectorIndexSet.MinimumBucketSize,
                     coded: embedder.Identity.ProviderName == HashingEmbedder.ProviderName));
+            // The saved coded tables are read in the background from now on: the first query rarely waits for them.
+            Vectors.Indexes!.Preload();
             Conflicts = options.ChatClient != null && options.ResolveConflicts // byok
                 ? new Dedup.ConflictResolver(options.ChatClient, Calibration.NearDuplicate)
                 : null;
@@ -166,7 +168,8 @@ namespace Engram.Local
         /// <summary>
         /// Waits until the approximate vector indexes of large buckets have caught up with what was committed when
         /// they were last asked to (they build on a background thread; queries meanwhile scan exactly what is not
-        /// indexed yet). For benchmarks and tools that want the steady state before measuring.
+        /// indexed yet), and the saved indexes the engine reads from its opening on are read. For benchmarks and tools
+        /// that want the steady state before measuring.
         /// </summary>
         public void WaitForVectorIndexes(CancellationToken cancellationToken = default)
         {

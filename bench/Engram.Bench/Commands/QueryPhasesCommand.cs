@@ -103,16 +103,7 @@ namespace Engram.Bench.Commands
                 // the dense and lexical-vector phases pay the reads the whole query paid.
                 engine.Vectors.Indexes?.Fetcher(bucket.Id).Clear();
                 var lookup = RetrievalPhaseTimes.Since(ref mark);
-                HybridRetriever.Retrieve(connection, engine.Vectors, bucket, new RetrievalRequest
-                {
-                    QueryVector = vector,
-                    Terms = Fts5QueryBuilder.Terms(question),
-                    TopK = 8,
-                    Mode = engine.Options.Retrieval,
-                    Fusion = engine.Fusion,
-                    NearDuplicate = engine.Calibration.NearDuplicate,
-                    Phases = phases,
-                });
+                HybridRetriever.Retrieve(connection, engine.Vectors, bucket, Request(engine, question, vector, phases));
                 var retrieve = RetrievalPhaseTimes.Since(ref mark);
                 phasesCpu = CpuClock.Thread() - phasesCpu;
                 if (!measured)
@@ -198,6 +189,18 @@ namespace Engram.Bench.Commands
             profile.Save(options.Text("result"));
             return 0;
         }
+
+        /// <summary>What a retrieval-only query asks of one bucket (top 8, the engine's settings), timed phase by phase.</summary>
+        internal static RetrievalRequest Request(LocalEngine engine, string question, float[] vector, RetrievalPhaseTimes phases) => new RetrievalRequest
+        {
+            QueryVector = vector,
+            Terms = Fts5QueryBuilder.Terms(question),
+            TopK = 8,
+            Mode = engine.Options.Retrieval,
+            Fusion = engine.Fusion,
+            NearDuplicate = engine.Calibration.NearDuplicate,
+            Phases = phases,
+        };
 
         private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 

@@ -143,8 +143,8 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>Reads a saved coded table (<see cref="CodedVectorTable.Load"/>) as a coded index; throws <see cref="InvalidDataException"/> for a damaged one.</summary>
-        public static ApproximateIndex LoadCodes(string path, int dimensions, long maxSeq, long deletion) =>
-            FromCodes(CodedVectorTable.Load(path, dimensions), maxSeq, deletion, path);
+        public static ApproximateIndex LoadCodes(string path, int dimensions, long maxSeq, long deletion, System.Threading.CancellationToken cancellationToken = default) =>
+            FromCodes(CodedVectorTable.Load(path, dimensions, cancellationToken), maxSeq, deletion, path);
 
         /// <summary>Adds rows (ascending seqs above <see cref="MaxSeq"/>) in one batch and advances <see cref="MaxSeq"/> to <paramref name="coveredTo"/>.</summary>
         public void Add(IReadOnlyList<(long Seq, float[] Vector)> rows, long coveredTo)

@@ -214,38 +214,58 @@ namespace Engram.Local.Retrieval
             return result;
         }
 
+        // The file's header (magic, dimensions, bits, row count) and the reused buffer of Save and Load (a chunk's deleted flags fit it).
+        private const int HeaderBytes = sizeof(ulong) + (3 * sizeof(int));
+        private const int IoBufferBytes = ChunkRows;
+
+        /// <summary>
+        /// Writes the table: a header (magic, dimensions, bits, row count), then each chunk's rows as five blocks (seqs,
+        /// sign words, 8-bit codes, scales, a deleted flag byte each), little-endian as the platform lays them out.
+        /// </summary>
         public void Save(string path)
         {
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            // Unbuffered: every block is written whole, through one reused buffer (the codes straight from their array).
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
             using var writer = new BinaryWriter(stream);
             writer.Write(FileMagic);
             writer.Write(_dimensions);
             writer.Write(Bits);
             writer.Write(Count);
+            writer.Flush();
+            var buffer = new byte[IoBufferBytes];
             for (var c = 0; c < _chunks.Count; c++)
             {
                 var chunk = _chunks[c];
                 var rows = Math.Min(ChunkRows, Count - (c << ChunkShift));
-                WriteBlock(writer, chunk.Seqs, rows * sizeof(long));
-                WriteBlock(writer, chunk.Signs, rows * Words * sizeof(ulong));
-                WriteBlock(writer, chunk.Codes, rows * _dimensions);
-                WriteBlock(writer, chunk.Scales, rows * sizeof(float));
-                var deleted = new byte[rows];
+                WriteBlock(stream, buffer, chunk.Seqs, rows * sizeof(long));
+                WriteBlock(stream, buffer, chunk.Signs, rows * Words * sizeof(ulong));
+                stream.Write(AsBytes(chunk.Codes), 0, rows * _dimensions);
+                WriteBlock(stream, buffer, chunk.Scales, rows * sizeof(float));
                 for (var i = 0; i < rows; i++)
                 {
-                    deleted[i] = chunk.Deleted[i] ? (byte)1 : (byte)0;
+                    // rows <= ChunkRows = the buffer's length.
+                    buffer[i] = chunk.Deleted[i] ? (byte)1 : (byte)0;
                 }
 
-                writer.Write(deleted);
+                stream.Write(buffer, 0, rows);
             }
         }
 
-        /// <summary>Reads a table written by <see cref="Save"/>; throws <see cref="InvalidDataException"/> for another or damaged file.</summary>
-        public static CodedVectorTable Load(string path, int dimensions)
+        /// <summary>
+        /// Reads a table written by <see cref="Save"/> (the format is unchanged since the first version that saved one);
+        /// throws <see cref="InvalidDataException"/> for another or damaged file: wrong header, a length that does not
+        /// match its row count, rows out of seq order, or a deleted flag other than 0 or 1. Checks
+        /// <paramref name="cancellationToken"/> between chunks.
+        /// </summary>
+        public static CodedVectorTable Load(string path, int dimensions, System.Threading.CancellationToken cancellationToken = default)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // Unbuffered, read block by block into the chunks' arrays through one reused 64 KiB buffer (the 8-bit codes,
+            // 77 % of the file, straight into theirs). Measured on the 924,109-row table (307 MB, in the page cache): 105–
+            // 111 ms of CPU against 202–248 ms when each block was read into a new array and copied (a 1 MiB buffer:
+            // 135–146 ms, it leaves the CPU cache). Most of what is left is the first touch of the arrays' fresh pages.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             using var reader = new BinaryReader(stream);
-            if (reader.ReadUInt64() != FileMagic || reader.ReadInt32() != dimensions || reader.ReadInt32() != Bits)
+            if (stream.Length < HeaderBytes || reader.ReadUInt64() != FileMagic || reader.ReadInt32() != dimensions || reader.ReadInt32() != Bits)
             {
                 throw new InvalidDataException($"'{path}' is not a coded vector table of {dimensions} dimensions.");
             }
@@ -257,19 +277,38 @@ namespace Engram.Local.Retrieval
             }
 
             var table = new CodedVectorTable(dimensions);
+            var buffer = new byte[IoBufferBytes];
+            var previous = long.MinValue;
             for (var start = 0; start < count; start += ChunkRows)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var chunk = new Chunk(dimensions);
                 var rows = Math.Min(ChunkRows, count - start);
-                ReadBlock(reader, chunk.Seqs, rows * sizeof(long));
-                ReadBlock(reader, chunk.Signs, rows * Words * sizeof(ulong));
-                ReadBlock(reader, chunk.Codes, rows * dimensions);
-                ReadBlock(reader, chunk.Scales, rows * sizeof(float));
-                var deleted = reader.ReadBytes(rows);
+                ReadBlock(stream, buffer, chunk.Seqs, rows * sizeof(long));
                 for (var i = 0; i < rows; i++)
                 {
-                    chunk.Deleted[i] = deleted[i] != 0;
-                    chunk.DeletedCount += deleted[i] != 0 ? 1 : 0;
+                    // Remove and the search's ties find rows by binary search on seq.
+                    if (chunk.Seqs[i] <= previous)
+                    {
+                        throw new InvalidDataException($"'{path}' is damaged: its rows are not in ascending seq order.");
+                    }
+
+                    previous = chunk.Seqs[i];
+                }
+
+                ReadBlock(stream, buffer, chunk.Signs, rows * Words * sizeof(ulong));
+                ReadFully(stream, AsBytes(chunk.Codes), rows * dimensions);
+                ReadBlock(stream, buffer, chunk.Scales, rows * sizeof(float));
+                ReadFully(stream, buffer, rows);
+                for (var i = 0; i < rows; i++)
+                {
+                    if (buffer[i] > 1)
+                    {
+                        throw new InvalidDataException($"'{path}' is damaged: a deleted flag reads {buffer[i]}.");
+                    }
+
+                    chunk.Deleted[i] = buffer[i] != 0;
+                    chunk.DeletedCount += buffer[i];
                 }
 
                 table._chunks.Add(chunk);
@@ -281,22 +320,42 @@ namespace Engram.Local.Retrieval
 
         private long SeqAt(int position) => _chunks[position >> ChunkShift].Seqs[position & (ChunkRows - 1)];
 
-        private static void WriteBlock(BinaryWriter writer, Array source, int bytes)
+        // The runtime lets an sbyte[] be used as the byte[] of the same bytes (the two array types are assignment-compatible
+        // in the CLR on every runtime, .NET Framework included), so the codes need no copy on either side of the file.
+        private static byte[] AsBytes(sbyte[] codes) => (byte[])(object)codes;
+
+        private static void WriteBlock(Stream stream, byte[] buffer, Array source, int bytes)
         {
-            var buffer = new byte[bytes];
-            Buffer.BlockCopy(source, 0, buffer, 0, bytes);
-            writer.Write(buffer);
+            for (var done = 0; done < bytes; done += buffer.Length)
+            {
+                var length = Math.Min(buffer.Length, bytes - done);
+                Buffer.BlockCopy(source, done, buffer, 0, length);
+                stream.Write(buffer, 0, length);
+            }
         }
 
-        private static void ReadBlock(BinaryReader reader, Array target, int bytes)
+        private static void ReadBlock(Stream stream, byte[] buffer, Array target, int bytes)
         {
-            var buffer = reader.ReadBytes(bytes);
-            if (buffer.Length != bytes)
+            for (var done = 0; done < bytes; done += buffer.Length)
             {
-                throw new InvalidDataException("A coded vector table ended early.");
+                var length = Math.Min(buffer.Length, bytes - done);
+                ReadFully(stream, buffer, length);
+                Buffer.BlockCopy(buffer, 0, target, done, length);
             }
+        }
 
-            Buffer.BlockCopy(buffer, 0, target, 0, bytes);
+        private static void ReadFully(Stream stream, byte[] target, int bytes)
+        {
+            for (var done = 0; done < bytes;)
+            {
+                var read = stream.Read(target, done, bytes - done);
+                if (read <= 0)
+                {
+                    throw new InvalidDataException("A coded vector table ended early.");
+                }
+
+                done += read;
+            }
         }
 
         /// <summary>The signs of the vector's projections on the fixed planes, as <see cref="Words"/> words at <paramref name="offset"/>.</summary>

@@ -37,6 +37,13 @@ namespace Engram.Local.Retrieval
 
         private const int MinimumUnsavedToSave = 4096;
 
+        /// <summary>
+        /// Saved coded tables read at open (<see cref="Preload"/>) up to this many bytes in all, largest first: a million
+        /// hashing rows are about 307 MB, so the largest bucket of a bench-sized file is read ahead, while a file of many
+        /// large buckets does not hold every table from its opening on (the others are read by their first query).
+        /// </summary>
+        public const long PreloadBudgetBytes = 512L << 20;
+
         private readonly SqliteDatabase _database;
         private readonly int _dimensions;
         private readonly string _embedder;
@@ -53,6 +60,7 @@ namespace Engram.Local.Retrieval
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly object _workerGate = new object();
         private Task? _worker;
+        private Task? _preload;
         private int _busy;
         private bool _disposed;
 
@@ -141,6 +149,53 @@ namespace Engram.Local.Retrieval
             return index;
         }
 
+        /// <summary>
+        /// Starts reading the saved coded tables of this file's buckets on a background thread (up to
+        /// <see cref="PreloadBudgetBytes"/>, largest first), so the first query after opening finds its bucket's table
+        /// read, or waits only for the rest of it, instead of reading it all on the query's thread (the larger part of the
+        /// first query at a million rows). A table it cannot read is rebuilt from the stored vectors in the background, as
+        /// the first query would have asked.
+        /// What a preloaded table holds is caught up from the rows like any loaded one, so writes by other processes
+        /// meanwhile (inserts, deletions, a newer save) are seen. Does nothing for graphs (mapped at once) or an
+        /// in-memory file.
+        /// </summary>
+        public void Preload()
+        {
+            if (!_coded || !Enabled)
+            {
+                return;
+            }
+
+            var saved = new List<(string BucketId, VectorIndexRecord Record, long Bytes)>();
+            try
+            {
+                using var connection = _database.OpenConnection();
+                foreach (var (bucketId, record) in VectorIndexStore.FindSaved(connection, _embedder))
+                {
+                    var file = new FileInfo(CodesPath(record.File!));
+                    if (file.Exists)
+                    {
+                        saved.Add((bucketId, record, file.Length));
+                    }
+                }
+            }
+            catch (Exception e) when (e is SqliteException || e is IOException || e is UnauthorizedAccessException)
+            {
+                // Reading ahead is only a head start: the first query reads its bucket's table as before.
+                LastFailure = e;
+                return;
+            }
+
+            if (saved.Count == 0)
+            {
+                return;
+            }
+
+            saved.Sort((a, b) => b.Bytes.CompareTo(a.Bytes));
+            var stop = _stop.Token;
+            _preload = Task.Factory.StartNew(() => PreloadSaved(saved, stop), stop, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
         /// <summary>The fetcher of exact vectors shared by the bucket's index-backed snapshots.</summary>
         public VectorFetcher Fetcher(string bucketId) => _fetchers.GetOrAdd(bucketId, _ => new VectorFetcher(_database, _dimensions));
 
@@ -172,9 +227,24 @@ namespace Engram.Local.Retrieval
             _signal.Release();
         }
 
-        /// <summary>Waits until every requested bucket is indexed up to what was committed when it was asked (bench and tests).</summary>
+        /// <summary>Whether this engine holds the bucket's index in memory (built, read or mapped); reads nothing.</summary>
+        public bool Holds(string bucketId) => _indexes.ContainsKey(bucketId);
+
+        /// <summary>
+        /// Waits until the saved tables read at open are read (<see cref="Preload"/>) and every requested bucket is indexed
+        /// up to what was committed when it was asked (bench and tests).
+        /// </summary>
         public void WaitIdle(CancellationToken cancellationToken = default)
         {
+            try
+            {
+                _preload?.Wait(cancellationToken);
+            }
+            catch (AggregateException)
+            {
+                // Cancelled by closing; a failure to read a table is recorded as LastFailure.
+            }
+
             while (!_queue.IsEmpty || Volatile.Read(ref _busy) != 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -185,9 +255,13 @@ namespace Engram.Local.Retrieval
         /// <summary>Drops a deleted bucket's index and its files.</summary>
         public void Forget(string bucketId)
         {
-            if (_indexes.TryRemove(bucketId, out var index))
+            // Under the bucket's load lock, so a table being read (at open, or by a query) is not added back after this.
+            lock (_loadLocks.GetOrAdd(bucketId, _ => new object()))
             {
-                index.Dispose();
+                if (_indexes.TryRemove(bucketId, out var index))
+                {
+                    index.Dispose();
+                }
             }
 
             _fetchers.TryRemove(bucketId, out _);
@@ -211,13 +285,16 @@ namespace Engram.Local.Retrieval
             }
 
             _stop.Cancel();
-            try
+            foreach (var task in new[] { _worker, _preload })
             {
-                _worker?.Wait();
-            }
-            catch (AggregateException)
-            {
-                // Cancelled mid-step: nothing half-written (files are recorded only after a complete save).
+                try
+                {
+                    task?.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Cancelled mid-step: nothing half-written (files are recorded only after a complete save).
+                }
             }
 
             _disposed = true;
@@ -362,7 +439,7 @@ namespace Engram.Local.Retrieval
         /// read as its table alone. Null when it cannot be read: the background thread then rebuilds it from the stored
         /// vectors, and the bucket is scanned exactly meanwhile.
         /// </summary>
-        private ApproximateIndex? LoadCodes(string bucketId, VectorIndexRecord record)
+        private ApproximateIndex? LoadCodes(string bucketId, VectorIndexRecord record, CancellationToken cancellationToken = default)
         {
             lock (_loadLocks.GetOrAdd(bucketId, _ => new object()))
             {
@@ -378,7 +455,7 @@ namespace Engram.Local.Retrieval
 
                 try
                 {
-                    index = ApproximateIndex.LoadCodes(CodesPath(record.File!), _dimensions, record.MaxSeq, record.Deletion);
+                    index = ApproximateIndex.LoadCodes(CodesPath(record.File!), _dimensions, record.MaxSeq, record.Deletion, cancellationToken);
                 }
                 catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
                 {
@@ -392,6 +469,28 @@ namespace Engram.Local.Retrieval
 
                 _indexes[bucketId] = index;
                 return index;
+            }
+        }
+
+        private void PreloadSaved(List<(string BucketId, VectorIndexRecord Record, long Bytes)> saved, CancellationToken stop)
+        {
+            var budget = PreloadBudgetBytes;
+            foreach (var (bucketId, record, bytes) in saved)
+            {
+                if (bytes > budget)
+                {
+                    continue;
+                }
+
+                budget -= bytes;
+                try
+                {
+                    LoadCodes(bucketId, record, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the engine is closing
+                }
             }
         }
 

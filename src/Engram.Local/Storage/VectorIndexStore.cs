@@ -47,6 +47,22 @@ namespace Engram.Local.Storage
             };
         }
 
+        /// <summary>The buckets whose index was saved with vectors of <paramref name="embedder"/>, with what each file holds.</summary>
+        public static List<(string BucketId, VectorIndexRecord Record)> FindSaved(SqliteConnection connection, string embedder)
+        {
+            var saved = new List<(string, VectorIndexRecord)>();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT bucket_id, file, max_seq, deletion FROM vector_indexes WHERE file IS NOT NULL AND embedder = $embedder;";
+            command.Parameters.AddWithValue("$embedder", embedder);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                saved.Add((reader.GetString(0), new VectorIndexRecord { File = reader.GetString(1), MaxSeq = reader.GetInt64(2), Deletion = reader.GetInt64(3), Embedder = embedder }));
+            }
+
+            return saved;
+        }
+
         /// <summary>Starts logging the bucket's deletions (idempotent); returns the last deletion id logged so far.</summary>
         public static long Register(SqliteConnection connection, string bucketId, string embedder)
         {

@@ -11,7 +11,8 @@ namespace Engram.Tests.Unit.Local;
 /// A large bucket of the hashing embedder is indexed by its coded table alone: no HNSW graph is built, saved, loaded
 /// or held. Users rely on that index answering exactly like a full scan, after a restart too, never returning a
 /// deleted memory, seeing what another engine on the file wrote, and reading the files the previous version left
-/// (a graph with its coded table beside it) without leaving files behind.
+/// (a graph with its coded table beside it) without leaving files behind. The saved table is read in the background
+/// from the engine's opening on, so the first query rarely waits for it, and without missing what others wrote since.
 /// </summary>
 public class HashingIndexFileTests
 {
@@ -219,16 +220,26 @@ public class HashingIndexFileTests
         Assert.True(File.Exists(graph), "the recorded graph stays until the index is saved again");
     }
 
-    [Fact]
-    public async Task A_damaged_saved_table_is_rebuilt_from_the_stored_vectors()
+    [Theory]
+    [InlineData("cut short")]
+    [InlineData("rows out of order")]
+    public async Task A_damaged_saved_table_is_rebuilt_from_the_stored_vectors(string damage)
     {
         using var folder = new TempFolder();
         (await IndexedEngine(folder)).Dispose();
         var saved = IndexFiles(folder, "*" + ApproximateIndex.CodesSuffix).Single();
-        using (var stream = new FileStream(saved, FileMode.Open))
+        var bytes = File.ReadAllBytes(saved);
+        if (damage == "cut short")
         {
-            stream.SetLength(stream.Length - 7);
+            bytes = bytes.Take(bytes.Length - 7).ToArray();
         }
+        else
+        {
+            // The second row's seq made the first's.
+            Array.Copy(bytes, SavedCodedTableTests.FirstSeqOffset, bytes, SavedCodedTableTests.FirstSeqOffset + 8, 8);
+        }
+
+        File.WriteAllBytes(saved, bytes);
 
         using (var reopened = Open(folder))
         {
@@ -278,6 +289,65 @@ public class HashingIndexFileTests
         await reopened.ForTenant("t").DeleteBucketAsync("b");
 
         Assert.Empty(IndexFiles(folder, "*"));
+    }
+
+    [Fact]
+    public async Task Opening_the_file_reads_its_saved_table_before_the_first_query_asks()
+    {
+        using var folder = new TempFolder();
+        (await IndexedEngine(folder)).Dispose();
+
+        using var reopened = Open(folder);
+        reopened.WaitForVectorIndexes();
+        Assert.True(reopened.Vectors.Indexes!.Holds(BucketId(reopened)), "the saved table should be read from the engine's opening on");
+        Assert.Null(reopened.Vectors.Indexes.LastFailure);
+        using var exact = await ExactEngine(folder);
+        await AssertAnswersEqual(exact, reopened, Questions);
+    }
+
+    [Fact]
+    public async Task A_table_read_at_opening_catches_up_with_another_engines_deletes_writes_and_newer_save()
+    {
+        using var folder = new TempFolder();
+        (await IndexedEngine(folder)).Dispose();
+        var first = IndexFiles(folder, "*" + ApproximateIndex.CodesSuffix).Single();
+
+        using var reader = Open(folder);
+        reader.WaitForVectorIndexes(); // holds the table of the first save
+        using (var writer = Open(folder))
+        {
+            var victim = (await writer.ForTenant("t").QueryAsync(new QueryRequest("backup schedule for host-42", "b") { SkipSynthesis = true })).Explanation!.RetrievedMemories[0];
+            await writer.ForTenant("t").DeleteMemoryAsync("b", victim.MemoryId);
+            await Fill(writer, Facts(Memories, VectorIndexSet.BuildChunk + 10));
+            await Ask(writer, "warm up");
+            writer.WaitForVectorIndexes();
+        }
+
+        // The writer saved a newer table on closing and removed the one the reader read.
+        Assert.False(File.Exists(first));
+        using var exact = await ExactEngine(folder, VectorIndexSet.BuildChunk + 10, "backup schedule for host-42");
+        await AssertAnswersEqual(exact, reader, Questions.Append($"host-{Memories + 700} rack"));
+        using var again = Open(folder);
+        await AssertAnswersEqual(exact, again, Questions.Append($"host-{Memories + 700} rack"));
+    }
+
+    [Fact]
+    public async Task Closing_right_after_opening_leaves_the_saved_table_for_the_next_opening()
+    {
+        using var folder = new TempFolder();
+        (await IndexedEngine(folder)).Dispose();
+        var saved = IndexFiles(folder, "*" + ApproximateIndex.CodesSuffix).Single();
+        var bytes = File.ReadAllBytes(saved);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Open(folder).Dispose(); // while its table may still be being read
+        }
+
+        Assert.Equal(bytes, File.ReadAllBytes(IndexFiles(folder, "*" + ApproximateIndex.CodesSuffix).Single()));
+        using var reopened = Open(folder);
+        using var exact = await ExactEngine(folder);
+        await AssertAnswersEqual(exact, reopened, Questions);
     }
 
     /// <summary>
