@@ -159,13 +159,21 @@ namespace Engram.Local.Retrieval
                 return new LexicalQuery(all, ranked: false);
             }
 
+            // Proving an AND empty walks its doclists (about 2.5 ms for three common words at 1M): the last narrowing
+            // after every other word was kept is the AND of all, known empty.
             var selector = Quote(rarestFirst[0]);
+            var keptAll = true;
             for (var i = 1; i < rarestFirst.Count; i++)
             {
                 var narrower = selector + " AND " + Quote(rarestFirst[i]);
-                if (Count(connection, bucket, narrower, 1) > 0)
+                var knownEmpty = keptAll && i == rarestFirst.Count - 1;
+                if (!knownEmpty && Count(connection, bucket, narrower, 1) > 0)
                 {
                     selector = narrower;
+                }
+                else
+                {
+                    keptAll = false;
                 }
             }
 
