@@ -157,7 +157,7 @@ namespace Engram.Bench.Commands
                 foreach (var (question, times) in perQuestion.OrderByDescending(p => p.Phases["cpu"]).Take(options.Int("slowest", 8)))
                 {
                     var lexicalQuery = Fts5QueryBuilder.Build(connection, bucket, Fts5QueryBuilder.Terms(question));
-                    Console.WriteLine($"slow: {string.Join(" ", times.Select(t => $"{t.Key} {t.Value:F1}"))} | {question} | {lexicalQuery?.Expression} from {lexicalQuery?.MinimumSeq}");
+                    Console.WriteLine($"slow: {string.Join(" ", times.Select(t => $"{t.Key} {t.Value:F1}"))} | {question} | {lexicalQuery?.Expression}{(lexicalQuery?.Ranked == false ? " (newest, unranked)" : string.Empty)}");
                 }
             }
 

@@ -7,18 +7,21 @@ using Microsoft.Data.Sqlite;
 
 namespace Engram.Local.Retrieval
 {
-    /// <summary>What the lexical search of one bucket runs: an FTS5 MATCH expression, over seqs from <see cref="MinimumSeq"/> (0: all).</summary>
+    /// <summary>
+    /// What the lexical search of one bucket runs: an FTS5 MATCH expression, ranked by BM25, or (when
+    /// <see cref="Ranked"/> is false) its newest matches unranked, every one scored alike.
+    /// </summary>
     internal sealed class LexicalQuery
     {
-        public LexicalQuery(string expression, long minimumSeq = 0)
+        public LexicalQuery(string expression, bool ranked = true)
         {
             Expression = expression;
-            MinimumSeq = minimumSeq;
+            Ranked = ranked;
         }
 
         public string Expression { get; }
 
-        public long MinimumSeq { get; }
+        public bool Ranked { get; }
     }
 
     /// <summary>
@@ -93,14 +96,13 @@ namespace Engram.Local.Retrieval
         /// <summary>
         /// A large bucket's query, scoring at most <see cref="RankedRowLimit"/> rows. Each word's matches are counted
         /// up to that limit (words matching nothing are dropped). When all words together match no more, it is the
-        /// plain OR (exact BM25). Otherwise the rows scored are chosen by the rarest words, which carry most of BM25:
-        /// those matching any word that is rare enough to fit the limit together; failing any, those matching all of
-        /// the rarest words that still leave some row, added rarest first until the rows fit. The other rare words
-        /// still score those rows (the choosing words then appear twice in the expression, so they count double, alike
-        /// for every chosen row that has them); words matching more rows than the limit do not: BM25 reads a phrase's
-        /// whole doclist for its idf (about 0.17 µs a row: a 61,000-row word tripled the cost of ranking 232 rows).
-        /// If the chosen rows still exceed the limit, the newest of them are scored. A row matching only common words
-        /// is then not a lexical candidate; the dense pass still finds it.
+        /// plain OR (exact BM25). Otherwise the rows scored are those matching any word that is rare enough to fit the
+        /// limit together, rarest first; the other rare words still score those rows (the choosing words then appear
+        /// twice in the expression, so they count double, alike for every chosen row that has them). Words matching
+        /// more rows than the limit never enter a BM25 expression: BM25 reads a phrase's whole doclist for its idf
+        /// (about 0.17 µs a row: a 61,000-row word tripled the cost of ranking 232 rows; six common words of the 1M
+        /// bench bucket, 350,000 doclist rows, cost 120 ms). A row matching only common words is then not a ranked
+        /// lexical candidate; see <see cref="AllCommon"/> for a question without a rare word.
         /// </summary>
         private static LexicalQuery? Bounded(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> terms)
         {
@@ -131,33 +133,51 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            string selector;
-            if (choosing.Count > 0)
+            if (choosing.Count == 0)
             {
-                selector = Join(choosing);
+                return AllCommon(connection, bucket, counted.Select(c => c.Term).ToList());
             }
-            else
+
+            var selector = Join(choosing);
+            var scoring = counted.Where(c => c.Count <= RankedRowLimit && !choosing.Contains(c.Term)).OrderBy(c => c.Order).Select(c => c.Term).ToList();
+            var expression = scoring.Count == 0 ? selector : "(" + selector + ") OR ((" + selector + ") AND (" + Join(scoring) + "))";
+            return new LexicalQuery(expression);
+        }
+
+        /// <summary>
+        /// The query of a question whose every word matches more rows than <see cref="RankedRowLimit"/>: the newest
+        /// rows matching all of its words (<paramref name="rarestFirst"/>), unranked; when no row has them all, all of
+        /// the rarest words that still leave some row, added rarest first. Every such row has the same question words,
+        /// so BM25 would tell them apart only by length and term frequency, at the price of reading each common word's
+        /// whole doclist; they are scored alike and the dense pass orders them.
+        /// </summary>
+        private static LexicalQuery AllCommon(SqliteConnection connection, BucketRow bucket, IReadOnlyList<string> rarestFirst)
+        {
+            var all = string.Join(" AND ", rarestFirst.Select(Quote));
+            if (rarestFirst.Count == 1 || Count(connection, bucket, all, 1) > 0)
             {
-                selector = Quote(counted[0].Term);
-                chosenRows = counted[0].Count;
-                choosing.Add(counted[0].Term);
-                for (var i = 1; i < counted.Count && chosenRows > RankedRowLimit; i++)
+                return new LexicalQuery(all, ranked: false);
+            }
+
+            // Proving an AND empty walks its doclists (about 2.5 ms for three common words at 1M): the last narrowing
+            // after every other word was kept is the AND of all, known empty.
+            var selector = Quote(rarestFirst[0]);
+            var keptAll = true;
+            for (var i = 1; i < rarestFirst.Count; i++)
+            {
+                var narrower = selector + " AND " + Quote(rarestFirst[i]);
+                var knownEmpty = keptAll && i == rarestFirst.Count - 1;
+                if (!knownEmpty && Count(connection, bucket, narrower, 1) > 0)
                 {
-                    var narrower = selector + " AND " + Quote(counted[i].Term);
-                    var rows = Count(connection, bucket, narrower, RankedRowLimit + 1);
-                    if (rows > 0)
-                    {
-                        selector = narrower;
-                        chosenRows = rows;
-                        choosing.Add(counted[i].Term);
-                    }
+                    selector = narrower;
+                }
+                else
+                {
+                    keptAll = false;
                 }
             }
 
-            var scoring = counted.Where(c => c.Count <= RankedRowLimit && !choosing.Contains(c.Term)).OrderBy(c => c.Order).Select(c => c.Term).ToList();
-            var expression = scoring.Count == 0 ? selector : "(" + selector + ") OR ((" + selector + ") AND (" + Join(scoring) + "))";
-            var from = chosenRows > RankedRowLimit ? LexicalIndex.NewestMatchSeq(connection, bucket.Key, selector, RankedRowLimit) : 0;
-            return new LexicalQuery(expression, from);
+            return new LexicalQuery(selector, ranked: false);
         }
 
         private static int Count(SqliteConnection connection, BucketRow bucket, string expression, int cap) =>

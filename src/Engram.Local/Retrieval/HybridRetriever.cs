@@ -244,7 +244,7 @@ namespace Engram.Local.Retrieval
                 return new List<LexicalHit>();
             }
 
-            var result = LexicalIndex.Search(connection, bucket.Key, query.Expression, CandidatePool, query.MinimumSeq);
+            var result = LexicalIndex.Search(connection, bucket.Key, query.Expression, CandidatePool, query.Ranked);
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.LexicalSearch += t);
 
             if (result.Error != null)

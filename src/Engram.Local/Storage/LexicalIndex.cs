@@ -16,7 +16,10 @@ namespace Engram.Local.Storage
 
         public long Seq { get; }
 
-        /// <summary>FTS5's bm25() negated, so larger is better; computed with this bucket's statistics only.</summary>
+        /// <summary>
+        /// FTS5's bm25() negated, so larger is better; computed with this bucket's statistics only. An unranked
+        /// search gives every hit <see cref="LexicalIndex.UnrankedScore"/>.
+        /// </summary>
         public double Score { get; }
     }
 
@@ -47,6 +50,9 @@ namespace Engram.Local.Storage
     internal static class LexicalIndex
     {
         public const string Tokenizer = "porter unicode61 remove_diacritics 2";
+
+        /// <summary>The score of every hit of an unranked search: they match alike, and fusion divides by the best.</summary>
+        public const double UnrankedScore = 1.0;
 
         public static string TableName(long bucketKey) => "memories_fts_" + bucketKey.ToString(CultureInfo.InvariantCulture);
 
@@ -102,30 +108,27 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>
-        /// The bucket's memories matching <paramref name="matchExpression"/> (with a seq of at least
-        /// <paramref name="minimumSeq"/>), best BM25 first. An FTS error (a damaged index, an expression FTS5
+        /// The bucket's memories matching <paramref name="matchExpression"/>: best BM25 first, or when not
+        /// <paramref name="ranked"/> newest first, each scored <see cref="UnrankedScore"/> (walked in seq order without
+        /// BM25, whose idf reads every phrase's whole doclist). An FTS error (a damaged index, an expression FTS5
         /// rejects) is returned, not thrown, so the caller can go on with dense retrieval and report it.
         /// </summary>
-        public static LexicalResult Search(SqliteConnection connection, long bucketKey, string matchExpression, int limit, long minimumSeq = 0)
+        public static LexicalResult Search(SqliteConnection connection, long bucketKey, string matchExpression, int limit, bool ranked = true)
         {
             var table = TableName(bucketKey);
             var hits = new List<LexicalHit>();
             try
             {
                 using var command = connection.CreateCommand();
-                var window = minimumSeq > 0 ? " AND rowid >= $from" : string.Empty;
-                command.CommandText = $"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH $query{window} ORDER BY rank LIMIT $limit;";
+                command.CommandText = ranked
+                    ? $"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH $query ORDER BY rank LIMIT $limit;"
+                    : $"SELECT rowid FROM {table} WHERE {table} MATCH $query ORDER BY rowid DESC LIMIT $limit;";
                 command.Parameters.AddWithValue("$query", matchExpression);
                 command.Parameters.AddWithValue("$limit", limit);
-                if (minimumSeq > 0)
-                {
-                    command.Parameters.AddWithValue("$from", minimumSeq);
-                }
-
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    hits.Add(new LexicalHit(reader.GetInt64(0), -reader.GetDouble(1)));
+                    hits.Add(new LexicalHit(reader.GetInt64(0), ranked ? -reader.GetDouble(1) : UnrankedScore));
                 }
             }
             catch (SqliteException e)
@@ -134,28 +137,6 @@ namespace Engram.Local.Storage
             }
 
             return new LexicalResult(hits, null);
-        }
-
-        /// <summary>
-        /// The seq of the <paramref name="newest"/>-th newest memory matching <paramref name="matchExpression"/>
-        /// (walked in seq order, without scoring), or 0 when fewer match or FTS5 rejects the expression.
-        /// </summary>
-        public static long NewestMatchSeq(SqliteConnection connection, long bucketKey, string matchExpression, int newest)
-        {
-            var table = TableName(bucketKey);
-            try
-            {
-                using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT rowid FROM {table} WHERE {table} MATCH $query ORDER BY rowid DESC LIMIT 1 OFFSET $skip;";
-                command.Parameters.AddWithValue("$query", matchExpression);
-                command.Parameters.AddWithValue("$skip", newest - 1);
-                var value = command.ExecuteScalar();
-                return value == null || value is DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-            }
-            catch (SqliteException)
-            {
-                return 0;
-            }
         }
 
         /// <summary>
