@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Threading;
+using System.Threading.Tasks;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -29,13 +31,19 @@ namespace Engram.Local.Retrieval
         private const int ChunkRows = 1 << ChunkShift;
         private const ulong FileMagic = 0x3143_5645_4D52_4745; // "EGRMEVC1"
 
-        private static readonly Func<ulong[], int, ulong[], ushort[], int, int[], int> HammingKernel = CompileKernel();
+        // The Hamming pass's unit: a block's rows are scanned against one bound, then merged into the shortlist's
+        // histogram, which lowers the bound for the next block (8 blocks to a chunk).
+        private const int BlockShift = 13;
+        private const int BlockRows = 1 << BlockShift;
+        private const int BlocksPerChunkShift = ChunkShift - BlockShift;
+
+        private static readonly SignScan HammingKernel = CompileKernel();
         private static readonly Dictionary<int, float[]> PlanesByDimensions = new Dictionary<int, float[]>();
 
         private readonly int _dimensions;
         private readonly float[] _planes;
         private readonly List<Chunk> _chunks = new List<Chunk>();
-        private ushort[] _distances = new ushort[0];
+        private HammingPass? _pass;
 
         public CodedVectorTable(int dimensions)
         {
@@ -122,92 +130,63 @@ namespace Engram.Local.Retrieval
 
         /// <summary>
         /// The <paramref name="k"/> best rows for <paramref name="query"/> (unit length): (seq, approximate cosine),
-        /// best first, chosen among the <paramref name="shortlist"/> nearest by Hamming distance.
+        /// best first (equal cosines: lower seq first), chosen among the <paramref name="shortlist"/> nearest by Hamming
+        /// distance (equal distances: lower seq first). Deterministic: the same table and query give the same list
+        /// however the pass was split over the cores.
         /// </summary>
         public List<(long Seq, float Cosine)> Search(float[] query, int shortlist, int k, RetrievalPhaseTimes? phases = null)
         {
             var mark = RetrievalPhaseTimes.Start(phases);
             var result = new List<(long, float)>(k);
-            if (Count == 0 || k <= 0)
+            if (Count == 0 || k <= 0 || shortlist <= 0)
             {
                 return result;
             }
 
-            var own = new ulong[Words];
-            Signs(query, own, 0);
-            if (_distances.Length < Count)
-            {
-                _distances = new ushort[Math.Max(Count, _distances.Length * 2)];
-            }
-
-            var histogram = new int[Bits + 2];
-            for (var c = 0; c < _chunks.Count; c++)
-            {
-                var chunk = _chunks[c];
-                var rows = Math.Min(ChunkRows, Count - (c << ChunkShift));
-                HammingKernel(chunk.Signs, rows, own, _distances, c << ChunkShift, histogram);
-                for (var i = 0; chunk.DeletedCount > 0 && i < rows; i++)
-                {
-                    if (chunk.Deleted[i])
-                    {
-                        // Out of reach of any shortlist.
-                        var position = (c << ChunkShift) + i;
-                        histogram[_distances[position]]--;
-                        histogram[Bits + 1]++;
-                        _distances[position] = Bits + 1;
-                    }
-                }
-            }
-
+            // The owning ApproximateIndex serialises every call under its lock, so one set of buffers per table serves
+            // every search without allocating per query.
+            var pass = _pass ??= new HammingPass(this);
+            pass.Run(query, shortlist);
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseHamming += t);
 
-            // The distance at which the shortlist fills up: every row nearer is taken, rows at it until full.
-            var cutoff = 0;
-            for (var taken = 0; cutoff <= Bits && taken + histogram[cutoff] < shortlist; cutoff++)
-            {
-                taken += histogram[cutoff];
-            }
-
-            var atCutoff = shortlist;
-            for (var d = 0; d < cutoff; d++)
-            {
-                atCutoff -= histogram[d];
-            }
-
-            var candidates = new List<int>(shortlist);
-            for (var position = 0; position < Count; position++)
-            {
-                var distance = _distances[position];
-                if (distance < cutoff || (distance == cutoff && distance <= Bits && atCutoff-- > 0))
-                {
-                    candidates.Add(position);
-                }
-            }
-
-            var codedQuery = new sbyte[_dimensions];
+            // Every row nearer than the cutoff, then rows at it (ascending seq) until the shortlist is full, re-ranked by
+            // 8-bit cosine as they come.
+            var codedQuery = pass.CodedQuery;
             var queryScale = Int8Codes.Encode(query, 0, _dimensions, codedQuery, 0);
-            var wide = new short[_dimensions];
+            var wide = pass.WideQuery;
             for (var i = 0; i < _dimensions; i++)
             {
                 wide[i] = codedQuery[i];
             }
 
-            var scores = new float[candidates.Count];
-            var seqs = new long[candidates.Count];
-            for (var i = 0; i < candidates.Count; i++)
+            var (cutoff, atCutoff) = pass.Cutoff();
+            var best = new BucketVectors.TopN(k);
+            for (var block = 0; block < pass.Blocks; block++)
             {
-                var position = candidates[i];
-                var chunk = _chunks[position >> ChunkShift];
-                var at = position & (ChunkRows - 1);
-                // Negated so an ascending sort puts the best first.
-                scores[i] = -(queryScale * chunk.Scales[at] * Int8Codes.Dot(wide, chunk.Codes, at * _dimensions, _dimensions));
-                seqs[i] = chunk.Seqs[at];
+                var chunk = _chunks[block >> BlocksPerChunkShift];
+                var chunkStart = block >> BlocksPerChunkShift << ChunkShift;
+                for (int j = block << BlockShift, end = j + pass.Kept[block]; j < end; j++)
+                {
+                    var entry = pass.Found[j];
+                    var distance = entry >> ChunkShift;
+                    if (distance > cutoff || (distance == cutoff && atCutoff == 0))
+                    {
+                        continue;
+                    }
+
+                    if (distance == cutoff)
+                    {
+                        atCutoff--;
+                    }
+
+                    var row = entry & (ChunkRows - 1);
+                    best.Offer(chunkStart + row, queryScale * chunk.Scales[row] * Int8Codes.Dot(wide, chunk.Codes, row * _dimensions, _dimensions));
+                }
             }
 
-            Array.Sort(scores, seqs);
-            for (var i = 0; i < Math.Min(k, scores.Length); i++)
+            foreach (var (position, cosine) in best.Descending())
             {
-                result.Add((seqs[i], -scores[i]));
+                result.Add((SeqAt(position), cosine));
             }
 
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseShortlist += t);
@@ -277,6 +256,23 @@ namespace Engram.Local.Retrieval
 
             table.Count = count;
             return table;
+        }
+
+        /// <summary>
+        /// Every row's Hamming distance to the query's signs by plain bit arithmetic, deleted rows included, by position:
+        /// the straightforward reference the tests hold <see cref="Search"/>'s pass to.
+        /// </summary>
+        internal int[] PlainDistances(float[] query)
+        {
+            var own = new ulong[Words];
+            Signs(query, own, 0);
+            var distances = new int[Count];
+            for (var position = 0; position < Count; position++)
+            {
+                distances[position] = SoftDistance(_chunks[position >> ChunkShift].Signs, (position & (ChunkRows - 1)) * Words, own);
+            }
+
+            return distances;
         }
 
         private long SeqAt(int position) => _chunks[position >> ChunkShift].Seqs[position & (ChunkRows - 1)];
@@ -368,12 +364,20 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// The Hamming pass: distances of <c>rows</c> sign codes to the query's, written from <c>offset</c>. Compiled at
-        /// run time around <c>System.Numerics.BitOperations.PopCount</c> where the runtime has it (the library targets
-        /// netstandard2.0, which cannot name it; the JIT turns it into one popcnt instruction: 1M rows in 14 ms of CPU
-        /// at load 14 against 30–42 ms with bit arithmetic), else bit arithmetic (Windows PowerShell 5.1).
+        /// Scans the sign codes of rows <c>from</c> to <c>to</c> (exclusive) of one chunk against the query's and writes
+        /// every row within <c>bound</c> bits as (distance &lt;&lt; <see cref="ChunkShift"/>) | row into <c>found</c> from
+        /// <c>at</c>; returns the index after the last written. Rows beyond the bound, nearly all of them once it has
+        /// settled, cost no store.
         /// </summary>
-        private static Func<ulong[], int, ulong[], ushort[], int, int[], int> CompileKernel()
+        private delegate int SignScan(ulong[] signs, int from, int to, ulong[] query, int bound, int[] found, int at);
+
+        /// <summary>
+        /// The Hamming pass's kernel, compiled at run time around <c>System.Numerics.BitOperations.PopCount</c> where the
+        /// runtime has it (the library targets netstandard2.0, which cannot name it; the JIT turns it into one popcnt
+        /// instruction: 1M rows in 14 ms of CPU at load 14 against 30–42 ms with bit arithmetic), else bit arithmetic
+        /// (Windows PowerShell 5.1).
+        /// </summary>
+        private static SignScan CompileKernel()
         {
             var popCount = Type.GetType("System.Numerics.BitOperations")?.GetMethod("PopCount", new[] { typeof(ulong) });
             if (popCount != null && popCount.ReturnType == typeof(int))
@@ -390,61 +394,73 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            return (signs, rows, query, distances, offset, histogram) =>
+            return (signs, from, to, query, bound, found, at) =>
             {
-                for (int i = 0, at = 0; i < rows; i++, at += Words)
+                for (var i = from; i < to; i++)
                 {
-                    var sum = 0;
-                    for (var w = 0; w < Words; w++)
+                    var distance = SoftDistance(signs, i * Words, query);
+                    if (distance <= bound)
                     {
-                        sum += SoftPopCount(signs[at + w] ^ query[w]);
+                        found[at++] = (distance << ChunkShift) | i;
                     }
-
-                    distances[offset + i] = (ushort)sum;
-                    histogram[sum]++;
                 }
 
-                return rows;
+                return at;
             };
         }
 
-        private static Func<ulong[], int, ulong[], ushort[], int, int[], int> Kernel(System.Reflection.MethodInfo popCount)
+        private static SignScan Kernel(System.Reflection.MethodInfo popCount)
         {
             var signs = Expression.Parameter(typeof(ulong[]), "signs");
-            var rows = Expression.Parameter(typeof(int), "rows");
+            var from = Expression.Parameter(typeof(int), "from");
+            var to = Expression.Parameter(typeof(int), "to");
             var query = Expression.Parameter(typeof(ulong[]), "query");
-            var distances = Expression.Parameter(typeof(ushort[]), "distances");
-            var offset = Expression.Parameter(typeof(int), "offset");
-            var histogram = Expression.Parameter(typeof(int[]), "histogram");
+            var bound = Expression.Parameter(typeof(int), "bound");
+            var found = Expression.Parameter(typeof(int[]), "found");
+            var at = Expression.Parameter(typeof(int), "at");
             var i = Expression.Variable(typeof(int), "i");
+            var word = Expression.Variable(typeof(int), "word");
             var distance = Expression.Variable(typeof(int), "distance");
-            var at = Expression.Variable(typeof(int), "at");
             var words = Enumerable.Range(0, Words).Select(w => Expression.Variable(typeof(ulong), "q" + w)).ToArray();
             Expression? sum = null;
             for (var w = 0; w < Words; w++)
             {
-                var term = Expression.Call(popCount, Expression.ExclusiveOr(Expression.ArrayIndex(signs, Expression.Add(at, Expression.Constant(w))), words[w]));
+                var term = Expression.Call(popCount, Expression.ExclusiveOr(Expression.ArrayIndex(signs, Expression.Add(word, Expression.Constant(w))), words[w]));
                 sum = sum == null ? term : Expression.Add(sum, term);
             }
 
             var done = Expression.Label(typeof(int));
             var body = Expression.Block(
-                new[] { i, at, distance }.Concat(words),
-                Expression.Block(words.Select((word, w) => (Expression)Expression.Assign(word, Expression.ArrayIndex(query, Expression.Constant(w))))),
-                Expression.Assign(i, Expression.Constant(0)),
-                Expression.Assign(at, Expression.Constant(0)),
+                new[] { i, word, distance }.Concat(words),
+                Expression.Block(words.Select((q, w) => (Expression)Expression.Assign(q, Expression.ArrayIndex(query, Expression.Constant(w))))),
+                Expression.Assign(i, from),
+                Expression.Assign(word, Expression.Multiply(from, Expression.Constant(Words))),
                 Expression.Loop(
                     Expression.IfThenElse(
-                        Expression.LessThan(i, rows),
+                        Expression.LessThan(i, to),
                         Expression.Block(
                             Expression.Assign(distance, sum!),
-                            Expression.Assign(Expression.ArrayAccess(distances, Expression.Add(offset, i)), Expression.Convert(distance, typeof(ushort))),
-                            Expression.PreIncrementAssign(Expression.ArrayAccess(histogram, distance)),
+                            Expression.IfThen(
+                                Expression.LessThanOrEqual(distance, bound),
+                                Expression.Block(
+                                    Expression.Assign(Expression.ArrayAccess(found, at), Expression.Or(Expression.LeftShift(distance, Expression.Constant(ChunkShift)), i)),
+                                    Expression.PreIncrementAssign(at))),
                             Expression.PreIncrementAssign(i),
-                            Expression.AddAssign(at, Expression.Constant(Words))),
-                        Expression.Break(done, rows)),
+                            Expression.AddAssign(word, Expression.Constant(Words))),
+                        Expression.Break(done, at)),
                     done));
-            return Expression.Lambda<Func<ulong[], int, ulong[], ushort[], int, int[], int>>(body, signs, rows, query, distances, offset, histogram).Compile();
+            return Expression.Lambda<SignScan>(body, signs, from, to, query, bound, found, at).Compile();
+        }
+
+        private static int SoftDistance(ulong[] signs, int offset, ulong[] query)
+        {
+            var sum = 0;
+            for (var w = 0; w < Words; w++)
+            {
+                sum += SoftPopCount(signs[offset + w] ^ query[w]);
+            }
+
+            return sum;
         }
 
         private static int SoftPopCount(ulong x)
@@ -453,6 +469,125 @@ namespace Engram.Local.Retrieval
             x = (x & 0x3333333333333333UL) + ((x >> 2) & 0x3333333333333333UL);
             x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FUL;
             return (int)((x * 0x0101010101010101UL) >> 56);
+        }
+
+        /// <summary>
+        /// One table's Hamming pass and the buffers it reuses from search to search (the owning
+        /// <see cref="ApproximateIndex"/> serialises searches under its lock, so one set per table is safe). The blocks
+        /// of <see cref="BlockRows"/> rows are scanned in parallel on tables of a chunk or more (the cores' share of the
+        /// 59 MB of signs at a million rows); each block's kernel keeps only rows within the current bound, and merging
+        /// them into the shared histogram (under a lock, once a block) lowers the bound to the distance at which the
+        /// shortlist is full so far. The bound only falls and never below the final cutoff, so every row the shortlist
+        /// takes is kept whatever the order the blocks ran in: the result does not depend on the split.
+        /// </summary>
+        private sealed class HammingPass
+        {
+            private static readonly ParallelOptions Cores = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Environment.ProcessorCount,
+                // Not the caller's scheduler (TaskScheduler.Current): a single-threaded one would leave the pass on one core.
+                TaskScheduler = TaskScheduler.Default,
+            };
+
+            private readonly CodedVectorTable _table;
+            private readonly ulong[] _query = new ulong[Words];
+            private readonly int[] _histogram = new int[Bits + 1];
+            private readonly Action<int> _scanBlock;
+            private int _shortlist;
+            private int _bound;
+            private int _below;
+
+            public HammingPass(CodedVectorTable table)
+            {
+                _table = table;
+                CodedQuery = new sbyte[table._dimensions];
+                WideQuery = new short[table._dimensions];
+                _scanBlock = ScanBlock;
+            }
+
+            /// <summary>The query's 8-bit codes (a buffer for the re-rank).</summary>
+            public sbyte[] CodedQuery { get; }
+
+            /// <summary>The query's 8-bit codes widened (a buffer for the re-rank).</summary>
+            public short[] WideQuery { get; }
+
+            /// <summary>Blocks scanned: block b's kept entries are <see cref="Found"/> from b &lt;&lt; <see cref="BlockShift"/>, <see cref="Kept"/>[b] of them, in row order.</summary>
+            public int Blocks { get; private set; }
+
+            public int[] Found { get; private set; } = new int[0];
+
+            public int[] Kept { get; private set; } = new int[0];
+
+            public void Run(float[] query, int shortlist)
+            {
+                _table.Signs(query, _query, 0);
+                var count = _table.Count;
+                Blocks = (count + BlockRows - 1) >> BlockShift;
+                if (Found.Length < Blocks << BlockShift)
+                {
+                    // Room to the next chunk's end: a growing table reallocates once every 65,536 rows.
+                    var rows = (count + ChunkRows - 1) & ~(ChunkRows - 1);
+                    Found = new int[rows];
+                    Kept = new int[rows >> BlockShift];
+                }
+
+                Array.Clear(_histogram, 0, _histogram.Length);
+                _shortlist = shortlist;
+                _bound = Bits;
+                _below = 0;
+                if (Blocks >= 1 << BlocksPerChunkShift && Environment.ProcessorCount > 1)
+                {
+                    Parallel.For(0, Blocks, Cores, _scanBlock);
+                }
+                else
+                {
+                    for (var block = 0; block < Blocks; block++)
+                    {
+                        ScanBlock(block);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The shortlist's cutoff distance and how many rows at it the shortlist takes (every row when the table holds
+            /// fewer than the shortlist's rows).
+            /// </summary>
+            public (int Cutoff, int AtCutoff) Cutoff() =>
+                _below < _shortlist ? (Bits, int.MaxValue) : (_bound, _shortlist - (_below - _histogram[_bound]));
+
+            private void ScanBlock(int block)
+            {
+                var chunk = _table._chunks[block >> BlocksPerChunkShift];
+                var from = (block & ((1 << BlocksPerChunkShift) - 1)) << BlockShift;
+                var to = Math.Min(from + BlockRows, _table.Count - (block >> BlocksPerChunkShift << ChunkShift));
+                var start = block << BlockShift;
+                var end = HammingKernel(chunk.Signs, from, to, _query, Volatile.Read(ref _bound), Found, start);
+                lock (_histogram)
+                {
+                    // _below counts the kept rows within the bound; the bound falls while the rows nearer than it fill the shortlist.
+                    var kept = start;
+                    for (var j = start; j < end; j++)
+                    {
+                        var entry = Found[j];
+                        var distance = entry >> ChunkShift;
+                        if (distance > _bound || chunk.Deleted[entry & (ChunkRows - 1)])
+                        {
+                            continue;
+                        }
+
+                        Found[kept++] = entry;
+                        _histogram[distance]++;
+                        _below++;
+                        while (_below - _histogram[_bound] >= _shortlist)
+                        {
+                            _below -= _histogram[_bound];
+                            _bound--;
+                        }
+                    }
+
+                    Kept[block] = kept - start;
+                }
+            }
         }
 
         private sealed class Chunk
