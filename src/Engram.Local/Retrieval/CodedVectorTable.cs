@@ -18,7 +18,8 @@ namespace Engram.Local.Retrieval
     /// query's, keeps the best <c>shortlist</c>, re-ranks those by their 8-bit cosine and returns the best k, which
     /// the caller re-scores from the stored floats. Rows are appended in ascending seq order (positions found by
     /// binary search) and held in chunks, so growing never copies the table. Not thread-safe: the owning
-    /// <see cref="ApproximateIndex"/> serialises every call.
+    /// <see cref="ApproximateIndex"/> serialises every call (a search reuses the table's buffers, and spreads its own
+    /// work over the cores: see <see cref="SearchPass"/>).
     /// </summary>
     internal sealed class CodedVectorTable
     {
@@ -438,42 +439,53 @@ namespace Engram.Local.Retrieval
         /// <summary>
         /// One table's search and the buffers it reuses from search to search (the owning <see cref="ApproximateIndex"/>
         /// serialises searches under its lock, so one set per table is safe). The Hamming pass scans blocks of
-        /// <see cref="BlockRows"/> rows, in parallel on tables of a chunk or more (the signs are 59 MB at a million rows:
-        /// memory-bound, about 6 ms on one core); each block's kernel keeps only rows within the current bound, and
-        /// merging them into the shared histogram (under a lock, once a block) lowers the bound to the distance at which
-        /// the shortlist is full so far. The bound only falls, never below the final cutoff, so every row the shortlist
-        /// takes is kept whatever order the blocks ran in. The shortlist's 8-bit re-rank is split the same way, into
-        /// heaps that order ties by position: the result does not depend on the split.
+        /// <see cref="BlockRows"/> rows; each block's kernel keeps only rows within the current bound, and merging them
+        /// into the shared histogram (under a lock, once a block) lowers the bound to the distance at which the shortlist
+        /// is full so far. The bound only falls, never below the final cutoff, so every row the shortlist takes is kept
+        /// whatever order the blocks ran in; the 8-bit re-rank's parts are heaps that order ties by position. So the
+        /// result does not depend on how the work was shared, which <see cref="Share"/> does.
         /// </summary>
         private sealed class SearchPass
         {
-            private static readonly ParallelOptions Cores = new ParallelOptions
-            {
-                MaxDegreeOfParallelism = Environment.ProcessorCount,
-                // Not the caller's scheduler (TaskScheduler.Current): a single-threaded one would leave the pass on one core.
-                TaskScheduler = TaskScheduler.Default,
-            };
+            // Pool threads that help a search (with the caller: up to 4 threads; the pass is memory-bound beyond that).
+            private static readonly int Helpers = Math.Min(3, Environment.ProcessorCount - 1);
+
+            // Re-rank parts: the shortlist (9,241 rows at a million, ~200 ns each on one core) in pieces of ~0.1 ms.
+            private const int RerankParts = 16;
 
             private readonly CodedVectorTable _table;
+            private readonly object _gate = new object();
             private readonly ulong[] _query = new ulong[Words];
             private readonly int[] _histogram = new int[Bits + 1];
-            private readonly Action<int> _scanBlock;
             private readonly sbyte[] _codedQuery;
             private readonly short[] _wideQuery;
+            private readonly Action<int, Worker, int> _scanBlock;
+            private readonly Action<int, Worker, int> _rerankPart;
+            private readonly WaitCallback _help;
+            private readonly Worker _caller = new Worker();
+            private Worker? _spare;
+
+            // The shortlist's bound (see Scan).
             private int _shortlist;
             private int _bound;
             private int _below;
-
-            private float _queryScale;
-            private bool _parallel;
 
             // Block b's kept entries are _found from b << BlockShift, _kept[b] of them, in row order.
             private int _blocks;
             private int[] _found = new int[0];
             private int[] _kept = new int[0];
 
-            // The shortlist's positions, ascending.
+            // The shortlist's positions, ascending, and the re-rank's heap.
             private int[] _selected = new int[0];
+            private int _selectedCount;
+            private float _queryScale;
+            private BucketVectors.TopN? _best;
+            private int _k;
+
+            // The shared loop (Share): its generation (a helper still busy after its loop ended commits nothing) and
+            // which of its items are committed.
+            private int _generation;
+            private bool[] _done = new bool[0];
 
             public SearchPass(CodedVectorTable table)
             {
@@ -481,6 +493,8 @@ namespace Engram.Local.Retrieval
                 _codedQuery = new sbyte[table._dimensions];
                 _wideQuery = new short[table._dimensions];
                 _scanBlock = ScanBlock;
+                _rerankPart = RerankPart;
+                _help = Help;
             }
 
             /// <summary>The Hamming pass: leaves the rows within the shortlist's bound in the blocks' buffers.</summary>
@@ -501,24 +515,13 @@ namespace Engram.Local.Retrieval
                 _shortlist = shortlist;
                 _bound = Bits;
                 _below = 0;
-                _parallel = _blocks >= 1 << BlocksPerChunkShift && Environment.ProcessorCount > 1;
-                if (_parallel)
-                {
-                    Parallel.For(0, _blocks, Cores, _scanBlock);
-                }
-                else
-                {
-                    for (var block = 0; block < _blocks; block++)
-                    {
-                        ScanBlock(block);
-                    }
-                }
+                // From a chunk up (~0.4 ms on one core): below that a helper's start costs more than it saves.
+                Share(_blocks, _scanBlock, _blocks >= 1 << BlocksPerChunkShift);
             }
 
             /// <summary>
             /// After <see cref="Scan"/>: the <paramref name="k"/> best of the shortlist by 8-bit cosine, as (position,
-            /// cosine), best first, equal cosines by lower position (the shortlist's rows are read from memory at random:
-            /// about 200 ns a row at a million rows, 1.9 ms for 9,241 on one core).
+            /// cosine), best first, equal cosines by lower position.
             /// </summary>
             public IEnumerable<(int Index, float Score)> Rerank(float[] query, int k)
             {
@@ -528,43 +531,86 @@ namespace Engram.Local.Retrieval
                     _wideQuery[i] = _codedQuery[i];
                 }
 
-                var selected = Select();
-                var best = new BucketVectors.TopN(k);
-                if (!_parallel)
-                {
-                    Score(0, selected, best);
-                    return best.Descending();
-                }
-
-                var parts = Cores.MaxDegreeOfParallelism * 4;
-                Parallel.For(
-                    0,
-                    parts,
-                    Cores,
-                    () => new BucketVectors.TopN(k),
-                    (part, _, local) =>
-                    {
-                        Score((int)((long)selected * part / parts), (int)((long)selected * (part + 1) / parts), local);
-                        return local;
-                    },
-                    local =>
-                    {
-                        lock (best)
-                        {
-                            foreach (var (position, score) in local.Descending())
-                            {
-                                best.Offer(position, score);
-                            }
-                        }
-                    });
-                return best.Descending();
+                Select();
+                _best = new BucketVectors.TopN(k);
+                _k = k;
+                var parallel = _blocks >= 1 << BlocksPerChunkShift;
+                Share(parallel ? RerankParts : 1, _rerankPart, parallel);
+                return _best.Descending();
             }
 
             /// <summary>
-            /// The shortlist into <see cref="_selected"/>, ascending; returns its length: every kept row nearer than the
-            /// cutoff, then rows at it (ascending) until it is full, or every kept row when the table has fewer.
+            /// Runs <paramref name="step"/> for items 0 to <paramref name="items"/> - 1 on this thread and, when
+            /// <paramref name="helped"/>, on pool threads, each item claimed once from a shared counter. A step computes
+            /// into its thread's <see cref="Worker"/> and commits under the gate unless the item is committed already. The
+            /// caller never waits on a helper that has no core (a loaded machine: Parallel.For, which waits for every
+            /// claimed item, made the pass slower than one thread at load 7-12): items a helper still holds when the
+            /// counter runs out get ~0.2 ms, then the caller computes them too and the first commit wins.
             /// </summary>
-            private int Select()
+            private void Share(int items, Action<int, Worker, int> step, bool helped)
+            {
+                Round round;
+                lock (_gate)
+                {
+                    if (_done.Length < items)
+                    {
+                        _done = new bool[Math.Max(items, _done.Length * 2)];
+                    }
+
+                    Array.Clear(_done, 0, items);
+                    round = new Round(++_generation, items, step);
+                }
+
+                var generation = round.Generation;
+                for (var h = 0; helped && h < Helpers; h++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(_help, round);
+                }
+
+                int item;
+                while ((item = Interlocked.Increment(ref round.Next) - 1) < items)
+                {
+                    step(item, _caller, generation);
+                }
+
+                var giveUp = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 5000);
+                for (var i = 0; i < items; i++)
+                {
+                    var spins = 0;
+                    while (!Volatile.Read(ref _done[i]) && System.Diagnostics.Stopwatch.GetTimestamp() < giveUp)
+                    {
+                        Thread.SpinWait(++spins < 20 ? 8 : 64);
+                    }
+
+                    if (!Volatile.Read(ref _done[i]))
+                    {
+                        step(i, _caller, generation);
+                    }
+                }
+
+                lock (_gate)
+                {
+                    // Closed: a helper still busy commits nothing.
+                    _generation++;
+                }
+            }
+
+            private void Help(object? state)
+            {
+                // A helper that starts after its round (or its search) ended claims nothing: the round's counter is its own.
+                var round = (Round)state!;
+                var worker = Interlocked.Exchange(ref _spare, null) ?? new Worker();
+                int item;
+                while (Volatile.Read(ref _generation) == round.Generation && (item = Interlocked.Increment(ref round.Next) - 1) < round.Items)
+                {
+                    round.Step(item, worker, round.Generation);
+                }
+
+                Volatile.Write(ref _spare, worker);
+            }
+
+            /// <summary>The shortlist into <see cref="_selected"/>, ascending: every kept row nearer than the cutoff, then rows at it until it is full.</summary>
+            private void Select()
             {
                 var most = Math.Min(_shortlist, _table.Count);
                 if (_selected.Length < most)
@@ -572,6 +618,7 @@ namespace Engram.Local.Retrieval
                     _selected = new int[most];
                 }
 
+                // Fewer live rows than the shortlist: every one (the bound never fell).
                 var (cutoff, atCutoff) = _below < _shortlist ? (Bits, int.MaxValue) : (_bound, _shortlist - (_below - _histogram[_bound]));
                 var selected = 0;
                 for (var block = 0; block < _blocks; block++)
@@ -587,35 +634,65 @@ namespace Engram.Local.Retrieval
                     }
                 }
 
-                return selected;
+                _selectedCount = selected;
             }
 
-            private void Score(int from, int to, BucketVectors.TopN into)
+            private void RerankPart(int part, Worker worker, int generation)
             {
-                var dimensions = _table._dimensions;
-                for (var i = from; i < to; i++)
+                // Read once: a helper late from an earlier search must stay inside the arrays it reads.
+                var selected = _selected;
+                var count = Math.Min(_selectedCount, selected.Length);
+                var parts = _blocks >= 1 << BlocksPerChunkShift ? RerankParts : 1;
+                if (part >= parts)
                 {
-                    var position = _selected[i];
+                    return;
+                }
+
+                var local = new BucketVectors.TopN(_k);
+                var dimensions = _table._dimensions;
+                for (int i = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts); i < end; i++)
+                {
+                    var position = selected[i];
                     var chunk = _table._chunks[position >> ChunkShift];
                     var row = position & (ChunkRows - 1);
-                    into.Offer(position, _queryScale * chunk.Scales[row] * Int8Codes.Dot(_wideQuery, chunk.Codes, row * dimensions, dimensions));
+                    local.Offer(position, _queryScale * chunk.Scales[row] * Int8Codes.Dot(_wideQuery, chunk.Codes, row * dimensions, dimensions));
+                }
+
+                lock (_gate)
+                {
+                    if (generation != _generation || _done[part])
+                    {
+                        return;
+                    }
+
+                    foreach (var (position, score) in local.Descending())
+                    {
+                        _best!.Offer(position, score);
+                    }
+
+                    Volatile.Write(ref _done[part], true);
                 }
             }
 
-            private void ScanBlock(int block)
+            private void ScanBlock(int block, Worker worker, int generation)
             {
                 var chunk = _table._chunks[block >> BlocksPerChunkShift];
                 var from = (block & ((1 << BlocksPerChunkShift) - 1)) << BlockShift;
                 var to = Math.Min(from + BlockRows, _table.Count - (block >> BlocksPerChunkShift << ChunkShift));
-                var start = block << BlockShift;
-                var end = HammingKernel(chunk.Signs, from, to, _query, Volatile.Read(ref _bound), _found, start);
-                lock (_histogram)
+                var found = HammingKernel(chunk.Signs, from, to, _query, Volatile.Read(ref _bound), worker.Found, 0);
+                lock (_gate)
                 {
-                    // _below counts the kept rows within the bound; the bound falls while the rows nearer than it fill the shortlist.
-                    var kept = start;
-                    for (var j = start; j < end; j++)
+                    if (generation != _generation || _done[block])
                     {
-                        var entry = _found[j];
+                        return;
+                    }
+
+                    // _below counts the kept rows within the bound; the bound falls while the rows nearer than it fill the shortlist.
+                    var start = block << BlockShift;
+                    var kept = start;
+                    for (var j = 0; j < found; j++)
+                    {
+                        var entry = worker.Found[j];
                         var distance = entry >> ChunkShift;
                         if (distance > _bound || chunk.Deleted[entry & (ChunkRows - 1)])
                         {
@@ -633,7 +710,34 @@ namespace Engram.Local.Retrieval
                     }
 
                     _kept[block] = kept - start;
+                    Volatile.Write(ref _done[block], true);
                 }
+            }
+
+            /// <summary>One <see cref="Share"/> loop: its items, claimed from <see cref="Next"/>.</summary>
+            private sealed class Round
+            {
+                public Round(int generation, int items, Action<int, Worker, int> step)
+                {
+                    Generation = generation;
+                    Items = items;
+                    Step = step;
+                }
+
+                public int Generation { get; }
+
+                public int Items { get; }
+
+                public Action<int, Worker, int> Step { get; }
+
+                // The next unclaimed item (a field: claimed by Interlocked.Increment).
+                public int Next;
+            }
+
+            /// <summary>One thread's kernel output (a block's rows within the bound).</summary>
+            private sealed class Worker
+            {
+                public int[] Found { get; } = new int[BlockRows];
             }
         }
 

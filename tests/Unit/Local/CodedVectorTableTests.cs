@@ -107,6 +107,16 @@ public class CodedVectorTableTests
             Assert.Equal(all, table.Search(query, shortlist, shortlist));
         }
 
+        // Back-to-back searches (pool threads still finishing the last one's work must change nothing).
+        var first10 = queries.Select(q => table.Search(q, 700, 10)).ToList();
+        for (var round = 0; round < 10; round++)
+        {
+            for (var q = 0; q < queries.Count; q++)
+            {
+                Assert.Equal(first10[q], table.Search(queries[q], 700, 10));
+            }
+        }
+
         // A shortlist past the table's size takes every live row.
         var everything = table.Search(queries[1], count + 10, count + 10).Select(f => f.Seq).ToHashSet();
         Assert.Equal(count - removed.Count, everything.Count);
