@@ -288,7 +288,8 @@ namespace Engram.Local.Retrieval
             }
         }
 
-        // Under the lock.
+        // Under the lock, which is also what makes the table's per-table search buffers (reused by every search, no
+        // per-query arrays) safe: no two searches of one table run at once.
         private List<(long Seq, float Cosine)> SearchCodes(float[] query, int k, RetrievalPhaseTimes? phases = null)
         {
             var shortlist = Math.Max(CodedShortlistMinimum, (int)(_codes!.Count * CodedShortlistShare));

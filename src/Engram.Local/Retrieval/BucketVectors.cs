@@ -359,9 +359,10 @@ namespace Engram.Local.Retrieval
 
         /// <summary>
         /// A bounded min-heap keeping the n best: higher score first, and on equal scores the lower index, so
-        /// the result never depends on the order items were offered in (the coded and plain scans agree).
+        /// the result never depends on the order items were offered in (the coded and plain scans agree; the coded
+        /// table's re-rank uses it too).
         /// </summary>
-        private sealed class TopN
+        internal sealed class TopN
         {
             private readonly int _capacity;
             private readonly List<(int Index, float Score)> _heap = new List<(int, float)>();

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Threading;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -16,7 +17,8 @@ namespace Engram.Local.Retrieval
     /// query's, keeps the best <c>shortlist</c>, re-ranks those by their 8-bit cosine and returns the best k, which
     /// the caller re-scores from the stored floats. Rows are appended in ascending seq order (positions found by
     /// binary search) and held in chunks, so growing never copies the table. Not thread-safe: the owning
-    /// <see cref="ApproximateIndex"/> serialises every call.
+    /// <see cref="ApproximateIndex"/> serialises every call (a search reuses the table's buffers, and spreads its own
+    /// work over the cores: see <see cref="SearchPass"/>).
     /// </summary>
     internal sealed class CodedVectorTable
     {
@@ -29,13 +31,19 @@ namespace Engram.Local.Retrieval
         private const int ChunkRows = 1 << ChunkShift;
         private const ulong FileMagic = 0x3143_5645_4D52_4745; // "EGRMEVC1"
 
-        private static readonly Func<ulong[], int, ulong[], ushort[], int, int[], int> HammingKernel = CompileKernel();
+        // The Hamming pass's unit: a block's rows are scanned against one bound, then merged into the shortlist's
+        // histogram, which lowers the bound for the next block (8 blocks to a chunk).
+        private const int BlockShift = 13;
+        private const int BlockRows = 1 << BlockShift;
+        private const int BlocksPerChunkShift = ChunkShift - BlockShift;
+
+        private static readonly SignScan HammingKernel = CompileKernel();
         private static readonly Dictionary<int, float[]> PlanesByDimensions = new Dictionary<int, float[]>();
 
         private readonly int _dimensions;
         private readonly float[] _planes;
         private readonly List<Chunk> _chunks = new List<Chunk>();
-        private ushort[] _distances = new ushort[0];
+        private SearchPass? _search;
 
         public CodedVectorTable(int dimensions)
         {
@@ -122,92 +130,27 @@ namespace Engram.Local.Retrieval
 
         /// <summary>
         /// The <paramref name="k"/> best rows for <paramref name="query"/> (unit length): (seq, approximate cosine),
-        /// best first, chosen among the <paramref name="shortlist"/> nearest by Hamming distance.
+        /// best first (equal cosines: lower seq first), chosen among the <paramref name="shortlist"/> nearest by Hamming
+        /// distance (equal distances: lower seq first). Deterministic: the same table and query give the same list
+        /// however the pass was split over the cores.
         /// </summary>
         public List<(long Seq, float Cosine)> Search(float[] query, int shortlist, int k, RetrievalPhaseTimes? phases = null)
         {
             var mark = RetrievalPhaseTimes.Start(phases);
             var result = new List<(long, float)>(k);
-            if (Count == 0 || k <= 0)
+            if (Count == 0 || k <= 0 || shortlist <= 0)
             {
                 return result;
             }
 
-            var own = new ulong[Words];
-            Signs(query, own, 0);
-            if (_distances.Length < Count)
-            {
-                _distances = new ushort[Math.Max(Count, _distances.Length * 2)];
-            }
-
-            var histogram = new int[Bits + 2];
-            for (var c = 0; c < _chunks.Count; c++)
-            {
-                var chunk = _chunks[c];
-                var rows = Math.Min(ChunkRows, Count - (c << ChunkShift));
-                HammingKernel(chunk.Signs, rows, own, _distances, c << ChunkShift, histogram);
-                for (var i = 0; chunk.DeletedCount > 0 && i < rows; i++)
-                {
-                    if (chunk.Deleted[i])
-                    {
-                        // Out of reach of any shortlist.
-                        var position = (c << ChunkShift) + i;
-                        histogram[_distances[position]]--;
-                        histogram[Bits + 1]++;
-                        _distances[position] = Bits + 1;
-                    }
-                }
-            }
-
+            // The owning ApproximateIndex serialises every call under its lock, so one set of buffers per table serves
+            // every search without allocating per query.
+            var search = _search ??= new SearchPass(this);
+            search.Scan(query, shortlist);
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseHamming += t);
-
-            // The distance at which the shortlist fills up: every row nearer is taken, rows at it until full.
-            var cutoff = 0;
-            for (var taken = 0; cutoff <= Bits && taken + histogram[cutoff] < shortlist; cutoff++)
+            foreach (var (position, cosine) in search.Rerank(query, k))
             {
-                taken += histogram[cutoff];
-            }
-
-            var atCutoff = shortlist;
-            for (var d = 0; d < cutoff; d++)
-            {
-                atCutoff -= histogram[d];
-            }
-
-            var candidates = new List<int>(shortlist);
-            for (var position = 0; position < Count; position++)
-            {
-                var distance = _distances[position];
-                if (distance < cutoff || (distance == cutoff && distance <= Bits && atCutoff-- > 0))
-                {
-                    candidates.Add(position);
-                }
-            }
-
-            var codedQuery = new sbyte[_dimensions];
-            var queryScale = Int8Codes.Encode(query, 0, _dimensions, codedQuery, 0);
-            var wide = new short[_dimensions];
-            for (var i = 0; i < _dimensions; i++)
-            {
-                wide[i] = codedQuery[i];
-            }
-
-            var scores = new float[candidates.Count];
-            var seqs = new long[candidates.Count];
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                var position = candidates[i];
-                var chunk = _chunks[position >> ChunkShift];
-                var at = position & (ChunkRows - 1);
-                // Negated so an ascending sort puts the best first.
-                scores[i] = -(queryScale * chunk.Scales[at] * Int8Codes.Dot(wide, chunk.Codes, at * _dimensions, _dimensions));
-                seqs[i] = chunk.Seqs[at];
-            }
-
-            Array.Sort(scores, seqs);
-            for (var i = 0; i < Math.Min(k, scores.Length); i++)
-            {
-                result.Add((seqs[i], -scores[i]));
+                result.Add((SeqAt(position), cosine));
             }
 
             RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseShortlist += t);
@@ -316,6 +259,23 @@ namespace Engram.Local.Retrieval
 
             table.Count = count;
             return table;
+        }
+
+        /// <summary>
+        /// Every row's Hamming distance to the query's signs by plain bit arithmetic, deleted rows included, by position:
+        /// the straightforward reference the tests hold <see cref="Search"/>'s pass to.
+        /// </summary>
+        internal int[] PlainDistances(float[] query)
+        {
+            var own = new ulong[Words];
+            Signs(query, own, 0);
+            var distances = new int[Count];
+            for (var position = 0; position < Count; position++)
+            {
+                distances[position] = SoftDistance(_chunks[position >> ChunkShift].Signs, (position & (ChunkRows - 1)) * Words, own);
+            }
+
+            return distances;
         }
 
         private long SeqAt(int position) => _chunks[position >> ChunkShift].Seqs[position & (ChunkRows - 1)];
@@ -427,12 +387,20 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// The Hamming pass: distances of <c>rows</c> sign codes to the query's, written from <c>offset</c>. Compiled at
-        /// run time around <c>System.Numerics.BitOperations.PopCount</c> where the runtime has it (the library targets
-        /// netstandard2.0, which cannot name it; the JIT turns it into one popcnt instruction: 1M rows in 14 ms of CPU
-        /// at load 14 against 30–42 ms with bit arithmetic), else bit arithmetic (Windows PowerShell 5.1).
+        /// Scans the sign codes of rows <c>from</c> to <c>to</c> (exclusive) of one chunk against the query's and writes
+        /// every row within <c>bound</c> bits as (distance &lt;&lt; <see cref="ChunkShift"/>) | row into <c>found</c> from
+        /// <c>at</c>; returns the index after the last written. Rows beyond the bound, nearly all of them once it has
+        /// settled, cost no store.
         /// </summary>
-        private static Func<ulong[], int, ulong[], ushort[], int, int[], int> CompileKernel()
+        private delegate int SignScan(ulong[] signs, int from, int to, ulong[] query, int bound, int[] found, int at);
+
+        /// <summary>
+        /// The Hamming pass's kernel, compiled at run time around <c>System.Numerics.BitOperations.PopCount</c> where the
+        /// runtime has it (the library targets netstandard2.0, which cannot name it; the JIT turns it into one popcnt
+        /// instruction: 1M rows in 14 ms of CPU at load 14 against 30–42 ms with bit arithmetic), else bit arithmetic
+        /// (Windows PowerShell 5.1).
+        /// </summary>
+        private static SignScan CompileKernel()
         {
             var popCount = Type.GetType("System.Numerics.BitOperations")?.GetMethod("PopCount", new[] { typeof(ulong) });
             if (popCount != null && popCount.ReturnType == typeof(int))
@@ -449,61 +417,73 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            return (signs, rows, query, distances, offset, histogram) =>
+            return (signs, from, to, query, bound, found, at) =>
             {
-                for (int i = 0, at = 0; i < rows; i++, at += Words)
+                for (var i = from; i < to; i++)
                 {
-                    var sum = 0;
-                    for (var w = 0; w < Words; w++)
+                    var distance = SoftDistance(signs, i * Words, query);
+                    if (distance <= bound)
                     {
-                        sum += SoftPopCount(signs[at + w] ^ query[w]);
+                        found[at++] = (distance << ChunkShift) | i;
                     }
-
-                    distances[offset + i] = (ushort)sum;
-                    histogram[sum]++;
                 }
 
-                return rows;
+                return at;
             };
         }
 
-        private static Func<ulong[], int, ulong[], ushort[], int, int[], int> Kernel(System.Reflection.MethodInfo popCount)
+        private static SignScan Kernel(System.Reflection.MethodInfo popCount)
         {
             var signs = Expression.Parameter(typeof(ulong[]), "signs");
-            var rows = Expression.Parameter(typeof(int), "rows");
+            var from = Expression.Parameter(typeof(int), "from");
+            var to = Expression.Parameter(typeof(int), "to");
             var query = Expression.Parameter(typeof(ulong[]), "query");
-            var distances = Expression.Parameter(typeof(ushort[]), "distances");
-            var offset = Expression.Parameter(typeof(int), "offset");
-            var histogram = Expression.Parameter(typeof(int[]), "histogram");
+            var bound = Expression.Parameter(typeof(int), "bound");
+            var found = Expression.Parameter(typeof(int[]), "found");
+            var at = Expression.Parameter(typeof(int), "at");
             var i = Expression.Variable(typeof(int), "i");
+            var word = Expression.Variable(typeof(int), "word");
             var distance = Expression.Variable(typeof(int), "distance");
-            var at = Expression.Variable(typeof(int), "at");
             var words = Enumerable.Range(0, Words).Select(w => Expression.Variable(typeof(ulong), "q" + w)).ToArray();
             Expression? sum = null;
             for (var w = 0; w < Words; w++)
             {
-                var term = Expression.Call(popCount, Expression.ExclusiveOr(Expression.ArrayIndex(signs, Expression.Add(at, Expression.Constant(w))), words[w]));
+                var term = Expression.Call(popCount, Expression.ExclusiveOr(Expression.ArrayIndex(signs, Expression.Add(word, Expression.Constant(w))), words[w]));
                 sum = sum == null ? term : Expression.Add(sum, term);
             }
 
             var done = Expression.Label(typeof(int));
             var body = Expression.Block(
-                new[] { i, at, distance }.Concat(words),
-                Expression.Block(words.Select((word, w) => (Expression)Expression.Assign(word, Expression.ArrayIndex(query, Expression.Constant(w))))),
-                Expression.Assign(i, Expression.Constant(0)),
-                Expression.Assign(at, Expression.Constant(0)),
+                new[] { i, word, distance }.Concat(words),
+                Expression.Block(words.Select((q, w) => (Expression)Expression.Assign(q, Expression.ArrayIndex(query, Expression.Constant(w))))),
+                Expression.Assign(i, from),
+                Expression.Assign(word, Expression.Multiply(from, Expression.Constant(Words))),
                 Expression.Loop(
                     Expression.IfThenElse(
-                        Expression.LessThan(i, rows),
+                        Expression.LessThan(i, to),
                         Expression.Block(
                             Expression.Assign(distance, sum!),
-                            Expression.Assign(Expression.ArrayAccess(distances, Expression.Add(offset, i)), Expression.Convert(distance, typeof(ushort))),
-                            Expression.PreIncrementAssign(Expression.ArrayAccess(histogram, distance)),
+                            Expression.IfThen(
+                                Expression.LessThanOrEqual(distance, bound),
+                                Expression.Block(
+                                    Expression.Assign(Expression.ArrayAccess(found, at), Expression.Or(Expression.LeftShift(distance, Expression.Constant(ChunkShift)), i)),
+                                    Expression.PreIncrementAssign(at))),
                             Expression.PreIncrementAssign(i),
-                            Expression.AddAssign(at, Expression.Constant(Words))),
-                        Expression.Break(done, rows)),
+                            Expression.AddAssign(word, Expression.Constant(Words))),
+                        Expression.Break(done, at)),
                     done));
-            return Expression.Lambda<Func<ulong[], int, ulong[], ushort[], int, int[], int>>(body, signs, rows, query, distances, offset, histogram).Compile();
+            return Expression.Lambda<SignScan>(body, signs, from, to, query, bound, found, at).Compile();
+        }
+
+        private static int SoftDistance(ulong[] signs, int offset, ulong[] query)
+        {
+            var sum = 0;
+            for (var w = 0; w < Words; w++)
+            {
+                sum += SoftPopCount(signs[offset + w] ^ query[w]);
+            }
+
+            return sum;
         }
 
         private static int SoftPopCount(ulong x)
@@ -512,6 +492,314 @@ namespace Engram.Local.Retrieval
             x = (x & 0x3333333333333333UL) + ((x >> 2) & 0x3333333333333333UL);
             x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FUL;
             return (int)((x * 0x0101010101010101UL) >> 56);
+        }
+
+        /// <summary>
+        /// One table's search and the buffers it reuses from search to search (the owning <see cref="ApproximateIndex"/>
+        /// serialises searches under its lock, so one set per table is safe). The Hamming pass scans blocks of
+        /// <see cref="BlockRows"/> rows; each block's kernel keeps only rows within the current bound, and merging them
+        /// into the shared histogram (under a lock, once a block) lowers the bound to the distance at which the shortlist
+        /// is full so far. The bound only falls, never below the final cutoff, so every row the shortlist takes is kept
+        /// whatever order the blocks ran in; the 8-bit re-rank's parts are heaps that order ties by position. So the
+        /// result does not depend on how the work was shared, which <see cref="Share"/> does. Measured on the 924,109-row
+        /// hashing bench bucket (`Engram.Bench query-phases`, 100 questions, 2-core machine at load 1.5, old and new binaries
+        /// alternated): the dense phase 10.3-11.5 ms p50 wall against 20.3-20.7 with one thread, one distance per row and a
+        /// second loop over every row; a whole query's process CPU 1-4 ms more (the helper's start).
+        /// </summary>
+        private sealed class SearchPass
+        {
+            // Pool threads that help a search (with the caller: up to 4 threads; the pass is memory-bound beyond that).
+            private static readonly int Helpers = Math.Min(3, Environment.ProcessorCount - 1);
+
+            // Re-rank parts: the shortlist (9,241 rows at a million, ~200 ns each on one core) in pieces of ~0.1 ms.
+            private const int RerankParts = 16;
+
+            private readonly CodedVectorTable _table;
+            private readonly object _gate = new object();
+            private readonly ulong[] _query = new ulong[Words];
+            private readonly int[] _histogram = new int[Bits + 1];
+            private readonly sbyte[] _codedQuery;
+            private readonly short[] _wideQuery;
+            private readonly Action<int, Worker, int> _scanBlock;
+            private readonly Action<int, Worker, int> _rerankPart;
+            private readonly WaitCallback _help;
+            private readonly Worker _caller = new Worker();
+            private Worker? _spare;
+
+            // The shortlist's bound (see Scan).
+            private int _shortlist;
+            private int _bound;
+            private int _below;
+
+            // Block b's kept entries are _found from b << BlockShift, _kept[b] of them, in row order.
+            private int _blocks;
+            private int[] _found = new int[0];
+            private int[] _kept = new int[0];
+
+            // The shortlist's positions, ascending, and the re-rank's heap.
+            private int[] _selected = new int[0];
+            private int _selectedCount;
+            private float _queryScale;
+            private BucketVectors.TopN? _best;
+            private int _k;
+
+            // The shared loop (Share): its generation (a helper still busy after its loop ended commits nothing) and
+            // which of its items are committed.
+            private int _generation;
+            private bool[] _done = new bool[0];
+
+            public SearchPass(CodedVectorTable table)
+            {
+                _table = table;
+                _codedQuery = new sbyte[table._dimensions];
+                _wideQuery = new short[table._dimensions];
+                _scanBlock = ScanBlock;
+                _rerankPart = RerankPart;
+                _help = Help;
+            }
+
+            /// <summary>The Hamming pass: leaves the rows within the shortlist's bound in the blocks' buffers.</summary>
+            public void Scan(float[] query, int shortlist)
+            {
+                _table.Signs(query, _query, 0);
+                var count = _table.Count;
+                _blocks = (count + BlockRows - 1) >> BlockShift;
+                if (_found.Length < _blocks << BlockShift)
+                {
+                    // Room to the next chunk's end: a growing table reallocates once every 65,536 rows.
+                    var rows = (count + ChunkRows - 1) & ~(ChunkRows - 1);
+                    _found = new int[rows];
+                    _kept = new int[rows >> BlockShift];
+                }
+
+                Array.Clear(_histogram, 0, _histogram.Length);
+                _shortlist = shortlist;
+                _bound = Bits;
+                _below = 0;
+                // From a chunk up (~0.4 ms on one core): below that a helper's start costs more than it saves.
+                Share(_blocks, _scanBlock, _blocks >= 1 << BlocksPerChunkShift);
+            }
+
+            /// <summary>
+            /// After <see cref="Scan"/>: the <paramref name="k"/> best of the shortlist by 8-bit cosine, as (position,
+            /// cosine), best first, equal cosines by lower position.
+            /// </summary>
+            public IEnumerable<(int Index, float Score)> Rerank(float[] query, int k)
+            {
+                _queryScale = Int8Codes.Encode(query, 0, _table._dimensions, _codedQuery, 0);
+                for (var i = 0; i < _wideQuery.Length; i++)
+                {
+                    _wideQuery[i] = _codedQuery[i];
+                }
+
+                Select();
+                _best = new BucketVectors.TopN(k);
+                _k = k;
+                var parallel = _blocks >= 1 << BlocksPerChunkShift;
+                Share(parallel ? RerankParts : 1, _rerankPart, parallel);
+                return _best.Descending();
+            }
+
+            /// <summary>
+            /// Runs <paramref name="step"/> for items 0 to <paramref name="items"/> - 1 on this thread and, when
+            /// <paramref name="helped"/>, on pool threads, each item claimed once from a shared counter. A step computes
+            /// into its thread's <see cref="Worker"/> and commits under the gate unless the item is committed already. The
+            /// caller never waits on a helper that has no core (a loaded machine: Parallel.For, which waits for every
+            /// claimed item, made the pass slower than one thread at load 7-12): items a helper still holds when the
+            /// counter runs out get ~0.2 ms, then the caller computes them too and the first commit wins.
+            /// </summary>
+            private void Share(int items, Action<int, Worker, int> step, bool helped)
+            {
+                Round round;
+                lock (_gate)
+                {
+                    if (_done.Length < items)
+                    {
+                        _done = new bool[Math.Max(items, _done.Length * 2)];
+                    }
+
+                    Array.Clear(_done, 0, items);
+                    round = new Round(++_generation, items, step);
+                }
+
+                var generation = round.Generation;
+                for (var h = 0; helped && h < Helpers; h++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(_help, round);
+                }
+
+                int item;
+                while ((item = Interlocked.Increment(ref round.Next) - 1) < items)
+                {
+                    step(item, _caller, generation);
+                }
+
+                var giveUp = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 5000);
+                for (var i = 0; i < items; i++)
+                {
+                    var spins = 0;
+                    while (!Volatile.Read(ref _done[i]) && System.Diagnostics.Stopwatch.GetTimestamp() < giveUp)
+                    {
+                        Thread.SpinWait(++spins < 20 ? 8 : 64);
+                    }
+
+                    if (!Volatile.Read(ref _done[i]))
+                    {
+                        step(i, _caller, generation);
+                    }
+                }
+
+                lock (_gate)
+                {
+                    // Closed: a helper still busy commits nothing.
+                    _generation++;
+                }
+            }
+
+            private void Help(object? state)
+            {
+                // A helper that starts after its round (or its search) ended claims nothing: the round's counter is its own.
+                var round = (Round)state!;
+                var worker = Interlocked.Exchange(ref _spare, null) ?? new Worker();
+                int item;
+                while (Volatile.Read(ref _generation) == round.Generation && (item = Interlocked.Increment(ref round.Next) - 1) < round.Items)
+                {
+                    round.Step(item, worker, round.Generation);
+                }
+
+                Volatile.Write(ref _spare, worker);
+            }
+
+            /// <summary>The shortlist into <see cref="_selected"/>, ascending: every kept row nearer than the cutoff, then rows at it until it is full.</summary>
+            private void Select()
+            {
+                var most = Math.Min(_shortlist, _table.Count);
+                if (_selected.Length < most)
+                {
+                    _selected = new int[most];
+                }
+
+                // Fewer live rows than the shortlist: every one (the bound never fell).
+                var (cutoff, atCutoff) = _below < _shortlist ? (Bits, int.MaxValue) : (_bound, _shortlist - (_below - _histogram[_bound]));
+                var selected = 0;
+                for (var block = 0; block < _blocks; block++)
+                {
+                    var chunkStart = block >> BlocksPerChunkShift << ChunkShift;
+                    for (int j = block << BlockShift, end = j + _kept[block]; j < end; j++)
+                    {
+                        var distance = _found[j] >> ChunkShift;
+                        if (distance < cutoff || (distance == cutoff && atCutoff-- > 0))
+                        {
+                            _selected[selected++] = chunkStart + (_found[j] & (ChunkRows - 1));
+                        }
+                    }
+                }
+
+                _selectedCount = selected;
+            }
+
+            private void RerankPart(int part, Worker worker, int generation)
+            {
+                // Read once: a helper late from an earlier search must stay inside the arrays it reads.
+                var selected = _selected;
+                var count = Math.Min(_selectedCount, selected.Length);
+                var parts = _blocks >= 1 << BlocksPerChunkShift ? RerankParts : 1;
+                if (part >= parts)
+                {
+                    return;
+                }
+
+                var local = new BucketVectors.TopN(_k);
+                var dimensions = _table._dimensions;
+                for (int i = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts); i < end; i++)
+                {
+                    var position = selected[i];
+                    var chunk = _table._chunks[position >> ChunkShift];
+                    var row = position & (ChunkRows - 1);
+                    local.Offer(position, _queryScale * chunk.Scales[row] * Int8Codes.Dot(_wideQuery, chunk.Codes, row * dimensions, dimensions));
+                }
+
+                lock (_gate)
+                {
+                    if (generation != _generation || _done[part])
+                    {
+                        return;
+                    }
+
+                    foreach (var (position, score) in local.Descending())
+                    {
+                        _best!.Offer(position, score);
+                    }
+
+                    Volatile.Write(ref _done[part], true);
+                }
+            }
+
+            private void ScanBlock(int block, Worker worker, int generation)
+            {
+                var chunk = _table._chunks[block >> BlocksPerChunkShift];
+                var from = (block & ((1 << BlocksPerChunkShift) - 1)) << BlockShift;
+                var to = Math.Min(from + BlockRows, _table.Count - (block >> BlocksPerChunkShift << ChunkShift));
+                var found = HammingKernel(chunk.Signs, from, to, _query, Volatile.Read(ref _bound), worker.Found, 0);
+                lock (_gate)
+                {
+                    if (generation != _generation || _done[block])
+                    {
+                        return;
+                    }
+
+                    // _below counts the kept rows within the bound; the bound falls while the rows nearer than it fill the shortlist.
+                    var start = block << BlockShift;
+                    var kept = start;
+                    for (var j = 0; j < found; j++)
+                    {
+                        var entry = worker.Found[j];
+                        var distance = entry >> ChunkShift;
+                        if (distance > _bound || chunk.Deleted[entry & (ChunkRows - 1)])
+                        {
+                            continue;
+                        }
+
+                        _found[kept++] = entry;
+                        _histogram[distance]++;
+                        _below++;
+                        while (_below - _histogram[_bound] >= _shortlist)
+                        {
+                            _below -= _histogram[_bound];
+                            _bound--;
+                        }
+                    }
+
+                    _kept[block] = kept - start;
+                    Volatile.Write(ref _done[block], true);
+                }
+            }
+
+            /// <summary>One <see cref="Share"/> loop: its items, claimed from <see cref="Next"/>.</summary>
+            private sealed class Round
+            {
+                public Round(int generation, int items, Action<int, Worker, int> step)
+                {
+                    Generation = generation;
+                    Items = items;
+                    Step = step;
+                }
+
+                public int Generation { get; }
+
+                public int Items { get; }
+
+                public Action<int, Worker, int> Step { get; }
+
+                // The next unclaimed item (a field: claimed by Interlocked.Increment).
+                public int Next;
+            }
+
+            /// <summary>One thread's kernel output (a block's rows within the bound).</summary>
+            private sealed class Worker
+            {
+                public int[] Found { get; } = new int[BlockRows];
+            }
         }
 
         private sealed class Chunk

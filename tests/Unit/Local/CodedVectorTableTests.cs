@@ -55,6 +55,86 @@ public class CodedVectorTableTests
         Assert.DoesNotContain(exact[0], table.Search(query, rows.Count, rows.Count).Select(f => f.Seq));
     }
 
+    /// <summary>
+    /// The Hamming pass runs in blocks, in parallel from one 65,536-row chunk up, keeping rows under a falling bound:
+    /// whatever the split, the shortlist must be exactly the rows a plain scan ranks nearest (equal distances: lower
+    /// seq first), minus deleted ones, and the answer the same every time.
+    /// </summary>
+    [Theory]
+    [InlineData(65_535)]
+    [InlineData(65_536)]
+    [InlineData(65_537)]
+    [InlineData(200_000)]
+    public void The_shortlist_is_the_plain_scans_nearest_rows_at_any_table_size(int count)
+    {
+        const int dimensions = 8;
+        var random = new Random(count);
+        var rows = Enumerable.Range(0, count).Select(i => ((long)(5 + (2 * i)), Gaussian(random, dimensions))).ToList();
+        var table = new CodedVectorTable(dimensions);
+        foreach (var (seq, vector) in rows)
+        {
+            table.Append(seq, vector);
+        }
+
+        var queries = Enumerable.Range(0, 3).Select(_ => Gaussian(random, dimensions)).ToList();
+        // Every 97th row, and the 20 a plain scan finds nearest to the first question.
+        var first = table.PlainDistances(queries[0]);
+        var removed = Enumerable.Range(0, count).Where(p => p % 97 == 0)
+            .Concat(Enumerable.Range(0, count).OrderBy(p => first[p]).ThenBy(p => p).Take(20))
+            .Select(p => rows[p].Item1).ToHashSet();
+        foreach (var seq in removed)
+        {
+            Assert.True(table.Remove(seq));
+        }
+
+        foreach (var query in queries)
+        {
+            var distances = table.PlainDistances(query);
+            const int shortlist = 700;
+            var expected = Enumerable.Range(0, count).Where(p => !removed.Contains(rows[p].Item1))
+                .OrderBy(p => distances[p]).ThenBy(p => p).Take(shortlist).Select(p => rows[p].Item1).OrderBy(s => s).ToList();
+
+            var all = table.Search(query, shortlist, shortlist);
+            Assert.Equal(expected, all.Select(f => f.Seq).OrderBy(s => s).ToList());
+            for (var i = 1; i < all.Count; i++)
+            {
+                Assert.True(all[i - 1].Cosine > all[i].Cosine || (all[i - 1].Cosine == all[i].Cosine && all[i - 1].Seq < all[i].Seq), $"rank {i} is out of order");
+            }
+
+            var byseq = rows.ToDictionary(r => r.Item1, r => r.Item2);
+            Assert.All(all, f => Assert.InRange(f.Cosine - Engram.Local.Embedding.VectorMath.Dot(query, byseq[f.Seq]), -0.03f, 0.03f));
+            Assert.Equal(all.Take(10).ToList(), table.Search(query, shortlist, 10));
+            Assert.Equal(all, table.Search(query, shortlist, shortlist));
+        }
+
+        // Back-to-back searches (pool threads still finishing the last one's work must change nothing).
+        var first10 = queries.Select(q => table.Search(q, 700, 10)).ToList();
+        for (var round = 0; round < 10; round++)
+        {
+            for (var q = 0; q < queries.Count; q++)
+            {
+                Assert.Equal(first10[q], table.Search(queries[q], 700, 10));
+            }
+        }
+
+        // A shortlist past the table's size takes every live row.
+        var everything = table.Search(queries[1], count + 10, count + 10).Select(f => f.Seq).ToHashSet();
+        Assert.Equal(count - removed.Count, everything.Count);
+        Assert.Empty(everything.Intersect(removed));
+    }
+
+    private static float[] Gaussian(Random random, int dimensions)
+    {
+        var vector = new float[dimensions];
+        for (var d = 0; d < dimensions; d++)
+        {
+            vector[d] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        }
+
+        var norm = (float)Math.Sqrt(vector.Sum(x => x * x));
+        return vector.Select(x => x / norm).ToArray();
+    }
+
     [Fact]
     public void A_saved_table_loads_with_the_same_answers_and_a_damaged_file_is_refused()
     {
