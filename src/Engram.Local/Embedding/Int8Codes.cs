@@ -54,6 +54,7 @@ namespace Engram.Local.Embedding
         }
 
         /// <summary>Integer dot product of a query's codes with the <paramref name="length"/> codes at <paramref name="offset"/>.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public static int Dot(short[] query, sbyte[] codes, int offset, int length)
         {
             var width = Vector<sbyte>.Count;

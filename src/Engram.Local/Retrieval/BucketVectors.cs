@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Engram.Local.Embedding;
 
 namespace Engram.Local.Retrieval
@@ -369,6 +370,7 @@ namespace Engram.Local.Retrieval
 
             public TopN(int capacity) => _capacity = Math.Max(1, capacity);
 
+            [MethodImpl(HotPath.Optimized)]
             public void Offer(int index, float score)
             {
                 if (_heap.Count < _capacity)
@@ -393,6 +395,7 @@ namespace Engram.Local.Retrieval
             private static bool Worse((int Index, float Score) a, (int Index, float Score) b) =>
                 a.Score < b.Score || (a.Score == b.Score && a.Index > b.Index);
 
+            [MethodImpl(HotPath.Optimized)]
             private void SiftUp(int i)
             {
                 while (i > 0)
@@ -408,6 +411,7 @@ namespace Engram.Local.Retrieval
                 }
             }
 
+            [MethodImpl(HotPath.Optimized)]
             private void SiftDown(int i)
             {
                 while (true)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Engram.Local.Embedding;
 
@@ -671,6 +672,7 @@ namespace Engram.Local.Retrieval
             }
 
             /// <summary>The shortlist into <see cref="_selected"/>, ascending: every kept row nearer than the cutoff, then rows at it until it is full.</summary>
+            [MethodImpl(HotPath.Optimized)]
             private void Select()
             {
                 var most = Math.Min(_shortlist, _table.Count);
@@ -698,6 +700,7 @@ namespace Engram.Local.Retrieval
                 _selectedCount = selected;
             }
 
+            [MethodImpl(HotPath.Optimized)]
             private void RerankPart(int part, Worker worker, int generation)
             {
                 // Read once: a helper late from an earlier search must stay inside the arrays it reads.
@@ -735,6 +738,7 @@ namespace Engram.Local.Retrieval
                 }
             }
 
+            [MethodImpl(HotPath.Optimized)]
             private void ScanBlock(int block, Worker worker, int generation)
             {
                 var chunk = _table._chunks[block >> BlocksPerChunkShift];
