@@ -74,26 +74,15 @@ namespace Engram.Local.Dedup
         /// </remarks>
         public static long Key(string text, SHA256 sha)
         {
+            // Room for every character twice (as an identifier and in a word) and a separator after each chunk and word:
+            // lower-casing never changes a string's length in .NET (simple case mapping).
             var canonical = new char[(3 * text.Length) + 2];
             var length = 0;
-            for (var at = 0; at < text.Length;)
+            for (var at = 0; NextChunk(text, ref at, out var start, out var end);)
             {
-                while (at < text.Length && char.IsWhiteSpace(text[at]))
-                {
-                    at++;
-                }
-
-                var rawStart = at;
-                while (at < text.Length && !char.IsWhiteSpace(text[at]))
-                {
-                    at++;
-                }
-
-                Trim(text, rawStart, at, out var start, out var end);
                 if (end > start && IsIdentifier(text, start, end))
                 {
-                    end = IdentifierKeyEnd(text, start, end);
-                    length = AppendLower(text, start, end, ref canonical, length);
+                    length = AppendLower(text, start, IdentifierKeyEnd(text, start, end), canonical, length);
                     canonical[length++] = ' ';
                 }
             }
@@ -113,8 +102,8 @@ namespace Engram.Local.Dedup
         }
 
         // text[start, end) lower-cased as string.ToLowerInvariant does (per char for ASCII; through a string otherwise,
-        // where a surrogate pair may map as one). Grows the buffer for the rare case lowering lengthens the text.
-        private static int AppendLower(string text, int start, int end, ref char[] target, int length)
+        // where a surrogate pair may map as one).
+        private static int AppendLower(string text, int start, int end, char[] target, int length)
         {
             var ascii = true;
             for (var i = start; i < end && ascii; i++)
@@ -134,49 +123,36 @@ namespace Engram.Local.Dedup
             }
 
             var lowered = text.Substring(start, end - start).ToLowerInvariant();
-            if (length + lowered.Length + 1 + (2 * text.Length) + 1 > target.Length)
-            {
-                Array.Resize(ref target, length + lowered.Length + (3 * text.Length) + 2);
-            }
-
             lowered.CopyTo(0, target, length, lowered.Length);
             return length + lowered.Length;
         }
 
-        // The text's distinct content words (WordTokenizer.Words filtered by IsContentWord), in ordinal order, each
-        // followed by ' ': the words lower-cased into one buffer and sorted as (start, length) ranges of it.
+        // The text's distinct content words (those of WordTokenizer.Words that IsContentWord keeps), in ordinal order,
+        // each followed by ' ': ranges of the lower-cased words WordSpans gives, sorted.
         private static int AppendContentWords(string text, char[] target, int length)
         {
-            var lowered = new char[text.Length];
-            var words = new List<(int Start, int Length)>();
-            var wordStart = -1;
-            for (var i = 0; i <= text.Length; i++)
+            var spans = WordSpans.Of(text);
+            var chars = spans.Chars;
+            var words = new List<(int Start, int Length)>(spans.Count);
+            for (var w = 0; w < spans.Count; w++)
             {
-                if (i < text.Length && char.IsLetterOrDigit(text[i]))
+                var start = spans.Starts[w];
+                var wordLength = spans.Starts[w + 1] - start;
+                if (WordTokenizer.IsContentWordAt(chars, start, wordLength))
                 {
-                    lowered[i] = char.ToLowerInvariant(text[i]);
-                    wordStart = wordStart < 0 ? i : wordStart;
-                }
-                else if (wordStart >= 0)
-                {
-                    if (WordTokenizer.IsContentWordAt(lowered, wordStart, i - wordStart))
-                    {
-                        words.Add((wordStart, i - wordStart));
-                    }
-
-                    wordStart = -1;
+                    words.Add((start, wordLength));
                 }
             }
 
-            words.Sort((x, y) => CompareOrdinal(lowered, x, y));
+            words.Sort((x, y) => CompareOrdinal(chars, x, y));
             for (var w = 0; w < words.Count; w++)
             {
-                if (w > 0 && CompareOrdinal(lowered, words[w - 1], words[w]) == 0)
+                if (w > 0 && CompareOrdinal(chars, words[w - 1], words[w]) == 0)
                 {
                     continue;
                 }
 
-                Array.Copy(lowered, words[w].Start, target, length, words[w].Length);
+                Array.Copy(chars, words[w].Start, target, length, words[w].Length);
                 length += words[w].Length;
                 target[length++] = ' ';
             }
@@ -203,16 +179,37 @@ namespace Engram.Local.Dedup
         private static List<string> Chunks(string text)
         {
             var chunks = new List<string>();
-            foreach (var raw in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            for (var at = 0; NextChunk(text, ref at, out var start, out var end);)
             {
-                Trim(raw, 0, raw.Length, out var start, out var end);
                 if (end > start)
                 {
-                    chunks.Add(raw.Substring(start, end - start));
+                    chunks.Add(text.Substring(start, end - start));
                 }
             }
 
             return chunks;
+        }
+
+        /// <summary>
+        /// The next whitespace-separated chunk of <paramref name="text"/> from <paramref name="at"/> (moved past it), as
+        /// <see cref="Trim"/> leaves it: [<paramref name="start"/>, <paramref name="end"/>), empty when it was all
+        /// punctuation; false when only whitespace is left.
+        /// </summary>
+        private static bool NextChunk(string text, ref int at, out int start, out int end)
+        {
+            while (at < text.Length && char.IsWhiteSpace(text[at]))
+            {
+                at++;
+            }
+
+            var rawStart = at;
+            while (at < text.Length && !char.IsWhiteSpace(text[at]))
+            {
+                at++;
+            }
+
+            Trim(text, rawStart, at, out start, out end);
+            return at > rawStart;
         }
 
         /// <summary>

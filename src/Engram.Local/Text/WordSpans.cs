@@ -6,7 +6,7 @@ namespace Engram.Local.Text
     /// <summary>
     /// The words <see cref="WordTokenizer.Words"/> returns, without a string per word: lower-cased into one buffer
     /// of the calling thread, word i at <c>Chars[Starts[i], Starts[i + 1])</c>. For hot loops that only read the
-    /// characters (the hashing embedder); valid until the same thread asks again.
+    /// characters (the hashing embedder, the fact key); valid until the same thread asks again.
     /// </summary>
     internal sealed class WordSpans
     {
