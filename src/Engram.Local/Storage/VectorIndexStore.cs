@@ -26,25 +26,17 @@ namespace Engram.Local.Storage
     /// </summary>
     internal static class VectorIndexStore
     {
+        // What a VectorIndexRecord holds, in the order ReadRecord reads it.
+        private const string RecordColumns = "file, max_seq, deletion, embedder";
+
         public static VectorIndexRecord? Find(SqliteConnection connection, string bucketId, SqliteTransaction? transaction = null)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "SELECT file, max_seq, deletion, embedder FROM vector_indexes WHERE bucket_id = $bucket;";
+            command.CommandText = "SELECT " + RecordColumns + " FROM vector_indexes WHERE bucket_id = $bucket;";
             command.Parameters.AddWithValue("$bucket", bucketId);
             using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            return new VectorIndexRecord
-            {
-                File = reader.IsDBNull(0) ? null : reader.GetString(0),
-                MaxSeq = reader.GetInt64(1),
-                Deletion = reader.GetInt64(2),
-                Embedder = reader.GetString(3),
-            };
+            return reader.Read() ? ReadRecord(reader, 0) : null;
         }
 
         /// <summary>The buckets whose index was saved with vectors of <paramref name="embedder"/>, with what each file holds.</summary>
@@ -52,16 +44,24 @@ namespace Engram.Local.Storage
         {
             var saved = new List<(string, VectorIndexRecord)>();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT bucket_id, file, max_seq, deletion FROM vector_indexes WHERE file IS NOT NULL AND embedder = $embedder;";
+            command.CommandText = "SELECT bucket_id, " + RecordColumns + " FROM vector_indexes WHERE file IS NOT NULL AND embedder = $embedder;";
             command.Parameters.AddWithValue("$embedder", embedder);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                saved.Add((reader.GetString(0), new VectorIndexRecord { File = reader.GetString(1), MaxSeq = reader.GetInt64(2), Deletion = reader.GetInt64(3), Embedder = embedder }));
+                saved.Add((reader.GetString(0), ReadRecord(reader, 1)));
             }
 
             return saved;
         }
+
+        private static VectorIndexRecord ReadRecord(SqliteDataReader reader, int first) => new VectorIndexRecord
+        {
+            File = reader.IsDBNull(first) ? null : reader.GetString(first),
+            MaxSeq = reader.GetInt64(first + 1),
+            Deletion = reader.GetInt64(first + 2),
+            Embedder = reader.GetString(first + 3),
+        };
 
         /// <summary>Starts logging the bucket's deletions (idempotent); returns the last deletion id logged so far.</summary>
         public static long Register(SqliteConnection connection, string bucketId, string embedder)
