@@ -541,7 +541,7 @@ namespace Engram.Local.Retrieval
             private int[] _selected = new int[0];
             private int _selectedCount;
             private float _queryScale;
-            private BucketVectors.TopN? _best;
+            private TopN? _best;
             private int _k;
 
             // The shared loop (Share): its generation (a helper still busy after its loop ended commits nothing) and
@@ -594,7 +594,7 @@ namespace Engram.Local.Retrieval
                 }
 
                 Select();
-                _best = new BucketVectors.TopN(k);
+                _best = new TopN(k);
                 _k = k;
                 var parallel = _blocks >= 1 << BlocksPerChunkShift;
                 Share(parallel ? RerankParts : 1, _rerankPart, parallel);
@@ -712,7 +712,7 @@ namespace Engram.Local.Retrieval
                     return;
                 }
 
-                var local = new BucketVectors.TopN(_k);
+                var local = new TopN(_k);
                 var dimensions = _table._dimensions;
                 for (int i = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts); i < end; i++)
                 {
