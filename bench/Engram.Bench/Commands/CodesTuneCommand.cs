@@ -11,7 +11,8 @@ namespace Engram.Bench.Commands
 {
     /// <summary>
     /// Probes compact codes as the candidate generator of a large bucket: reads the first <c>--rows</c> stored vectors
-    /// of a scale database, codes them as the signs of <c>--bits</c> random Gaussian projections, ranks every row
+    /// of a scale database (questions as in <c>hnsw-tune</c>: <c>--dims</c>, or <c>--embedder local</c> for a model
+    /// database), codes them as the signs of <c>--bits</c> random Gaussian projections, ranks every row
     /// by Hamming distance to the query's code (and, for comparison, by the query's projections summed under the
     /// signs), and prints recall@10 against an exact scan when the best M of that ranking are re-scored exactly.
     /// </summary>
@@ -24,9 +25,7 @@ namespace Engram.Bench.Commands
                 ? HnswTuneCommand.ReadVectors(options.Text("db"), options.Int("rows"))
                 : await Generated(options.Int("rows"), cancellationToken).ConfigureAwait(false);
             var dims = vectors[0].Length;
-            var questions = FactGenerator.Questions(options.Int("questions", 60), 1_000_000, 3);
-            var embedded = await new HashingEmbedder().GenerateAsync(questions, null, cancellationToken).ConfigureAwait(false);
-            var queries = embedded.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())).ToList();
+            var queries = await HnswTuneCommand.Queries(options, cancellationToken).ConfigureAwait(false);
             var tenth = queries.Select(q => vectors.Select(v => ScaleCommand.Dot(q, v)).OrderByDescending(x => x).Take(10).Last()).ToList();
             if (options.OptionalText("mode") != "sketch")
             {

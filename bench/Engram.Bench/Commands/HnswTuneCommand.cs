@@ -61,14 +61,16 @@ namespace Engram.Bench.Commands
             return 0;
         }
 
-        // Hashing vectors (a scale file): the scale questions through the hashing embedder. `--embedder local` (a model
-        // file such as the bench's 100,000-memory MiniLM database): the query bench's questions through the model.
-        private static async Task<List<float[]>> Queries(CommandLine options, CancellationToken cancellationToken)
+        // A scale file: the scale questions through its embedder (`--dims` as in `scale`: 0 = hashing, otherwise the
+        // clustered stand-in). `--embedder local` (a model file such as the bench's 100,000-memory MiniLM database):
+        // the query bench's questions through the model.
+        internal static async Task<List<float[]>> Queries(CommandLine options, CancellationToken cancellationToken)
         {
             var count = options.Int("questions", 60);
             if ((options.OptionalText("embedder") ?? "hashing").ToLowerInvariant() != "local")
             {
-                var embedded = await new HashingEmbedder().GenerateAsync(FactGenerator.Questions(count, 1_000_000, 3), null, cancellationToken).ConfigureAwait(false);
+                var embedder = ScaleCommand.Embedder(options) ?? new HashingEmbedder();
+                var embedded = await embedder.GenerateAsync(FactGenerator.Questions(count, 1_000_000, 3), null, cancellationToken).ConfigureAwait(false);
                 return embedded.Select(e => ScaleCommand.Normalised(e.Vector.ToArray())).ToList();
             }
 

@@ -42,7 +42,7 @@ namespace Engram.Bench.Commands
             }
         }
 
-        private static IEmbeddingGenerator<string, Embedding<float>>? Embedder(CommandLine options) =>
+        internal static IEmbeddingGenerator<string, Embedding<float>>? Embedder(CommandLine options) =>
             options.Int("dims", 0) == 0 ? null : new ClusteredEmbedder(options.Int("dims"));
 
         private static LocalEngine Open(CommandLine options, RetrievalMode mode = RetrievalMode.Hybrid) =>
