@@ -11,6 +11,7 @@ using Engram.Embeddings.Onnx;
 using Engram.Local;
 using Engram.Local.Retrieval;
 using Engram.Local.Storage;
+using Microsoft.Extensions.AI;
 
 namespace Engram.Bench.Commands
 {
@@ -33,16 +34,19 @@ namespace Engram.Bench.Commands
             var questionRows = options.Int("question-rows", 2000);
             var embedderName = (options.OptionalText("embedder") ?? "local").ToLowerInvariant();
             using var model = embedderName == "local" ? new MiniLmEmbeddingGenerator() : null;
-            if (embedderName != "local" && embedderName != "hashing")
+            if (embedderName != "local" && embedderName != "hashing" && embedderName != "clustered")
             {
-                throw new ArgumentException($"--embedder must be hashing or local, got '{embedderName}'.");
+                throw new ArgumentException($"--embedder must be hashing, local or clustered (a `scale --dims N` file), got '{embedderName}'.");
             }
+
+            // --embedder clustered: the stand-in of a `scale --dims N` file (--dims, default 384).
+            var clustered = embedderName == "clustered" ? new ClusteredEmbedder(options.Int("dims", 384)) : null;
 
             var opened = Stopwatch.StartNew();
             using var engine = LocalEngine.Open(new LocalEngineOptions
             {
                 Path = db,
-                Embedder = model,
+                Embedder = (IEmbeddingGenerator<string, Embedding<float>>?)model ?? clustered,
                 // --index-minimum N: buckets from N memories use the approximate index (default: the engine's own).
                 VectorIndexMinimum = options.OptionalText("index-minimum") == null ? (int?)null : options.Int("index-minimum"),
             });
