@@ -112,7 +112,7 @@ namespace Engram.Bench.Commands
             var retrieve = step.Lap(label + "_retrieve");
             foreach (var (name, ticks) in new[]
             {
-                ("snapshot", phases.Snapshot), ("dense", phases.Dense), ("hamming", phases.DenseHamming), ("shortlist", phases.DenseShortlist),
+                ("snapshot", phases.Snapshot), ("dense", phases.Dense), ("scan", phases.DenseScan),
                 ("rescore", phases.DenseRescore), ("lex_plan", phases.LexicalPlan), ("lex_search", phases.LexicalSearch),
                 ("lex_vectors", phases.LexicalVectors), ("fusion", phases.Fusion), ("rows", phases.RowFetch), ("recency", phases.Recency),
             })
