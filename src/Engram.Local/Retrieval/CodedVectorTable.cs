@@ -287,19 +287,27 @@ namespace Engram.Local.Retrieval
         /// <summary>Reads <paramref name="rows"/> row-major codes (the older format) into a chunk's dimension-major layout.</summary>
         private static void ReadRowMajor(Stream stream, byte[] buffer, sbyte[] codes, int rows, int dimensions)
         {
+            // The buffer's rows (256 at 256 dimensions, all in one block) column by column: each component's run is
+            // written contiguously. Row by row, every row touched one page per component (1.5 s of CPU for the 924,109
+            // rows at load 10, the TLB missing on nearly every byte).
             var perRead = Math.Max(1, buffer.Length / dimensions);
+            perRead = Math.Min(perRead, BlockRows);
             var source = (sbyte[])(object)buffer;
-            for (var row = 0; row < rows; row += perRead)
+            for (var row = 0; row < rows;)
             {
-                var n = Math.Min(perRead, rows - row);
+                // Never across a block's end: the rows' runs must be contiguous in one block.
+                var n = Math.Min(Math.Min(perRead, rows - row), BlockRows - (row & (BlockRows - 1)));
                 ReadFully(stream, buffer, n * dimensions);
-                for (var i = 0; i < n; i++)
+                var first = CodeOffset(row, dimensions);
+                for (var d = 0; d < dimensions; d++)
                 {
-                    for (int d = 0, at = CodeOffset(row + i, dimensions), from = i * dimensions; d < dimensions; d++, at += BlockRows)
+                    for (int i = 0, at = first + (d << BlockShift), from = d; i < n; i++, from += dimensions)
                     {
-                        codes[at] = source[from + d];
+                        codes[at + i] = source[from];
                     }
                 }
+
+                row += n;
             }
         }
 

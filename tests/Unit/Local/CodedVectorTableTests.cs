@@ -8,8 +8,8 @@ using Xunit;
 namespace Engram.Tests.Unit.Local;
 
 /// <summary>
-/// Large buckets of hashing vectors are searched through a coded table (sign codes and 8-bit codes of every row,
-/// scanned in full) instead of the HNSW graph, whose recall on those vectors is poor. Users rely on it finding the
+/// Large buckets of hashing vectors are searched through a coded table (the 8-bit codes of every row, scanned in
+/// full over the query's non-zero components) instead of the HNSW graph, whose recall on those vectors is poor. Users rely on it finding the
 /// same nearest memories as an exact scan, never returning a deleted one, and surviving a restart (saved beside the
 /// index file, rebuilt from the stored vectors when that file is missing or damaged).
 /// </summary>
