@@ -567,7 +567,37 @@ namespace Engram.Local.Retrieval
             {
                 var width = Vector<sbyte>.Count;
                 var ints = Vector<int>.Count;
-                for (var u = 0; u < used; u += 2)
+                var u = 0;
+                for (; u + 4 <= used; u += 4)
+                {
+                    // Two pairs a pass over the sums: half the loads and stores of the sums per column.
+                    var a = offset + (components[u] << BlockShift);
+                    var b = offset + (components[u + 1] << BlockShift);
+                    var c = offset + (components[u + 2] << BlockShift);
+                    var d = offset + (components[u + 3] << BlockShift);
+                    var wa = new Vector<short>(weights[u]);
+                    var wb = new Vector<short>(weights[u + 1]);
+                    var wc = new Vector<short>(weights[u + 2]);
+                    var wd = new Vector<short>(weights[u + 3]);
+                    for (var r = 0; r < BlockRows; r += width)
+                    {
+                        Vector.Widen(new Vector<sbyte>(codes, a + r), out Vector<short> a0, out Vector<short> a1);
+                        Vector.Widen(new Vector<sbyte>(codes, b + r), out Vector<short> b0, out Vector<short> b1);
+                        Vector.Widen(new Vector<sbyte>(codes, c + r), out Vector<short> c0, out Vector<short> c1);
+                        Vector.Widen(new Vector<sbyte>(codes, d + r), out Vector<short> d0, out Vector<short> d1);
+                        // |code| <= 127 on both sides, so a lane holding two products (<= 32,258) cannot overflow 16 bits.
+                        Vector.Widen((a0 * wa) + (b0 * wb), out Vector<int> s0, out Vector<int> s1);
+                        Vector.Widen((a1 * wa) + (b1 * wb), out Vector<int> s2, out Vector<int> s3);
+                        Vector.Widen((c0 * wc) + (d0 * wd), out Vector<int> t0, out Vector<int> t1);
+                        Vector.Widen((c1 * wc) + (d1 * wd), out Vector<int> t2, out Vector<int> t3);
+                        (new Vector<int>(sums, r) + s0 + t0).CopyTo(sums, r);
+                        (new Vector<int>(sums, r + ints) + s1 + t1).CopyTo(sums, r + ints);
+                        (new Vector<int>(sums, r + (2 * ints)) + s2 + t2).CopyTo(sums, r + (2 * ints));
+                        (new Vector<int>(sums, r + (3 * ints)) + s3 + t3).CopyTo(sums, r + (3 * ints));
+                    }
+                }
+
+                for (; u < used; u += 2)
                 {
                     var a = offset + (components[u] << BlockShift);
                     var b = offset + (components[u + 1] << BlockShift);
@@ -577,7 +607,6 @@ namespace Engram.Local.Retrieval
                     {
                         Vector.Widen(new Vector<sbyte>(codes, a + r), out Vector<short> a0, out Vector<short> a1);
                         Vector.Widen(new Vector<sbyte>(codes, b + r), out Vector<short> b0, out Vector<short> b1);
-                        // |code| <= 127 on both sides, so a lane holding two products (<= 32,258) cannot overflow 16 bits.
                         Vector.Widen((a0 * wa) + (b0 * wb), out Vector<int> s0, out Vector<int> s1);
                         Vector.Widen((a1 * wa) + (b1 * wb), out Vector<int> s2, out Vector<int> s3);
                         (new Vector<int>(sums, r) + s0).CopyTo(sums, r);
