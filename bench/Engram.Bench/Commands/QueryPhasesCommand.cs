@@ -65,7 +65,7 @@ namespace Engram.Bench.Commands
 
             indexWait.Stop();
 
-            var names = new[] { "embed", "bucket_lookup", "snapshot", "dense", "dense_hamming", "dense_shortlist", "dense_rescore", "lexical_plan", "lexical_search", "lexical_vectors", "fusion", "row_fetch", "recency", "phases_total", "phases_thread_cpu", "query_async", "query_async_cpu" };
+            var names = new[] { "embed", "bucket_lookup", "snapshot", "dense", "dense_scan", "dense_rescore", "lexical_plan", "lexical_search", "lexical_vectors", "fusion", "row_fetch", "recency", "phases_total", "phases_thread_cpu", "query_async", "query_async_cpu" };
             var recorders = names.ToDictionary(n => n, _ => new LatencyRecorder());
             var found = 0;
             var perQuestion = new List<(string Question, Dictionary<string, double> Phases)>();
@@ -126,8 +126,7 @@ namespace Engram.Bench.Commands
                 recorders["bucket_lookup"].Add(lookup);
                 recorders["snapshot"].Add(phases.Snapshot);
                 recorders["dense"].Add(phases.Dense);
-                recorders["dense_hamming"].Add(phases.DenseHamming);
-                recorders["dense_shortlist"].Add(phases.DenseShortlist);
+                recorders["dense_scan"].Add(phases.DenseScan);
                 recorders["dense_rescore"].Add(phases.DenseRescore);
                 recorders["lexical_plan"].Add(phases.LexicalPlan);
                 recorders["lexical_search"].Add(phases.LexicalSearch);
@@ -141,8 +140,7 @@ namespace Engram.Bench.Commands
                 {
                     ["total"] = Ms(embed + lookup + retrieve),
                     ["cpu"] = Ms(phasesCpu),
-                    ["hamming"] = Ms(phases.DenseHamming),
-                    ["shortlist"] = Ms(phases.DenseShortlist),
+                    ["scan"] = Ms(phases.DenseScan),
                     ["rescore"] = Ms(phases.DenseRescore),
                     ["dense"] = Ms(phases.Dense),
                     ["lex_plan"] = Ms(phases.LexicalPlan),

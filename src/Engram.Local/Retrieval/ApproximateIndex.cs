@@ -42,24 +42,6 @@ namespace Engram.Local.Retrieval
         /// </summary>
         public const string CodesSuffix = ".codes";
 
-        /// <summary>
-        /// Retrieval's Hamming shortlist in a coded table (<see cref="CodedVectorTable"/>): this share of the rows, at
-        /// least <see cref="CodedShortlistMinimum"/>. Measured (`Engram.Bench codes-tune`, the 924,109-row hashing bench
-        /// bucket, 60 questions, best 200 re-scored exactly, load ~18): 0.5 % → recall@10 0.987, 16.2 CPU-ms a search;
-        /// 1 % → 0.997, 17.8 ms; 2 % → 1.000, 21.6 ms (the Hamming pass over every row is most of it).
-        /// </summary>
-        public const double CodedShortlistShare = 0.01;
-
-        public const int CodedShortlistMinimum = 4096;
-
-        /// <summary>
-        /// The Hamming shortlist of <see cref="Search"/> in a coded table, per wanted row (at least 256): sized for
-        /// near-identical rows (cosine ≥ 0.90 differ in about 73 of 512 sign bits, angle / π; a hashing question's
-        /// ordinary best matches, cosine ~0.3, in ~200), which is what the dedup check searched for before it read its
-        /// candidates by fact key. Retrieval uses <see cref="Candidates"/> and its 1 % shortlist.
-        /// </summary>
-        public const int NearShortlistFactor = 8;
-
         private readonly object _gate = new object();
         private readonly USearchIndex? _graph;
         private readonly CodedVectorTable? _codes;
@@ -81,6 +63,9 @@ namespace Engram.Local.Retrieval
 
         /// <summary>Whether this is a coded table (a full scan of compact codes, no graph) rather than a graph.</summary>
         public bool HasCodes => _codes != null;
+
+        /// <summary>Whether this is a coded table read from a file of the previous format (saved in the current one at the next save).</summary>
+        public bool ReadFromOlderFormat => _codes?.ReadFromOlderFormat == true;
 
         /// <summary>Whether this index holds an HNSW graph (model embedders' buckets).</summary>
         public bool HasGraph => _graph != null;
@@ -139,7 +124,8 @@ namespace Engram.Local.Retrieval
                 throw new InvalidDataException($"The coded table{(sourceFile == null ? string.Empty : " '" + sourceFile + "'")} holds rows past the {maxSeq} it was recorded with.");
             }
 
-            return new ApproximateIndex(null, codes, maxSeq, deletion, false, sourceFile) { Ready = true };
+            // A table read from the previous format is saved in the current one when the engine next saves or closes.
+            return new ApproximateIndex(null, codes, maxSeq, deletion, false, sourceFile) { Ready = true, Unsaved = codes.ReadFromOlderFormat ? 1 : 0 };
         }
 
         /// <summary>Reads a saved coded table (<see cref="CodedVectorTable.Load"/>) as a coded index; throws <see cref="InvalidDataException"/> for a damaged one.</summary>
@@ -213,10 +199,8 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// Up to <paramref name="k"/> nearest memories by the quantised vectors: (seq, approximate cosine), best first.
-        /// A coded index answers from a full scan of its table with a short Hamming shortlist (<see cref="NearShortlistFactor"/>).
-        /// Retrieval reaches it only for a graph (through <see cref="Candidates"/>); the coded branch serves the bench and the
-        /// tests, since the dedup check reads its candidates by fact key.
+        /// Up to <paramref name="k"/> nearest memories in the graph by the quantised vectors: (seq, approximate cosine),
+        /// best first (retrieval reaches it through <see cref="Candidates"/>; a coded index has no graph to walk).
         /// </summary>
         public List<(long Seq, float Cosine)> Search(float[] query, int k)
         {
@@ -230,7 +214,7 @@ namespace Engram.Local.Retrieval
 
                 if (_codes != null)
                 {
-                    return _codes.Search(query, Math.Max(256, k * NearShortlistFactor), k);
+                    throw new InvalidOperationException("A coded index has no graph: search it through Candidates.");
                 }
 
                 if (_graph!.Size() == 0)
@@ -259,9 +243,11 @@ namespace Engram.Local.Retrieval
         {
             lock (_gate)
             {
-                if (_codes != null && !_disposed)
+                if (_codes != null)
                 {
-                    return SearchCodes(query, k, phases);
+                    // Under the lock, which is also what makes the table's search buffers (reused by every search, no
+                    // per-query arrays) safe: no two searches of one table run at once.
+                    return _disposed ? new List<(long, float)>() : _codes.Search(query, k, phases);
                 }
             }
 
@@ -286,14 +272,6 @@ namespace Engram.Local.Retrieval
                 Unsaved = 0;
                 return (MaxSeq, Deletion);
             }
-        }
-
-        // Under the lock, which is also what makes the table's per-table search buffers (reused by every search, no
-        // per-query arrays) safe: no two searches of one table run at once.
-        private List<(long Seq, float Cosine)> SearchCodes(float[] query, int k, RetrievalPhaseTimes? phases = null)
-        {
-            var shortlist = Math.Max(CodedShortlistMinimum, (int)(_codes!.Count * CodedShortlistShare));
-            return _codes.Search(query, Math.Max(shortlist, k), k, phases);
         }
 
         public void Dispose()

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
-using System.Linq.Expressions;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -11,45 +9,42 @@ using Engram.Local.Embedding;
 namespace Engram.Local.Retrieval
 {
     /// <summary>
-    /// A large bucket's vectors as compact codes scanned in full: the candidate generator where the HNSW graph's
-    /// recall is poor (256-dim hashing vectors, whose best matches sit near cosine 0.3 among many near-ties).
-    /// Every row keeps the signs of <see cref="Bits"/> fixed random Gaussian projections (64 bytes) and its 8-bit
-    /// codes (<see cref="Int8Codes"/>). A search ranks every row by the Hamming distance of its signs to the
-    /// query's, keeps the best <c>shortlist</c>, re-ranks those by their 8-bit cosine and returns the best k, which
-    /// the caller re-scores from the stored floats. Rows are appended in ascending seq order (positions found by
-    /// binary search) and held in chunks, so growing never copies the table. Not thread-safe: the owning
-    /// <see cref="ApproximateIndex"/> serialises every call (a search reuses the table's buffers, and spreads its own
-    /// work over the cores: see <see cref="SearchPass"/>).
+    /// A large bucket's vectors as 8-bit codes scanned in full: the candidate generator where the HNSW graph's recall
+    /// is poor (256-dim hashing vectors, whose best matches sit near cosine 0.3 among many near-ties). Every row keeps
+    /// its 8-bit codes (<see cref="Int8Codes"/>) and scale, stored dimension-major in blocks of <see cref="BlockRows"/>
+    /// rows, so a search reads only the columns of the query's non-zero components: a hashing question has 33–69 of
+    /// 256 (median 42 on the bench questions), so a search reads about a sixth of the codes, yet computes every row's
+    /// 8-bit cosine exactly. The best k by that cosine go to the caller, which re-scores them from the stored floats.
+    /// Rows are appended in ascending seq order (positions found by binary search) and held in chunks, so growing
+    /// never copies the table. Not thread-safe: the owning <see cref="ApproximateIndex"/> serialises every call (a
+    /// search reuses the table's buffers, and spreads its own work over the cores: see <see cref="SearchPass"/>).
     /// </summary>
     internal sealed class CodedVectorTable
     {
-        // Measured with `Engram.Bench codes-tune` on the first 100,000 rows of the 1M hashing bucket (40 questions,
-        // exact re-score of the best M by Hamming): 256 bits need M 8,000 for recall@10 0.99, 512 bits M 2,000 (0.995),
-        // 1,024 bits M 500 (0.995) but scan twice the bytes. 512 bits = 64 bytes a row: 64 MB at a million rows.
-        public const int Bits = 512;
-        private const int Words = Bits / 64;
         private const int ChunkShift = 16;
         private const int ChunkRows = 1 << ChunkShift;
-        private const ulong FileMagic = 0x3143_5645_4D52_4745; // "EGRMEVC1"
 
-        // The Hamming pass's unit: a block's rows are scanned against one bound, then merged into the shortlist's
-        // histogram, which lowers the bound for the next block (8 blocks to a chunk).
+        // The scan's unit and the codes' layout: a block's codes are its rows' component 0, then component 1, ... (each
+        // a run of BlockRows bytes); a block's 32 KiB of accumulators stay in the first-level cache. 8 blocks to a chunk.
         private const int BlockShift = 13;
         private const int BlockRows = 1 << BlockShift;
         private const int BlocksPerChunkShift = ChunkShift - BlockShift;
 
-        private static readonly SignScan HammingKernel = CompileKernel();
-        private static readonly Dictionary<int, float[]> PlanesByDimensions = new Dictionary<int, float[]>();
+        // "EGRMEVC2": seqs, dimension-major codes, scales, deleted flags. "EGRMEVC1" (read, never written) also held
+        // 512 sign bits a row for a Hamming pass and row-major codes.
+        private const ulong FileMagic = 0x3243_5645_4D52_4745;
+        private const ulong SignedFileMagic = 0x3143_5645_4D52_4745;
+        private const int SignedFileBits = 512;
 
         private readonly int _dimensions;
-        private readonly float[] _planes;
+        private readonly sbyte[] _row;
         private readonly List<Chunk> _chunks = new List<Chunk>();
         private SearchPass? _search;
 
         public CodedVectorTable(int dimensions)
         {
             _dimensions = dimensions;
-            _planes = Planes(dimensions);
+            _row = new sbyte[dimensions];
         }
 
         /// <summary>Rows appended (deleted ones included).</summary>
@@ -73,8 +68,8 @@ namespace Engram.Local.Retrieval
         /// <summary>The seq of the last row appended, or 0.</summary>
         public long LastSeq => Count == 0 ? 0 : SeqAt(Count - 1);
 
-        /// <summary>Whether the Hamming pass uses the hardware popcount (.NET Core 3.0 and later) rather than bit arithmetic.</summary>
-        public static bool HardwarePopCount { get; private set; }
+        /// <summary>Whether this table was read from a file of the previous format (<see cref="Load"/>), which the next save replaces.</summary>
+        public bool ReadFromOlderFormat { get; private set; }
 
         public void Append(long seq, float[] vector)
         {
@@ -91,8 +86,12 @@ namespace Engram.Local.Retrieval
             var chunk = _chunks[_chunks.Count - 1];
             var at = Count & (ChunkRows - 1);
             chunk.Seqs[at] = seq;
-            Signs(vector, chunk.Signs, at * Words);
-            chunk.Scales[at] = Int8Codes.Encode(vector, 0, _dimensions, chunk.Codes, at * _dimensions);
+            chunk.Scales[at] = Int8Codes.Encode(vector, 0, _dimensions, _row, 0);
+            for (int d = 0, offset = CodeOffset(at, _dimensions); d < _dimensions; d++, offset += BlockRows)
+            {
+                chunk.Codes[offset] = _row[d];
+            }
+
             Count++;
         }
 
@@ -130,16 +129,16 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// The <paramref name="k"/> best rows for <paramref name="query"/> (unit length): (seq, approximate cosine),
-        /// best first (equal cosines: lower seq first), chosen among the <paramref name="shortlist"/> nearest by Hamming
-        /// distance (equal distances: lower seq first). Deterministic: the same table and query give the same list
-        /// however the pass was split over the cores.
+        /// The <paramref name="k"/> live rows with the highest 8-bit cosine to <paramref name="query"/> (unit length):
+        /// (seq, cosine), best first, equal cosines by lower seq; the cosine is the query's scale times the row's times
+        /// the integer dot product of their codes (<see cref="Int8Codes"/>). Exact in that measure, so the same however
+        /// the pass was split over the cores.
         /// </summary>
-        public List<(long Seq, float Cosine)> Search(float[] query, int shortlist, int k, RetrievalPhaseTimes? phases = null)
+        public List<(long Seq, float Cosine)> Search(float[] query, int k, RetrievalPhaseTimes? phases = null)
         {
             var mark = RetrievalPhaseTimes.Start(phases);
             var result = new List<(long, float)>(k);
-            if (Count == 0 || k <= 0 || shortlist <= 0)
+            if (Count == 0 || k <= 0)
             {
                 return result;
             }
@@ -147,24 +146,25 @@ namespace Engram.Local.Retrieval
             // The owning ApproximateIndex serialises every call under its lock, so one set of buffers per table serves
             // every search without allocating per query.
             var search = _search ??= new SearchPass(this);
-            search.Scan(query, shortlist);
-            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseHamming += t);
-            foreach (var (position, cosine) in search.Rerank(query, k))
+            foreach (var (position, cosine) in search.Run(query, k))
             {
                 result.Add((SeqAt(position), cosine));
             }
 
-            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseShortlist += t);
+            RetrievalPhaseTimes.Lap(phases, ref mark, (p, t) => p.DenseScan += t);
             return result;
         }
 
-        // The file's header (magic, dimensions, bits, row count) and the reused buffer of Save and Load (a chunk's deleted flags fit it).
-        private const int HeaderBytes = sizeof(ulong) + (3 * sizeof(int));
+        // The file's header (magic, dimensions, row count; the older format also its bits) and the reused buffer of
+        // Save and Load (a chunk's deleted flags fit it).
+        private const int HeaderBytes = sizeof(ulong) + (2 * sizeof(int));
+        private const int SignedHeaderBytes = HeaderBytes + sizeof(int);
         private const int IoBufferBytes = ChunkRows;
 
         /// <summary>
-        /// Writes the table: a header (magic, dimensions, bits, row count), then each chunk's rows as five blocks (seqs,
-        /// sign words, 8-bit codes, scales, a deleted flag byte each), little-endian as the platform lays them out.
+        /// Writes the table: a header (magic, dimensions, row count), then each chunk's rows as four blocks (seqs, the
+        /// codes of its used scan blocks as laid out in memory, scales, a deleted flag byte each), little-endian as the
+        /// platform lays them out.
         /// </summary>
         public void Save(string path)
         {
@@ -173,7 +173,6 @@ namespace Engram.Local.Retrieval
             using var writer = new BinaryWriter(stream);
             writer.Write(FileMagic);
             writer.Write(_dimensions);
-            writer.Write(Bits);
             writer.Write(Count);
             writer.Flush();
             var buffer = new byte[IoBufferBytes];
@@ -182,8 +181,7 @@ namespace Engram.Local.Retrieval
                 var chunk = _chunks[c];
                 var rows = Math.Min(ChunkRows, Count - (c << ChunkShift));
                 WriteBlock(stream, buffer, chunk.Seqs, rows * sizeof(long));
-                WriteBlock(stream, buffer, chunk.Signs, rows * Words * sizeof(ulong));
-                stream.Write(AsBytes(chunk.Codes), 0, rows * _dimensions);
+                stream.Write(AsBytes(chunk.Codes), 0, CodeBytes(rows, _dimensions));
                 WriteBlock(stream, buffer, chunk.Scales, rows * sizeof(float));
                 for (var i = 0; i < rows; i++)
                 {
@@ -196,31 +194,39 @@ namespace Engram.Local.Retrieval
         }
 
         /// <summary>
-        /// Reads a table written by <see cref="Save"/> (the format is unchanged since the first version that saved one);
-        /// throws <see cref="InvalidDataException"/> for another or damaged file: wrong header, a length that does not
-        /// match its row count, rows out of seq order, or a deleted flag other than 0 or 1. Checks
+        /// Reads a table written by <see cref="Save"/>, or by the previous version (sign bits and row-major codes: the
+        /// signs are skipped and the codes laid out anew, and <see cref="ReadFromOlderFormat"/> is set); throws
+        /// <see cref="InvalidDataException"/> for another or damaged file: wrong header, a length that does not match its
+        /// row count, rows out of seq order, or a deleted flag other than 0 or 1. Checks
         /// <paramref name="cancellationToken"/> between chunks.
         /// </summary>
-        public static CodedVectorTable Load(string path, int dimensions, System.Threading.CancellationToken cancellationToken = default)
+        public static CodedVectorTable Load(string path, int dimensions, CancellationToken cancellationToken = default)
         {
-            // Unbuffered, read block by block into the chunks' arrays through one reused 64 KiB buffer (the 8-bit codes,
-            // 77 % of the file, straight into theirs). Measured on the 924,109-row table (307 MB, in the page cache): 105–
-            // 111 ms of CPU against 202–248 ms when each block was read into a new array and copied (a 1 MiB buffer:
-            // 135–146 ms, it leaves the CPU cache). Most of what is left is the first touch of the arrays' fresh pages.
+            // Unbuffered, read block by block into the chunks' arrays through one reused 64 KiB buffer (the codes, 95 %
+            // of the file, straight into theirs). Measured on the previous format's 924,109-row table (307 MB, in the
+            // page cache): 105–111 ms of CPU against 202–248 ms when each block was read into a new array and copied (a
+            // 1 MiB buffer: 135–146 ms, it leaves the CPU cache). Most of what is left is the first touch of the arrays'
+            // fresh pages.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             using var reader = new BinaryReader(stream);
-            if (stream.Length < HeaderBytes || reader.ReadUInt64() != FileMagic || reader.ReadInt32() != dimensions || reader.ReadInt32() != Bits)
+            var magic = stream.Length < HeaderBytes ? 0 : reader.ReadUInt64();
+            var signed = magic == SignedFileMagic && stream.Length >= SignedHeaderBytes;
+            if ((magic != FileMagic && !signed) || reader.ReadInt32() != dimensions || (signed && reader.ReadInt32() != SignedFileBits))
             {
                 throw new InvalidDataException($"'{path}' is not a coded vector table of {dimensions} dimensions.");
             }
 
             var count = reader.ReadInt32();
-            if (count < 0 || stream.Length - stream.Position != (long)count * (sizeof(long) + (Words * sizeof(ulong)) + dimensions + sizeof(float) + 1))
+            var signBytes = SignedFileBits / 8;
+            var expected = signed
+                ? (long)count * (sizeof(long) + signBytes + dimensions + sizeof(float) + 1)
+                : ((long)count * (sizeof(long) + sizeof(float) + 1)) + ((long)((count + BlockRows - 1) >> BlockShift) * dimensions * BlockRows);
+            if (count < 0 || stream.Length - stream.Position != expected)
             {
                 throw new InvalidDataException($"'{path}' is truncated or damaged.");
             }
 
-            var table = new CodedVectorTable(dimensions);
+            var table = new CodedVectorTable(dimensions) { ReadFromOlderFormat = signed };
             var buffer = new byte[IoBufferBytes];
             var previous = long.MinValue;
             for (var start = 0; start < count; start += ChunkRows)
@@ -240,8 +246,16 @@ namespace Engram.Local.Retrieval
                     previous = chunk.Seqs[i];
                 }
 
-                ReadBlock(stream, buffer, chunk.Signs, rows * Words * sizeof(ulong));
-                ReadFully(stream, AsBytes(chunk.Codes), rows * dimensions);
+                if (signed)
+                {
+                    stream.Seek((long)rows * signBytes, SeekOrigin.Current);
+                    ReadRowMajor(stream, buffer, chunk.Codes, rows, dimensions);
+                }
+                else
+                {
+                    ReadFully(stream, AsBytes(chunk.Codes), CodeBytes(rows, dimensions));
+                }
+
                 ReadBlock(stream, buffer, chunk.Scales, rows * sizeof(float));
                 ReadFully(stream, buffer, rows);
                 for (var i = 0; i < rows; i++)
@@ -262,24 +276,41 @@ namespace Engram.Local.Retrieval
             return table;
         }
 
-        /// <summary>
-        /// Every row's Hamming distance to the query's signs by plain bit arithmetic, deleted rows included, by position:
-        /// the straightforward reference the tests hold <see cref="Search"/>'s pass to.
-        /// </summary>
-        internal int[] PlainDistances(float[] query)
-        {
-            var own = new ulong[Words];
-            Signs(query, own, 0);
-            var distances = new int[Count];
-            for (var position = 0; position < Count; position++)
-            {
-                distances[position] = SoftDistance(_chunks[position >> ChunkShift].Signs, (position & (ChunkRows - 1)) * Words, own);
-            }
-
-            return distances;
-        }
-
         private long SeqAt(int position) => _chunks[position >> ChunkShift].Seqs[position & (ChunkRows - 1)];
+
+        /// <summary>The bytes of a chunk's codes that hold its first <paramref name="rows"/> rows: its used scan blocks, whole.</summary>
+        private static int CodeBytes(int rows, int dimensions) => ((rows + BlockRows - 1) >> BlockShift) * dimensions * BlockRows;
+
+        /// <summary>Where component 0 of a chunk's row sits in the chunk's codes (component d is d * <see cref="BlockRows"/> further).</summary>
+        private static int CodeOffset(int row, int dimensions) => ((row >> BlockShift) * dimensions * BlockRows) + (row & (BlockRows - 1));
+
+        /// <summary>Reads <paramref name="rows"/> row-major codes (the older format) into a chunk's dimension-major layout.</summary>
+        private static void ReadRowMajor(Stream stream, byte[] buffer, sbyte[] codes, int rows, int dimensions)
+        {
+            // The buffer's rows (256 at 256 dimensions, all in one block) column by column: each component's run is
+            // written contiguously. Row by row, every row touched one page per component: the first query on the
+            // 924,109-row bench file of the older format took 1,988 ms of CPU (load 8-12), column by column 1,090-1,244
+            // (load 7-14; an 8 x 8 byte-block transpose did no better), against 590 on a file of this format.
+            var perRead = Math.Max(1, buffer.Length / dimensions);
+            perRead = Math.Min(perRead, BlockRows);
+            var source = (sbyte[])(object)buffer;
+            for (var row = 0; row < rows;)
+            {
+                // Never across a block's end: the rows' runs must be contiguous in one block.
+                var n = Math.Min(Math.Min(perRead, rows - row), BlockRows - (row & (BlockRows - 1)));
+                ReadFully(stream, buffer, n * dimensions);
+                var first = CodeOffset(row, dimensions);
+                for (var d = 0; d < dimensions; d++)
+                {
+                    for (int i = 0, at = first + (d << BlockShift), from = d; i < n; i++, from += dimensions)
+                    {
+                        codes[at + i] = source[from];
+                    }
+                }
+
+                row += n;
+            }
+        }
 
         // The runtime lets an sbyte[] be used as the byte[] of the same bytes (the two array types are assignment-compatible
         // in the CLR on every runtime, .NET Framework included), so the codes need no copy on either side of the file.
@@ -319,230 +350,40 @@ namespace Engram.Local.Retrieval
             }
         }
 
-        /// <summary>The signs of the vector's projections on the fixed planes, as <see cref="Words"/> words at <paramref name="offset"/>.</summary>
-        private void Signs(float[] vector, ulong[] target, int offset)
-        {
-            var width = Vector<float>.Count;
-            var projections = new float[Bits];
-            for (var d = 0; d < _dimensions; d++)
-            {
-                var component = vector[d];
-                if (component == 0f)
-                {
-                    // Hashing vectors are mostly zeros: skipping them is most of the projection's speed.
-                    continue;
-                }
-
-                var scale = new Vector<float>(component);
-                var row = d * Bits;
-                for (var p = 0; p < Bits; p += width)
-                {
-                    (new Vector<float>(projections, p) + (scale * new Vector<float>(_planes, row + p))).CopyTo(projections, p);
-                }
-            }
-
-            for (var w = 0; w < Words; w++)
-            {
-                var word = 0UL;
-                for (var b = 0; b < 64; b++)
-                {
-                    if (projections[(w * 64) + b] >= 0)
-                    {
-                        word |= 1UL << b;
-                    }
-                }
-
-                target[offset + w] = word;
-            }
-        }
-
-        /// <summary>Gaussian planes, dimension-major (a vector's component d scales row d), the same in every process.</summary>
-        private static float[] Planes(int dimensions)
-        {
-            lock (PlanesByDimensions)
-            {
-                if (PlanesByDimensions.TryGetValue(dimensions, out var cached))
-                {
-                    return cached;
-                }
-
-                var planes = new float[dimensions * Bits];
-                // SplitMix64 and Box-Muller: stable across runtimes, unlike System.Random.
-                var state = 0x5EED_C0DE_5EED_C0DEUL;
-                double Uniform()
-                {
-                    var z = state += 0x9E3779B97F4A7C15UL;
-                    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-                    z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                    return ((z ^ (z >> 31)) >> 11) * (1.0 / (1UL << 53));
-                }
-
-                for (var i = 0; i < planes.Length; i++)
-                {
-                    planes[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - Uniform())) * Math.Cos(2 * Math.PI * Uniform()));
-                }
-
-                PlanesByDimensions[dimensions] = planes;
-                return planes;
-            }
-        }
-
-        /// <summary>
-        /// Scans the sign codes of rows <c>from</c> to <c>to</c> (exclusive) of one chunk against the query's and writes
-        /// every row within <c>bound</c> bits as (distance &lt;&lt; <see cref="ChunkShift"/>) | row into <c>found</c> from
-        /// <c>at</c>; returns the index after the last written. Rows beyond the bound, nearly all of them once it has
-        /// settled, cost no store.
-        /// </summary>
-        private delegate int SignScan(ulong[] signs, int from, int to, ulong[] query, int bound, int[] found, int at);
-
-        /// <summary>
-        /// The Hamming pass's kernel, compiled at run time around <c>System.Numerics.BitOperations.PopCount</c> where the
-        /// runtime has it (the library targets netstandard2.0, which cannot name it; the JIT turns it into one popcnt
-        /// instruction: 1M rows in 14 ms of CPU at load 14 against 30–42 ms with bit arithmetic), else bit arithmetic
-        /// (Windows PowerShell 5.1).
-        /// </summary>
-        private static SignScan CompileKernel()
-        {
-            var popCount = Type.GetType("System.Numerics.BitOperations")?.GetMethod("PopCount", new[] { typeof(ulong) });
-            if (popCount != null && popCount.ReturnType == typeof(int))
-            {
-                try
-                {
-                    var kernel = Kernel(popCount);
-                    HardwarePopCount = true;
-                    return kernel;
-                }
-                catch (Exception e) when (e is InvalidOperationException || e is PlatformNotSupportedException || e is NotSupportedException)
-                {
-                    // No dynamic code here (an AOT host): bit arithmetic below.
-                }
-            }
-
-            return (signs, from, to, query, bound, found, at) =>
-            {
-                for (var i = from; i < to; i++)
-                {
-                    var distance = SoftDistance(signs, i * Words, query);
-                    if (distance <= bound)
-                    {
-                        found[at++] = (distance << ChunkShift) | i;
-                    }
-                }
-
-                return at;
-            };
-        }
-
-        private static SignScan Kernel(System.Reflection.MethodInfo popCount)
-        {
-            var signs = Expression.Parameter(typeof(ulong[]), "signs");
-            var from = Expression.Parameter(typeof(int), "from");
-            var to = Expression.Parameter(typeof(int), "to");
-            var query = Expression.Parameter(typeof(ulong[]), "query");
-            var bound = Expression.Parameter(typeof(int), "bound");
-            var found = Expression.Parameter(typeof(int[]), "found");
-            var at = Expression.Parameter(typeof(int), "at");
-            var i = Expression.Variable(typeof(int), "i");
-            var word = Expression.Variable(typeof(int), "word");
-            var distance = Expression.Variable(typeof(int), "distance");
-            var words = Enumerable.Range(0, Words).Select(w => Expression.Variable(typeof(ulong), "q" + w)).ToArray();
-            Expression? sum = null;
-            for (var w = 0; w < Words; w++)
-            {
-                var term = Expression.Call(popCount, Expression.ExclusiveOr(Expression.ArrayIndex(signs, Expression.Add(word, Expression.Constant(w))), words[w]));
-                sum = sum == null ? term : Expression.Add(sum, term);
-            }
-
-            var done = Expression.Label(typeof(int));
-            var body = Expression.Block(
-                new[] { i, word, distance }.Concat(words),
-                Expression.Block(words.Select((q, w) => (Expression)Expression.Assign(q, Expression.ArrayIndex(query, Expression.Constant(w))))),
-                Expression.Assign(i, from),
-                Expression.Assign(word, Expression.Multiply(from, Expression.Constant(Words))),
-                Expression.Loop(
-                    Expression.IfThenElse(
-                        Expression.LessThan(i, to),
-                        Expression.Block(
-                            Expression.Assign(distance, sum!),
-                            Expression.IfThen(
-                                Expression.LessThanOrEqual(distance, bound),
-                                Expression.Block(
-                                    Expression.Assign(Expression.ArrayAccess(found, at), Expression.Or(Expression.LeftShift(distance, Expression.Constant(ChunkShift)), i)),
-                                    Expression.PreIncrementAssign(at))),
-                            Expression.PreIncrementAssign(i),
-                            Expression.AddAssign(word, Expression.Constant(Words))),
-                        Expression.Break(done, at)),
-                    done));
-            return Expression.Lambda<SignScan>(body, signs, from, to, query, bound, found, at).Compile();
-        }
-
-        private static int SoftDistance(ulong[] signs, int offset, ulong[] query)
-        {
-            var sum = 0;
-            for (var w = 0; w < Words; w++)
-            {
-                sum += SoftPopCount(signs[offset + w] ^ query[w]);
-            }
-
-            return sum;
-        }
-
-        private static int SoftPopCount(ulong x)
-        {
-            x -= (x >> 1) & 0x5555555555555555UL;
-            x = (x & 0x3333333333333333UL) + ((x >> 2) & 0x3333333333333333UL);
-            x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FUL;
-            return (int)((x * 0x0101010101010101UL) >> 56);
-        }
-
         /// <summary>
         /// One table's search and the buffers it reuses from search to search (the owning <see cref="ApproximateIndex"/>
-        /// serialises searches under its lock, so one set per table is safe). The Hamming pass scans blocks of
-        /// <see cref="BlockRows"/> rows; each block's kernel keeps only rows within the current bound, and merging them
-        /// into the shared histogram (under a lock, once a block) lowers the bound to the distance at which the shortlist
-        /// is full so far. The bound only falls, never below the final cutoff, so every row the shortlist takes is kept
-        /// whatever order the blocks ran in; the 8-bit re-rank's parts are heaps that order ties by position. So the
-        /// result does not depend on how the work was shared, which <see cref="Share"/> does. Measured on the 924,109-row
-        /// hashing bench bucket (`Engram.Bench query-phases`, 100 questions, 2-core machine at load 1.5, old and new binaries
-        /// alternated): the dense phase 10.3-11.5 ms p50 wall against 20.3-20.7 with one thread, one distance per row and a
-        /// second loop over every row; a whole query's process CPU 1-4 ms more (the helper's start).
+        /// serialises searches under its lock, so one set per table is safe). The pass scans blocks of
+        /// <see cref="BlockRows"/> rows: a block's 8-bit dot products are summed column by column over the query's
+        /// non-zero components, its rows scored, and those at or above the current floor (the k-th best score so far)
+        /// kept; merging them into the shared best k (under a lock, once a block) raises the floor for the next block. A
+        /// row below the floor has k better rows already, so the result is the exact best k by 8-bit cosine whatever
+        /// order the blocks ran in, and ties go by position, so it does not depend on how <see cref="Share"/> shared
+        /// the work.
         /// </summary>
         private sealed class SearchPass
         {
             // Pool threads that help a search (with the caller: up to 4 threads; the pass is memory-bound beyond that).
             private static readonly int Helpers = Math.Min(3, Environment.ProcessorCount - 1);
 
-            // Re-rank parts: the shortlist (9,241 rows at a million, ~200 ns each on one core) in pieces of ~0.1 ms.
-            private const int RerankParts = 16;
-
             private readonly CodedVectorTable _table;
             private readonly object _gate = new object();
-            private readonly ulong[] _query = new ulong[Words];
-            private readonly int[] _histogram = new int[Bits + 1];
             private readonly sbyte[] _codedQuery;
-            private readonly short[] _wideQuery;
             private readonly Action<int, Worker, int> _scanBlock;
-            private readonly Action<int, Worker, int> _rerankPart;
             private readonly WaitCallback _help;
             private readonly Worker _caller = new Worker();
             private Worker? _spare;
 
-            // The shortlist's bound (see Scan).
-            private int _shortlist;
-            private int _bound;
-            private int _below;
-
-            // Block b's kept entries are _found from b << BlockShift, _kept[b] of them, in row order.
-            private int _blocks;
-            private int[] _found = new int[0];
-            private int[] _kept = new int[0];
-
-            // The shortlist's positions, ascending, and the re-rank's heap.
-            private int[] _selected = new int[0];
-            private int _selectedCount;
+            // The query's non-zero components and their codes, an even count (a zero-weight one added when odd: the
+            // kernel takes them in pairs), and its scale.
+            private readonly int[] _components;
+            private readonly short[] _weights;
+            private int _used;
             private float _queryScale;
-            private TopN? _best;
+
+            // The best k so far and its floor: its lowest score once it holds k, else -infinity (read without the gate).
             private int _k;
+            private TopN _best = new TopN(1);
+            private float _floor;
 
             // The shared loop (Share): its generation (a helper still busy after its loop ended commits nothing) and
             // which of its items are committed.
@@ -553,51 +394,38 @@ namespace Engram.Local.Retrieval
             {
                 _table = table;
                 _codedQuery = new sbyte[table._dimensions];
-                _wideQuery = new short[table._dimensions];
+                _components = new int[table._dimensions + 1];
+                _weights = new short[table._dimensions + 1];
                 _scanBlock = ScanBlock;
-                _rerankPart = RerankPart;
                 _help = Help;
             }
 
-            /// <summary>The Hamming pass: leaves the rows within the shortlist's bound in the blocks' buffers.</summary>
-            public void Scan(float[] query, int shortlist)
-            {
-                _table.Signs(query, _query, 0);
-                var count = _table.Count;
-                _blocks = (count + BlockRows - 1) >> BlockShift;
-                if (_found.Length < _blocks << BlockShift)
-                {
-                    // Room to the next chunk's end: a growing table reallocates once every 65,536 rows.
-                    var rows = (count + ChunkRows - 1) & ~(ChunkRows - 1);
-                    _found = new int[rows];
-                    _kept = new int[rows >> BlockShift];
-                }
-
-                Array.Clear(_histogram, 0, _histogram.Length);
-                _shortlist = shortlist;
-                _bound = Bits;
-                _below = 0;
-                // From a chunk up (~0.4 ms on one core): below that a helper's start costs more than it saves.
-                Share(_blocks, _scanBlock, _blocks >= 1 << BlocksPerChunkShift);
-            }
-
-            /// <summary>
-            /// After <see cref="Scan"/>: the <paramref name="k"/> best of the shortlist by 8-bit cosine, as (position,
-            /// cosine), best first, equal cosines by lower position.
-            /// </summary>
-            public IEnumerable<(int Index, float Score)> Rerank(float[] query, int k)
+            /// <summary>The <paramref name="k"/> best live rows as (position, cosine), best first, equal cosines by lower position.</summary>
+            public IEnumerable<(int Index, float Score)> Run(float[] query, int k)
             {
                 _queryScale = Int8Codes.Encode(query, 0, _table._dimensions, _codedQuery, 0);
-                for (var i = 0; i < _wideQuery.Length; i++)
+                _used = 0;
+                for (var d = 0; d < _codedQuery.Length; d++)
                 {
-                    _wideQuery[i] = _codedQuery[i];
+                    if (_codedQuery[d] != 0)
+                    {
+                        _components[_used] = d;
+                        _weights[_used++] = _codedQuery[d];
+                    }
                 }
 
-                Select();
-                _best = new TopN(k);
+                if ((_used & 1) != 0)
+                {
+                    _components[_used] = _components[0];
+                    _weights[_used++] = 0;
+                }
+
                 _k = k;
-                var parallel = _blocks >= 1 << BlocksPerChunkShift;
-                Share(parallel ? RerankParts : 1, _rerankPart, parallel);
+                _best = new TopN(k);
+                _floor = float.NegativeInfinity;
+                var blocks = (_table.Count + BlockRows - 1) >> BlockShift;
+                // From a chunk up (~0.5 ms on one core): below that a helper's start costs more than it saves.
+                Share(blocks, _scanBlock, blocks >= 1 << BlocksPerChunkShift);
                 return _best.Descending();
             }
 
@@ -671,80 +499,44 @@ namespace Engram.Local.Retrieval
                 Volatile.Write(ref _spare, worker);
             }
 
-            /// <summary>The shortlist into <see cref="_selected"/>, ascending: every kept row nearer than the cutoff, then rows at it until it is full.</summary>
             [MethodImpl(HotPath.Optimized)]
-            private void Select()
+            private void ScanBlock(int block, Worker worker, int generation)
             {
-                var most = Math.Min(_shortlist, _table.Count);
-                if (_selected.Length < most)
-                {
-                    _selected = new int[most];
-                }
+                var table = _table;
+                var chunk = table._chunks[block >> BlocksPerChunkShift];
+                var first = (block & ((1 << BlocksPerChunkShift) - 1)) << BlockShift;
+                var rows = Math.Min(BlockRows, table.Count - (block << BlockShift));
+                var sums = worker.Sums;
+                Array.Clear(sums, 0, sums.Length);
+                Accumulate(chunk.Codes, CodeOffset(first, table._dimensions), _components, _weights, _used, sums);
 
-                // Fewer live rows than the shortlist: every one (the bound never fell).
-                var (cutoff, atCutoff) = _below < _shortlist ? (Bits, int.MaxValue) : (_bound, _shortlist - (_below - _histogram[_bound]));
-                var selected = 0;
-                for (var block = 0; block < _blocks; block++)
+                var kept = worker.Kept(_k);
+                var floor = Volatile.Read(ref _floor);
+                var queryScale = new Vector<float>(_queryScale);
+                var width = Vector<float>.Count;
+                for (var r = 0; r < rows; r += width)
                 {
-                    var chunkStart = block >> BlocksPerChunkShift << ChunkShift;
-                    for (int j = block << BlockShift, end = j + _kept[block]; j < end; j++)
+                    // The same product, in the same order, as a plain (query scale × row scale) × dot.
+                    var scores = queryScale * new Vector<float>(chunk.Scales, first + r) * Vector.ConvertToSingle(new Vector<int>(sums, r));
+                    if (!Vector.GreaterThanOrEqualAny(scores, new Vector<float>(floor)))
                     {
-                        var distance = _found[j] >> ChunkShift;
-                        if (distance < cutoff || (distance == cutoff && atCutoff-- > 0))
+                        continue;
+                    }
+
+                    for (var lane = 0; lane < width && r + lane < rows; lane++)
+                    {
+                        var score = scores[lane];
+                        if (score >= floor && !chunk.Deleted[first + r + lane])
                         {
-                            _selected[selected++] = chunkStart + (_found[j] & (ChunkRows - 1));
+                            kept.Offer((block << BlockShift) + r + lane, score);
+                            if (kept.Full)
+                            {
+                                floor = Math.Max(floor, kept.Lowest);
+                            }
                         }
                     }
                 }
 
-                _selectedCount = selected;
-            }
-
-            [MethodImpl(HotPath.Optimized)]
-            private void RerankPart(int part, Worker worker, int generation)
-            {
-                // Read once: a helper late from an earlier search must stay inside the arrays it reads.
-                var selected = _selected;
-                var count = Math.Min(_selectedCount, selected.Length);
-                var parts = _blocks >= 1 << BlocksPerChunkShift ? RerankParts : 1;
-                if (part >= parts)
-                {
-                    return;
-                }
-
-                var local = new TopN(_k);
-                var dimensions = _table._dimensions;
-                for (int i = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts); i < end; i++)
-                {
-                    var position = selected[i];
-                    var chunk = _table._chunks[position >> ChunkShift];
-                    var row = position & (ChunkRows - 1);
-                    local.Offer(position, _queryScale * chunk.Scales[row] * Int8Codes.Dot(_wideQuery, chunk.Codes, row * dimensions, dimensions));
-                }
-
-                lock (_gate)
-                {
-                    if (generation != _generation || _done[part])
-                    {
-                        return;
-                    }
-
-                    foreach (var (position, score) in local.Descending())
-                    {
-                        _best!.Offer(position, score);
-                    }
-
-                    Volatile.Write(ref _done[part], true);
-                }
-            }
-
-            [MethodImpl(HotPath.Optimized)]
-            private void ScanBlock(int block, Worker worker, int generation)
-            {
-                var chunk = _table._chunks[block >> BlocksPerChunkShift];
-                var from = (block & ((1 << BlocksPerChunkShift) - 1)) << BlockShift;
-                var to = Math.Min(from + BlockRows, _table.Count - (block >> BlocksPerChunkShift << ChunkShift));
-                var found = HammingKernel(chunk.Signs, from, to, _query, Volatile.Read(ref _bound), worker.Found, 0);
                 lock (_gate)
                 {
                     if (generation != _generation || _done[block])
@@ -752,30 +544,77 @@ namespace Engram.Local.Retrieval
                         return;
                     }
 
-                    // _below counts the kept rows within the bound; the bound falls while the rows nearer than it fill the shortlist.
-                    var start = block << BlockShift;
-                    var kept = start;
-                    for (var j = 0; j < found; j++)
+                    foreach (var (position, score) in kept.Items)
                     {
-                        var entry = worker.Found[j];
-                        var distance = entry >> ChunkShift;
-                        if (distance > _bound || chunk.Deleted[entry & (ChunkRows - 1)])
-                        {
-                            continue;
-                        }
-
-                        _found[kept++] = entry;
-                        _histogram[distance]++;
-                        _below++;
-                        while (_below - _histogram[_bound] >= _shortlist)
-                        {
-                            _below -= _histogram[_bound];
-                            _bound--;
-                        }
+                        _best.Offer(position, score);
                     }
 
-                    _kept[block] = kept - start;
+                    if (_best.Full)
+                    {
+                        Volatile.Write(ref _floor, _best.Lowest);
+                    }
+
                     Volatile.Write(ref _done[block], true);
+                }
+            }
+
+            /// <summary>
+            /// Adds to <paramref name="sums"/> (one per row of a block) the 8-bit dot products of the block's rows over the
+            /// query's components: for each pair, the two columns of <see cref="BlockRows"/> codes at
+            /// <paramref name="offset"/> + component × <see cref="BlockRows"/>, times the pair's codes.
+            /// </summary>
+            [MethodImpl(HotPath.Optimized)]
+            private static void Accumulate(sbyte[] codes, int offset, int[] components, short[] weights, int used, int[] sums)
+            {
+                var width = Vector<sbyte>.Count;
+                var ints = Vector<int>.Count;
+                var u = 0;
+                for (; u + 4 <= used; u += 4)
+                {
+                    // Two pairs a pass over the sums: half the loads and stores of the sums per column.
+                    var a = offset + (components[u] << BlockShift);
+                    var b = offset + (components[u + 1] << BlockShift);
+                    var c = offset + (components[u + 2] << BlockShift);
+                    var d = offset + (components[u + 3] << BlockShift);
+                    var wa = new Vector<short>(weights[u]);
+                    var wb = new Vector<short>(weights[u + 1]);
+                    var wc = new Vector<short>(weights[u + 2]);
+                    var wd = new Vector<short>(weights[u + 3]);
+                    for (var r = 0; r < BlockRows; r += width)
+                    {
+                        Vector.Widen(new Vector<sbyte>(codes, a + r), out Vector<short> a0, out Vector<short> a1);
+                        Vector.Widen(new Vector<sbyte>(codes, b + r), out Vector<short> b0, out Vector<short> b1);
+                        Vector.Widen(new Vector<sbyte>(codes, c + r), out Vector<short> c0, out Vector<short> c1);
+                        Vector.Widen(new Vector<sbyte>(codes, d + r), out Vector<short> d0, out Vector<short> d1);
+                        // |code| <= 127 on both sides, so a lane holding two products (<= 32,258) cannot overflow 16 bits.
+                        Vector.Widen((a0 * wa) + (b0 * wb), out Vector<int> s0, out Vector<int> s1);
+                        Vector.Widen((a1 * wa) + (b1 * wb), out Vector<int> s2, out Vector<int> s3);
+                        Vector.Widen((c0 * wc) + (d0 * wd), out Vector<int> t0, out Vector<int> t1);
+                        Vector.Widen((c1 * wc) + (d1 * wd), out Vector<int> t2, out Vector<int> t3);
+                        (new Vector<int>(sums, r) + s0 + t0).CopyTo(sums, r);
+                        (new Vector<int>(sums, r + ints) + s1 + t1).CopyTo(sums, r + ints);
+                        (new Vector<int>(sums, r + (2 * ints)) + s2 + t2).CopyTo(sums, r + (2 * ints));
+                        (new Vector<int>(sums, r + (3 * ints)) + s3 + t3).CopyTo(sums, r + (3 * ints));
+                    }
+                }
+
+                for (; u < used; u += 2)
+                {
+                    var a = offset + (components[u] << BlockShift);
+                    var b = offset + (components[u + 1] << BlockShift);
+                    var wa = new Vector<short>(weights[u]);
+                    var wb = new Vector<short>(weights[u + 1]);
+                    for (var r = 0; r < BlockRows; r += width)
+                    {
+                        Vector.Widen(new Vector<sbyte>(codes, a + r), out Vector<short> a0, out Vector<short> a1);
+                        Vector.Widen(new Vector<sbyte>(codes, b + r), out Vector<short> b0, out Vector<short> b1);
+                        Vector.Widen((a0 * wa) + (b0 * wb), out Vector<int> s0, out Vector<int> s1);
+                        Vector.Widen((a1 * wa) + (b1 * wb), out Vector<int> s2, out Vector<int> s3);
+                        (new Vector<int>(sums, r) + s0).CopyTo(sums, r);
+                        (new Vector<int>(sums, r + ints) + s1).CopyTo(sums, r + ints);
+                        (new Vector<int>(sums, r + (2 * ints)) + s2).CopyTo(sums, r + (2 * ints));
+                        (new Vector<int>(sums, r + (3 * ints)) + s3).CopyTo(sums, r + (3 * ints));
+                    }
                 }
             }
 
@@ -799,10 +638,24 @@ namespace Engram.Local.Retrieval
                 public int Next;
             }
 
-            /// <summary>One thread's kernel output (a block's rows within the bound).</summary>
+            /// <summary>One thread's buffers: a block's dot products and the rows it keeps.</summary>
             private sealed class Worker
             {
-                public int[] Found { get; } = new int[BlockRows];
+                private TopN? _kept;
+
+                public int[] Sums { get; } = new int[BlockRows];
+
+                /// <summary>An empty best-<paramref name="k"/> for the next block.</summary>
+                public TopN Kept(int k)
+                {
+                    if (_kept == null || _kept.Capacity != k)
+                    {
+                        _kept = new TopN(k);
+                    }
+
+                    _kept.Clear();
+                    return _kept;
+                }
             }
         }
 
@@ -811,7 +664,6 @@ namespace Engram.Local.Retrieval
             public Chunk(int dimensions)
             {
                 Seqs = new long[ChunkRows];
-                Signs = new ulong[ChunkRows * Words];
                 Codes = new sbyte[ChunkRows * dimensions];
                 Scales = new float[ChunkRows];
                 Deleted = new bool[ChunkRows];
@@ -819,8 +671,7 @@ namespace Engram.Local.Retrieval
 
             public long[] Seqs { get; }
 
-            public ulong[] Signs { get; }
-
+            /// <summary>Dimension-major within each scan block (see <see cref="CodeOffset"/>).</summary>
             public sbyte[] Codes { get; }
 
             public float[] Scales { get; }

@@ -16,11 +16,8 @@ namespace Engram.Local.Retrieval
         /// <summary>The dense candidates: the exact/coded scan, or the approximate index plus its exact re-scoring.</summary>
         public long Dense { get; set; }
 
-        /// <summary>Part of <see cref="Dense"/>: a coded table's Hamming pass over every row.</summary>
-        public long DenseHamming { get; set; }
-
-        /// <summary>Part of <see cref="Dense"/>: a coded table's shortlist taken and ranked by 8-bit cosine.</summary>
-        public long DenseShortlist { get; set; }
+        /// <summary>Part of <see cref="Dense"/>: a coded table's 8-bit pass over every row (its best k kept).</summary>
+        public long DenseScan { get; set; }
 
         /// <summary>Part of <see cref="Dense"/>: the index's candidates' stored vectors read and re-scored exactly.</summary>
         public long DenseRescore { get; set; }

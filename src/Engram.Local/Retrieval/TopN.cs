@@ -16,6 +16,20 @@ namespace Engram.Local.Retrieval
 
         public TopN(int capacity) => _capacity = Math.Max(1, capacity);
 
+        /// <summary>How many it keeps.</summary>
+        public int Capacity => _capacity;
+
+        /// <summary>Whether it holds <see cref="Capacity"/> items (an offer must then beat <see cref="Lowest"/>).</summary>
+        public bool Full => _heap.Count == _capacity;
+
+        /// <summary>The lowest score held (the first to go); undefined when empty.</summary>
+        public float Lowest => _heap[0].Score;
+
+        /// <summary>What it holds, in no particular order.</summary>
+        public IReadOnlyList<(int Index, float Score)> Items => _heap;
+
+        public void Clear() => _heap.Clear();
+
         [MethodImpl(HotPath.Optimized)]
         public void Offer(int index, float score)
         {

@@ -603,7 +603,7 @@ namespace Engram.Local.Retrieval
             var path = Path.Combine(_folder!, name);
             var (maxSeq, deletion) = index.Save(path);
             using var connection = _database.OpenConnection();
-            var stale = VectorIndexStore.RecordSaved(connection, bucketId, name, maxSeq, deletion);
+            var stale = VectorIndexStore.RecordSaved(connection, bucketId, name, maxSeq, deletion, UpgradedRecord(index));
             if (stale != null)
             {
                 // Another engine may still be loading it: on Windows the delete then fails and a later save retries.
@@ -613,6 +613,23 @@ namespace Engram.Local.Retrieval
             }
 
             RemoveOrphanCodes(connection, bucketId);
+        }
+
+        /// <summary>
+        /// The recorded file name a coded table read from the previous format was read from (its table itself, or the
+        /// graph it was saved beside), which its save in this format may replace at equal coverage; else null.
+        /// </summary>
+        private static string? UpgradedRecord(ApproximateIndex index)
+        {
+            if (!index.ReadFromOlderFormat || index.SourceFile == null)
+            {
+                return null;
+            }
+
+            var name = Path.GetFileName(index.SourceFile);
+            return name.EndsWith(ApproximateIndex.GraphExtension + ApproximateIndex.CodesSuffix, StringComparison.Ordinal)
+                ? name.Substring(0, name.Length - ApproximateIndex.CodesSuffix.Length)
+                : name;
         }
 
         /// <summary>

@@ -84,14 +84,15 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>
-        /// Points the record at a newly saved file when it is newer than the one recorded; returns the file it
+        /// Points the record at a newly saved file when it is newer than the one recorded, or covers as much and the
+        /// record still names <paramref name="replacing"/> (the same rows saved in a newer format); returns the file it
         /// replaced (to delete), or the new file itself when it lost (another process saved a newer one).
         /// </summary>
-        public static string? RecordSaved(SqliteConnection connection, string bucketId, string file, long maxSeq, long deletion)
+        public static string? RecordSaved(SqliteConnection connection, string bucketId, string file, long maxSeq, long deletion, string? replacing = null)
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             var current = Find(connection, bucketId, transaction);
-            if (current == null || (current.File != null && current.MaxSeq >= maxSeq && current.Deletion >= deletion))
+            if (current == null || (current.File != null && current.File != replacing && current.MaxSeq >= maxSeq && current.Deletion >= deletion))
             {
                 transaction.Commit();
                 return file;

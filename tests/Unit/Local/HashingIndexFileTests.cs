@@ -112,6 +112,30 @@ public class HashingIndexFileTests
     }
 
     [Fact]
+    public async Task A_table_in_the_previous_format_answers_like_the_exact_scan_and_is_saved_in_this_one_at_close()
+    {
+        using var folder = new TempFolder();
+        (await IndexedEngine(folder)).Dispose();
+        var saved = IndexFiles(folder, "*" + ApproximateIndex.CodesSuffix).Single();
+        WritePreviousFormat(folder, saved);
+        Assert.True(CodedVectorTable.Load(saved, HashingEmbedder.DefaultDimensions).ReadFromOlderFormat);
+
+        using (var reopened = Open(folder))
+        {
+            using var exact = await ExactEngine(folder);
+            await AssertAnswersEqual(exact, reopened, Questions);
+            Assert.True(Index(reopened)!.HasCodes, "the previous format's table should answer, not a rebuild");
+        }
+
+        var now = IndexFiles(folder, "*" + ApproximateIndex.CodesSuffix).Single();
+        Assert.False(File.Exists(saved), "the previous format's file should be replaced");
+        Assert.False(CodedVectorTable.Load(now, HashingEmbedder.DefaultDimensions).ReadFromOlderFormat);
+        using var again = Open(folder);
+        using var exactAgain = await ExactEngine(folder);
+        await AssertAnswersEqual(exactAgain, again, Questions);
+    }
+
+    [Fact]
     public async Task Deleted_memories_never_come_back_through_the_saved_table()
     {
         using var folder = new TempFolder();
@@ -350,6 +374,17 @@ public class HashingIndexFileTests
         await AssertAnswersEqual(exact, reopened, Questions);
     }
 
+    /// <summary>The bucket's stored vectors as the previous table format saved them (<see cref="PreviousCodedTableFormat"/>), at <paramref name="path"/>.</summary>
+    private static void WritePreviousFormat(TempFolder folder, string path)
+    {
+        using var engine = Open(folder, indexed: false);
+        using var connection = engine.Database.OpenConnection();
+        var rows = VectorIndexStore.ReadVectorChunk(connection, BucketRepository.Find(connection, "t", "b")!.Id, 0, 10_000)
+            .Select(r => (r.Seq, Engram.Local.Embedding.VectorMath.FromBytes(r.Embedding, HashingEmbedder.DefaultDimensions)))
+            .ToList();
+        PreviousCodedTableFormat.Write(path, HashingEmbedder.DefaultDimensions, rows, new HashSet<long>());
+    }
+
     /// <summary>
     /// The files the previous version saved for this bucket: a graph (<c>X.usearch</c>, recorded) and its coded table
     /// beside it (<c>X.usearch.codes</c>), made from this version's saved table and the stored vectors.
@@ -380,7 +415,9 @@ public class HashingIndexFileTests
             Assert.Equal(1, command.ExecuteNonQuery());
         }
 
-        File.Move(table, graph + ApproximateIndex.CodesSuffix);
+        // The pair's table in the format that version wrote.
+        File.Delete(table);
+        WritePreviousFormat(folder, graph + ApproximateIndex.CodesSuffix);
         return (graph, graph + ApproximateIndex.CodesSuffix);
     }
 }

@@ -16,10 +16,11 @@ public class SavedCodedTableTests
     private const int Dimensions = HashingEmbedder.DefaultDimensions;
 
     /// <summary>
-    /// Where a saved file's first row's seq starts: after the header (magic, dimensions, bits, count); a chunk's seqs
-    /// (8 bytes a row) come first, then its sign words (64), 8-bit codes (256), scales (4) and deleted flags (1).
+    /// Where a saved file's first row's seq starts: after the header (magic, dimensions, count); a chunk's seqs
+    /// (8 bytes a row) come first, then its 8-bit codes (256 a row, in whole blocks of 8,192 rows), scales (4) and
+    /// deleted flags (1).
     /// </summary>
-    internal const int FirstSeqOffset = 20;
+    internal const int FirstSeqOffset = 16;
 
     private static readonly HashingEmbedder Embedder = new();
 
@@ -59,7 +60,7 @@ public class SavedCodedTableTests
         foreach (var question in new[] { "host-5 rack 0", "service c in rack 3", "Note 70001", "host-16 runs service g" })
         {
             var query = Embedder.Embed(question);
-            Assert.Equal(table.Search(query, 2000, 20), loaded.Search(query, 2000, 20));
+            Assert.Equal(table.Search(query, 20), loaded.Search(query, 20));
         }
 
         // Rows are found by seq across chunks, and the copy saves byte for byte what was read.
@@ -72,18 +73,53 @@ public class SavedCodedTableTests
     }
 
     [Fact]
-    public void The_saved_layout_is_the_one_earlier_versions_wrote_and_read()
+    public void The_saved_layout_is_pinned()
     {
         using var folder = new TempFolder();
         var path = folder.File("t.codes");
         Table(300, 3, 250).Save(path);
 
-        // SHA-256 of this table as the first version that saved tables wrote it (3c12b37's CodedVectorTable.Save,
-        // run on the same rows): files saved by it load here, and files saved here load there.
-        Assert.Equal("F2D8AF3E18476FD65A887F50B2E35AF07574E40AC2A44DC42C445E960304FF8E", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+        // SHA-256 of this table as this format writes it: a change of layout must come with a new magic (and the
+        // old one still read, as below).
+        Assert.Equal("C94BB2498003F67E988EC1A60F940D892229515F821F98CF4C0165535E615543", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
         var loaded = CodedVectorTable.Load(path, Dimensions);
         Assert.Equal(300, loaded.Count);
         Assert.Equal(2, loaded.Removed);
+        Assert.False(loaded.ReadFromOlderFormat);
+    }
+
+    [Fact]
+    public void A_table_the_previous_format_saved_loads_with_the_same_answers_and_saves_in_this_one()
+    {
+        using var folder = new TempFolder();
+        var old = folder.File("old.codes");
+        var rows = Enumerable.Range(0, 300).Select(Row).ToList();
+        PreviousCodedTableFormat.Write(old, Dimensions, rows, new HashSet<long> { Row(3).Seq, Row(250).Seq });
+        // SHA-256 of the same table as 3c12b37's CodedVectorTable.Save wrote it: the writer above is that format.
+        Assert.Equal("F2D8AF3E18476FD65A887F50B2E35AF07574E40AC2A44DC42C445E960304FF8E", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(old))));
+
+        var loaded = CodedVectorTable.Load(old, Dimensions);
+        Assert.True(loaded.ReadFromOlderFormat);
+        Assert.Equal(300, loaded.Count);
+        Assert.Equal(2, loaded.Removed);
+        var fresh = Table(300, 3, 250);
+        foreach (var question in new[] { "host-5 rack 0", "service c in rack 3", "Note 3", "Note 250" })
+        {
+            Assert.Equal(fresh.Search(Embedder.Embed(question), 20), loaded.Search(Embedder.Embed(question), 20));
+        }
+
+        var resaved = folder.File("new.codes");
+        loaded.Save(resaved);
+        var current = folder.File("current.codes");
+        fresh.Save(current);
+        Assert.Equal(File.ReadAllBytes(current), File.ReadAllBytes(resaved));
+
+        // Several chunks, a partial last one: the row-major codes land where Append puts them.
+        var many = Enumerable.Range(0, 140_000).Select(Row).ToList();
+        PreviousCodedTableFormat.Write(old, Dimensions, many, new HashSet<long> { Row(70_000).Seq });
+        Table(140_000, 70_000).Save(current);
+        CodedVectorTable.Load(old, Dimensions).Save(resaved);
+        Assert.Equal(File.ReadAllBytes(current), File.ReadAllBytes(resaved));
     }
 
     [Fact]
@@ -94,7 +130,7 @@ public class SavedCodedTableTests
         new CodedVectorTable(Dimensions).Save(path);
         var loaded = CodedVectorTable.Load(path, Dimensions);
         Assert.Equal(0, loaded.Count);
-        Assert.Empty(loaded.Search(Embedder.Embed("anything"), 10, 10));
+        Assert.Empty(loaded.Search(Embedder.Embed("anything"), 10));
     }
 
     [Fact]
