@@ -1,6 +1,7 @@
 using System;
 using Engram.Local.Dedup;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Engram.Local.Storage
 {
@@ -33,7 +34,7 @@ namespace Engram.Local.Storage
             _insert.Transaction = transaction;
             _insert.CommandText =
                 "INSERT INTO memories (id, tenant, bucket_id, content, content_hash, dedup_key, token_count, created_at, embedding, fact_key) " +
-                "VALUES ($id, $tenant, $bucket, $content, $hash, $dedup, $tokens, $created, $embedding, $fact) RETURNING seq;";
+                "VALUES ($id, $tenant, $bucket, $content, $hash, $dedup, $tokens, $created, $embedding, $fact);";
             foreach (var name in new[] { "$id", "$tenant", "$bucket", "$content", "$hash", "$dedup", "$tokens", "$created", "$embedding", "$fact" })
             {
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
@@ -69,7 +70,12 @@ namespace Engram.Local.Storage
             long seq;
             try
             {
-                seq = Convert.ToInt64(_insert.ExecuteScalar());
+                // The connection's last rowid, not RETURNING seq: with RETURNING the same insert cost about 60 µs more
+                // CPU per row (105 vs 45 µs a row, 10,000 rows of this schema through SQLitePCL; 221-252 vs 101-164
+                // µs a row for a default-dedup ingest), more than all the engine's other work per row. No trigger
+                // inserts on memories, so nothing between the insert and this read changes it.
+                _insert.ExecuteNonQuery();
+                seq = raw.sqlite3_last_insert_rowid(_connection.Handle);
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint && e.SqliteExtendedErrorCode == SqliteConstraintUnique && e.Message.IndexOf("dedup_key", StringComparison.Ordinal) >= 0)
             {
