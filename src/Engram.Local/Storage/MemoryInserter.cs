@@ -17,7 +17,7 @@ namespace Engram.Local.Storage
         private readonly SqliteConnection _connection;
         private readonly SqliteTransaction _transaction;
         private readonly SqliteCommand _insert;
-        private readonly SqliteCommand _findDedupKey;
+        private SqliteCommand? _findDedupKey;
         private readonly SqliteCommand _index;
         private SqliteCommand? _findId;
         private readonly string _bucketId;
@@ -41,13 +41,6 @@ namespace Engram.Local.Storage
             }
 
             _insert.Prepare();
-
-            _findDedupKey = connection.CreateCommand();
-            _findDedupKey.Transaction = transaction;
-            _findDedupKey.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND content_hash = $hash AND dedup_key = $hash;";
-            _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$bucket" });
-            _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$hash" });
-            _findDedupKey.Prepare();
         }
 
         /// <summary>
@@ -127,20 +120,30 @@ namespace Engram.Local.Storage
         }
 
         /// <summary>The row that holds the dedup key (the winner of a concurrent identical insert).</summary>
-        public (string Id, long Seq)? FindByDedupKey(string bucketId, byte[] hash) => Find(_findDedupKey, bucketId, hash);
-
-        private static (string Id, long Seq)? Find(SqliteCommand command, string bucketId, byte[] hash)
+        public (string Id, long Seq)? FindByDedupKey(string bucketId, byte[] hash)
         {
-            command.Parameters[0].Value = bucketId;
-            command.Parameters[1].Value = hash;
-            using var reader = command.ExecuteReader();
+            // Prepared on first use: only a write that lost a race asks (every transaction preparing it cost a statement
+            // compile per 100-row call).
+            if (_findDedupKey == null)
+            {
+                _findDedupKey = _connection.CreateCommand();
+                _findDedupKey.Transaction = _transaction;
+                _findDedupKey.CommandText = "SELECT id, seq FROM memories WHERE bucket_id = $bucket AND content_hash = $hash AND dedup_key = $hash;";
+                _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$bucket" });
+                _findDedupKey.Parameters.Add(new SqliteParameter { ParameterName = "$hash" });
+                _findDedupKey.Prepare();
+            }
+
+            _findDedupKey.Parameters[0].Value = bucketId;
+            _findDedupKey.Parameters[1].Value = hash;
+            using var reader = _findDedupKey.ExecuteReader();
             return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : ((string, long)?)null;
         }
 
         public void Dispose()
         {
             _insert.Dispose();
-            _findDedupKey.Dispose();
+            _findDedupKey?.Dispose();
             _findId?.Dispose();
             _index.Dispose();
         }
