@@ -86,8 +86,10 @@ namespace Engram.Bench
             "                                                              stops on 'stop' or end of stdin, then prints its peak working set\n" +
             "  ingest-inproc --rows N --db file --result r.json [--batch 100] [--dedup off|loose|strict|default] [--embedder hashing|local]\n" +
             "                                                              StoreMemoriesAsync into a fresh file, no transport\n" +
-            "  ingest-sqlite --rows N --db file --result r.json [--batch 100]   the same rows straight through Microsoft.Data.Sqlite\n" +
-            "                                                              with the engine's structure (the storage ceiling)\n" +
+            "  ingest-sqlite --rows N --db file --result r.json [--batch 100] [--fact-key-index 1] [--returning 0]\n" +
+            "                                                              the same rows straight through Microsoft.Data.Sqlite\n" +
+            "                                                              with the engine's structure (the storage ceiling); variants:\n" +
+            "                                                              + the fact-key index, seq from last rowid not RETURNING\n" +
             "  ingest-transport --rows N --result r.json [--inflight 4] [--rounds 3] [--dedup default|off] [--only local|http] [--jit on] [--warmups 1] [--warmup-pause-ms 0]\n" +
             "                                                              batches through the engine and through loopback HTTP, alternating\n" +
             "  ingest-perrow --rows N --url U --api-key K --result r.json       one StoreMemoryAsync request per row over HTTP\n" +

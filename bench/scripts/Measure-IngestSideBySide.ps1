@@ -4,10 +4,14 @@
     one, with the default dedup and with dedup off, round after round, as rows/s ÷ the same round's ceiling and CPU
     time per row.
 .DESCRIPTION
-    Each cell is a fresh Engram.Bench process on a fresh database file. A round runs: ceiling (`ingest-sqlite`), the
-    earlier engine's default dedup and dedup off (one StoreMemoriesAsync call per 100 rows, what it supported), this
-    engine's default dedup and dedup off with one call for all rows (100-row transactions, the next 100 prepared while
-    one is written), and this engine's default dedup with one call per 100 rows. The medians over -Rounds are printed.
+    Each cell is a fresh Engram.Bench process on a fresh database file. A round runs: ceiling (`ingest-sqlite`, the
+    yardstick every ratio is taken against), with -CeilingVariants also this bench's ceiling with the engine's fact-key
+    index and the ceiling with its seq read from the last rowid instead of RETURNING (what the engine does), the
+    earlier engine's default dedup and dedup off (one StoreMemoriesAsync call per 100 rows; the default dedup also in
+    one call for all rows, which an earlier engine without --per-call runs as one call per 100), this
+    engine's default dedup and dedup off with one call for all rows (chunks of 100 prepared one ahead of the writer,
+    up to 1,000 rows a transaction), and this engine's default dedup with one call per 100 rows. The medians over
+    -Rounds are printed.
     Build the earlier engine's bench in another checkout and pass its folder as -BeforeBin, e.g.
         dotnet pwsh ./bench/scripts/Measure-IngestSideBySide.ps1 -BeforeBin /tmp/ingest-base -Rows 10000 -Rounds 4
 #>
@@ -16,6 +20,7 @@ param(
     [string] $AfterBin,
     [int] $Rows = 10000,
     [int] $Rounds = 4,
+    [switch] $CeilingVariants,
     [string] $WorkDir = (Join-Path ([System.IO.Path]::GetTempPath()) "engram-ingest-sbs-$PID")
 )
 Set-StrictMode -Version 3.0
@@ -27,11 +32,16 @@ $db = Join-Path $WorkDir 'ingest.db'
 $resultFile = Join-Path $WorkDir 'result.json'
 
 $cells = @(
-    @{ Name = 'Storage ceiling'; Bin = $BeforeBin; Args = @('ingest-sqlite') },
-    @{ Name = 'Default dedup, before'; Bin = $BeforeBin; Args = @('ingest-inproc', '--dedup', 'default') },
-    @{ Name = 'Dedup off, before'; Bin = $BeforeBin; Args = @('ingest-inproc', '--dedup', 'off') },
-    @{ Name = 'Default dedup, after, one call'; Bin = $AfterBin; Args = @('ingest-inproc', '--dedup', 'default', '--per-call', $Rows) },
-    @{ Name = 'Dedup off, after, one call'; Bin = $AfterBin; Args = @('ingest-inproc', '--dedup', 'off', '--per-call', $Rows) },
+    @{ Name = 'Storage ceiling'; Bin = $BeforeBin; Args = @('ingest-sqlite') }
+    if ($CeilingVariants) {
+        @{ Name = 'Storage ceiling + fact-key index'; Bin = $AfterBin; Args = @('ingest-sqlite', '--fact-key-index', '1') }
+        @{ Name = 'Storage ceiling, last rowid, no RETURNING'; Bin = $AfterBin; Args = @('ingest-sqlite', '--returning', '0') }
+    }
+    @{ Name = 'Default dedup, before'; Bin = $BeforeBin; Args = @('ingest-inproc', '--dedup', 'default') }
+    @{ Name = 'Default dedup, before, one call'; Bin = $BeforeBin; Args = @('ingest-inproc', '--dedup', 'default', '--per-call', $Rows) }
+    @{ Name = 'Dedup off, before'; Bin = $BeforeBin; Args = @('ingest-inproc', '--dedup', 'off') }
+    @{ Name = 'Default dedup, after, one call'; Bin = $AfterBin; Args = @('ingest-inproc', '--dedup', 'default', '--per-call', $Rows) }
+    @{ Name = 'Dedup off, after, one call'; Bin = $AfterBin; Args = @('ingest-inproc', '--dedup', 'off', '--per-call', $Rows) }
     @{ Name = 'Default dedup, after, one call per 100 rows'; Bin = $AfterBin; Args = @('ingest-inproc', '--dedup', 'default') }
 )
 $ratios = @{}; $cpu = @{}

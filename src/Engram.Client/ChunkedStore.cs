@@ -27,14 +27,7 @@ namespace Engram.Client
             for (var start = 0; start < count; start += EngramLimits.MaxBatchSize)
             {
                 var length = Math.Min(EngramLimits.MaxBatchSize, count - start);
-                try
-                {
-                    results.AddRange(await storeChunk(start, length).ConfigureAwait(false));
-                }
-                catch (EngramException failure) when (results.Count > 0)
-                {
-                    throw new EngramBatchException(failure, results, count);
-                }
+                await StoreInTurnAsync(results, count, () => storeChunk(start, length)).ConfigureAwait(false);
             }
 
             return results;
@@ -71,7 +64,7 @@ namespace Engram.Client
                 do
                 {
                     var transaction = new TransactionChunks<TPrepared>(chunks);
-                    try
+                    await StoreInTurnAsync(results, count, async () =>
                     {
                         var stored = await storeTransaction(transaction).ConfigureAwait(false);
                         if (stored.Count != transaction.Count || (count > 0 && stored.Count == 0))
@@ -79,12 +72,8 @@ namespace Engram.Client
                             throw new InvalidOperationException($"A transaction that took {transaction.Count} items returned {stored.Count} results.");
                         }
 
-                        results.AddRange(stored);
-                    }
-                    catch (EngramException failure) when (results.Count > 0)
-                    {
-                        throw new EngramBatchException(failure, results, count);
-                    }
+                        return stored;
+                    }).ConfigureAwait(false);
                 }
                 while (results.Count < count);
 
@@ -101,6 +90,23 @@ namespace Engram.Client
             }
 
             return results;
+        }
+
+        /// <summary>
+        /// Runs one step of a call (a chunk, a transaction) after those before it and appends its results to theirs. The
+        /// failure rule of both overloads: an <see cref="EngramException"/> after earlier steps stored something becomes an
+        /// <see cref="EngramBatchException"/> carrying exactly their results; the first step's failure is its own.
+        /// </summary>
+        private static async Task StoreInTurnAsync(List<StoreMemoryResult> results, int count, Func<Task<IReadOnlyList<StoreMemoryResult>>> step)
+        {
+            try
+            {
+                results.AddRange(await step().ConfigureAwait(false));
+            }
+            catch (EngramException failure) when (results.Count > 0)
+            {
+                throw new EngramBatchException(failure, results, count);
+            }
         }
 
         internal static async Task ObserveAsync(Task? task)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Engram.Local.Text
@@ -39,6 +40,7 @@ namespace Engram.Local.Text
         public static bool IsContentWord(string word) => word.Length > 1 && !StopWords.Contains(word);
 
         /// <summary><see cref="IsContentWord"/> of a lower-cased word inside <paramref name="chars"/>, without a string for words longer than any stop word.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public static bool IsContentWordAt(char[] chars, int start, int length) =>
             length > 1 && (length > LongestStopWord || !StopWords.Contains(new string(chars, start, length)));
 

@@ -211,6 +211,54 @@ public class PipelinedStoreTests : EngineTests
         Assert.Equal(contents.Take(200).OrderBy(c => c, StringComparer.Ordinal), stored.OrderBy(c => c, StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Every_stored_memory_is_indexed_under_its_own_row_when_stores_interleave_buckets_and_merges()
+    {
+        // Two buckets written in turn (their rows' seqs interleave), with exact and near-duplicates that insert no
+        // row and dedup-off repeats that do: each row's full-text entry and cached vector must be that row's.
+        using var folder = new TempFolder();
+        using var engine = Engines.OnFile(folder);
+        var service = engine.ForTenant(Tenant);
+        var contents = Enumerable.Range(0, 1250).Select(i => $"Note {i}: parcel code{i}x waits at depot {i % 13}.").ToList();
+        for (var i = 40; i < contents.Count; i += 97)
+        {
+            contents[i] = contents[i - 17];                                                  // exact: merges
+            contents[i + 1] = contents[i - 30] + "!";                                        // near: merges
+        }
+
+        var results = new List<StoreMemoryResult>();
+        results.AddRange(await service.StoreMemoriesAsync("a", contents.Take(700).ToList()));
+        await service.StoreMemoriesAsync("b", contents.Take(300).ToList(), DedupPolicy.Off);
+        results.AddRange(await service.StoreMemoriesAsync("a", contents.Skip(700).ToList()));
+        await service.StoreMemoriesAsync("b", contents.Skip(300).Take(300).ToList(), DedupPolicy.Off);
+        Assert.Contains(results, r => r.Status == StoreMemoryResult.StatusMerged);
+
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = folder.File(), Pooling = false }.ToString());
+        connection.Open();
+        var checkedRows = 0;
+        foreach (var (key, bucketId) in Rows(connection, "SELECT rowid, id FROM buckets;", r => (r.GetInt64(0), r.GetString(1))))
+        {
+            var table = "memories_fts_" + key;
+            Execute(connection, $"INSERT INTO {table} ({table}) VALUES ('integrity-check');");
+            var rows = Rows(connection, $"SELECT seq, content FROM memories WHERE bucket_id = '{bucketId}';", r => (Seq: r.GetInt64(0), Code: r.GetString(1).Split(' ')[3]));
+            foreach (var (seq, code) in rows)
+            {
+                // The rows the index finds under the code are exactly the rows with that code (dedup-off repeats share it).
+                var expected = rows.Where(r => r.Code == code).Select(r => r.Seq).OrderBy(s => s);
+                Assert.Equal(expected, Rows(connection, $"SELECT rowid FROM {table} WHERE {table} MATCH '{code}' ORDER BY rowid;", r => r.GetInt64(0)));
+                checkedRows++;
+            }
+        }
+
+        Assert.Equal(Rows(connection, "SELECT count(*) FROM memories;", r => r.GetInt32(0))[0], checkedRows);
+        foreach (var i in new[] { 0, 699, 700, 1249 })
+        {
+            var expected = results[i];
+            var answer = await service.QueryAsync(new QueryRequest(contents[i], "a"));
+            Assert.Equal(expected.Id, answer.Explanation!.RetrievedMemories[0].MemoryId);
+        }
+    }
+
     /// <summary>The exception's results are the stored rows, in input order, and the rows are the first items: nothing reported that is not stored, nothing stored that is not reported.</summary>
     private static void AssertReportedAreStored(List<string> contents, EngramBatchException error, List<(string Id, string Content)> rows)
     {
@@ -235,6 +283,27 @@ public class PipelinedStoreTests : EngineTests
         }
 
         return rows;
+    }
+
+    private static List<T> Rows<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Per item: status, reason, score, and the input position of the memory it merged into (ids differ between engines).</summary>
