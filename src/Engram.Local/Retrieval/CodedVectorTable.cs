@@ -368,7 +368,6 @@ namespace Engram.Local.Retrieval
             private readonly CodedVectorTable _table;
             private readonly object _gate = new object();
             private readonly sbyte[] _codedQuery;
-            private readonly Action<int, Worker, int> _scanBlock;
             private readonly WaitCallback _help;
             private readonly Worker _caller = new Worker();
             private Worker? _spare;
@@ -380,8 +379,8 @@ namespace Engram.Local.Retrieval
             private int _used;
             private float _queryScale;
 
-            // The best k so far and its floor: its lowest score once it holds k, else -infinity (read without the gate).
-            private int _k;
+            // The best k so far (k = its capacity) and its floor: its lowest score once it holds k, else -infinity (read
+            // without the gate).
             private TopN _best = new TopN(1);
             private float _floor;
 
@@ -396,7 +395,6 @@ namespace Engram.Local.Retrieval
                 _codedQuery = new sbyte[table._dimensions];
                 _components = new int[table._dimensions + 1];
                 _weights = new short[table._dimensions + 1];
-                _scanBlock = ScanBlock;
                 _help = Help;
             }
 
@@ -420,24 +418,23 @@ namespace Engram.Local.Retrieval
                     _weights[_used++] = 0;
                 }
 
-                _k = k;
                 _best = new TopN(k);
                 _floor = float.NegativeInfinity;
                 var blocks = (_table.Count + BlockRows - 1) >> BlockShift;
                 // From a chunk up (~0.5 ms on one core): below that a helper's start costs more than it saves.
-                Share(blocks, _scanBlock, blocks >= 1 << BlocksPerChunkShift);
+                Share(blocks, blocks >= 1 << BlocksPerChunkShift);
                 return _best.Descending();
             }
 
             /// <summary>
-            /// Runs <paramref name="step"/> for items 0 to <paramref name="items"/> - 1 on this thread and, when
-            /// <paramref name="helped"/>, on pool threads, each item claimed once from a shared counter. A step computes
-            /// into its thread's <see cref="Worker"/> and commits under the gate unless the item is committed already. The
+            /// Scans blocks 0 to <paramref name="items"/> - 1 (<see cref="ScanBlock"/>) on this thread and, when
+            /// <paramref name="helped"/>, on pool threads, each block claimed once from a shared counter. A block is scanned
+            /// into its thread's <see cref="Worker"/> and committed under the gate unless it is committed already. The
             /// caller never waits on a helper that has no core (a loaded machine: Parallel.For, which waits for every
             /// claimed item, made the pass slower than one thread at load 7-12): items a helper still holds when the
             /// counter runs out get ~0.2 ms, then the caller computes them too and the first commit wins.
             /// </summary>
-            private void Share(int items, Action<int, Worker, int> step, bool helped)
+            private void Share(int items, bool helped)
             {
                 Round round;
                 lock (_gate)
@@ -448,7 +445,7 @@ namespace Engram.Local.Retrieval
                     }
 
                     Array.Clear(_done, 0, items);
-                    round = new Round(++_generation, items, step);
+                    round = new Round(++_generation, items);
                 }
 
                 var generation = round.Generation;
@@ -460,7 +457,7 @@ namespace Engram.Local.Retrieval
                 int item;
                 while ((item = Interlocked.Increment(ref round.Next) - 1) < items)
                 {
-                    step(item, _caller, generation);
+                    ScanBlock(item, _caller, generation);
                 }
 
                 var giveUp = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 5000);
@@ -474,7 +471,7 @@ namespace Engram.Local.Retrieval
 
                     if (!Volatile.Read(ref _done[i]))
                     {
-                        step(i, _caller, generation);
+                        ScanBlock(i, _caller, generation);
                     }
                 }
 
@@ -493,7 +490,7 @@ namespace Engram.Local.Retrieval
                 int item;
                 while (Volatile.Read(ref _generation) == round.Generation && (item = Interlocked.Increment(ref round.Next) - 1) < round.Items)
                 {
-                    round.Step(item, worker, round.Generation);
+                    ScanBlock(item, worker, round.Generation);
                 }
 
                 Volatile.Write(ref _spare, worker);
@@ -510,7 +507,7 @@ namespace Engram.Local.Retrieval
                 Array.Clear(sums, 0, sums.Length);
                 Accumulate(chunk.Codes, CodeOffset(first, table._dimensions), _components, _weights, _used, sums);
 
-                var kept = worker.Kept(_k);
+                var kept = worker.Kept(_best.Capacity);
                 var floor = Volatile.Read(ref _floor);
                 var queryScale = new Vector<float>(_queryScale);
                 var width = Vector<float>.Count;
@@ -618,21 +615,18 @@ namespace Engram.Local.Retrieval
                 }
             }
 
-            /// <summary>One <see cref="Share"/> loop: its items, claimed from <see cref="Next"/>.</summary>
+            /// <summary>One <see cref="Share"/> loop: its blocks, claimed from <see cref="Next"/>.</summary>
             private sealed class Round
             {
-                public Round(int generation, int items, Action<int, Worker, int> step)
+                public Round(int generation, int items)
                 {
                     Generation = generation;
                     Items = items;
-                    Step = step;
                 }
 
                 public int Generation { get; }
 
                 public int Items { get; }
-
-                public Action<int, Worker, int> Step { get; }
 
                 // The next unclaimed item (a field: claimed by Interlocked.Increment).
                 public int Next;
