@@ -221,7 +221,7 @@ namespace Engram.Local.Retrieval
             _queue.Enqueue(bucketId);
             lock (_workerGate)
             {
-                _worker ??= Task.Factory.StartNew(() => Work(_stop.Token), TaskCreationOptions.LongRunning);
+                _worker ??= Task.Factory.StartNew(() => Work(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
 
             _signal.Release();
